@@ -1,0 +1,87 @@
+"""The all-in-one embedded default: four apps behind one WSGI dispatcher, consumers and relays in threads.
+
+`python -m services.allinone` migrates, seeds demo data and serves http://127.0.0.1:8000 on
+kombu's memory:// transport and SQLite files under var/.
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+from werkzeug.serving import run_simple
+
+from services import demo
+from services.worker import runtime, service_module
+from shared.db import Database
+from shared.migrate import upgrade
+from shared.settings import SERVICES, from_env
+
+# Which app answers which API prefix (DESIGN §2); everything else, the wall included, is matching's.
+ROUTES = {
+    "/api/v1/submissions": "intake", "/api/v1/members": "intake", "/api/v1/auth": "intake",
+    "/api/v1/reviews": "verification",
+    "/api/v1/wishes": "matching", "/api/v1/claims": "matching",
+    "/api/v1/points": "scoring", "/api/v1/honours": "scoring", "/api/v1/reports": "scoring",
+    "/api/v1/stats": "scoring",
+}
+DEFAULT = "matching"
+
+
+class PrefixDispatcher:
+    """Route each request, path untouched, to the app that owns its API prefix."""
+
+    def __init__(self, apps: dict, routes: dict[str, str] = ROUTES, default: str = DEFAULT):
+        self.apps = apps
+        self.routes = sorted(routes.items(), key=lambda item: -len(item[0]))
+        self.default = apps[default]
+
+    def app_for(self, path: str):
+        for prefix, name in self.routes:
+            if path == prefix or path.startswith(prefix + "/"):
+                return self.apps[name]
+        return self.default
+
+    def __call__(self, environ, start_response):
+        return self.app_for(environ.get("PATH_INFO", ""))(environ, start_response)
+
+
+class AllInOne:
+    """Every service in this process: its database, its app, its consumer and relay threads."""
+
+    def __init__(self, settings=None):
+        self.settings = settings or from_env()
+        self.dbs = {s: Database(self.settings, s, service_module(s).METADATA) for s in SERVICES}
+        self.apps = {s: service_module(s).create_app(self.settings, self.dbs[s]) for s in SERVICES}
+        self.runtimes = [runtime(s, self.settings, self.dbs[s]) for s in SERVICES]
+        self.wsgi = PrefixDispatcher(self.apps)
+
+    def migrate(self) -> None:
+        for service in SERVICES:
+            upgrade(self.settings, service)
+
+    def start(self) -> None:
+        for rt in self.runtimes:
+            rt.start()
+
+    def stop(self) -> None:
+        for rt in self.runtimes:
+            rt.stop()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    platform = AllInOne()
+    platform.migrate()
+    platform.start()
+    created = demo.seed(platform.dbs["intake"], platform.settings)
+    host = os.environ.get("MICROWISH_HOST", "127.0.0.1")
+    port = int(os.environ.get("MICROWISH_PORT", "8000"))
+    print(f"微心愿 all-in-one: {created} demo wishes submitted; open http://{host}:{port}/", flush=True)
+    try:
+        run_simple(host, port, platform.wsgi, threaded=True, use_reloader=False)
+    finally:
+        platform.stop()
+
+
+if __name__ == "__main__":
+    main()

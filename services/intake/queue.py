@@ -1,0 +1,75 @@
+"""The public intake queue: read a government system's message, or say exactly why it cannot be read."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from marshmallow import ValidationError
+
+from services.intake import submit
+from services.intake.schemas import SubmissionSchema
+from shared.errors import Poison, field_errors
+
+SCHEMA_HEADER = "submission.v1"
+_APP_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class QueuedSubmission:
+    app_id: str
+    message_id: str
+    data: dict
+
+
+def identity(message) -> tuple[str | None, str | None]:
+    """The source and its reference, when they are readable enough to answer."""
+    app_id = message.properties.get("app_id")
+    message_id = message.properties.get("message_id")
+    if not app_id or not _APP_ID.match(app_id) or not message_id or len(message_id) > 200:
+        return None, None
+    return app_id, message_id
+
+
+def decode(message) -> QueuedSubmission:
+    app_id, message_id = identity(message)
+    if app_id is None:
+        raise Poison("missing or invalid app_id / message_id",
+                     [{"field": "properties", "code": "missing_identity",
+                       "message": "消息缺少合法的 app_id 或 message_id"}])
+    if (message.headers or {}).get("schema") != SCHEMA_HEADER:
+        raise Poison("unknown schema header", [{"field": "headers.schema", "code": "unknown_schema",
+                                               "message": f"消息头 schema 应为 {SCHEMA_HEADER}"}])
+    if message.content_type not in ("application/json", None, ""):
+        raise Poison("unsupported content type",
+                     [{"field": "properties.content_type", "code": "unsupported_media_type",
+                       "message": "消息内容类型应为 application/json"}])
+    try:
+        raw = message.body if isinstance(message.body, str) else message.body.decode("utf-8")
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise Poison("undecodable body", [{"field": "body", "code": "invalid_json",
+                                           "message": "消息内容不是有效的 UTF-8 JSON"}])
+    try:
+        data = SubmissionSchema().load(body)
+    except ValidationError as exc:
+        raise Poison("schema-invalid", field_errors(exc.messages)) from exc
+    return QueuedSubmission(app_id, message_id, data)
+
+
+def key(message, item: QueuedSubmission) -> str:
+    return f"{item.app_id}:{item.message_id}"
+
+
+def make_apply(sealer):
+    def apply(uow, item: QueuedSubmission) -> None:
+        submit.submit(uow, sealer, item.app_id, item.message_id, item.data)
+    return apply
+
+
+def on_poison(uow, message, poison: Poison) -> None:
+    """A refused message still gets its receipt when we can tell whom to send it to."""
+    app_id, message_id = identity(message)
+    if app_id is not None:
+        submit.reject(uow, app_id, message_id, poison.fields or [
+            {"field": "_message", "code": "rejected", "message": "消息无法处理"}])

@@ -1,0 +1,1 @@
+"""Matching: publish verified wishes on the wall, and carry claims through fulfilment and confirmation."""

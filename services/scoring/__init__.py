@@ -1,0 +1,1 @@
+"""Scoring: an append-only points ledger, one entry per confirmed deed."""

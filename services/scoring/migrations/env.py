@@ -1,0 +1,4 @@
+from services.scoring.app import METADATA
+from shared.alembic_env import run
+
+run(METADATA)

@@ -1,0 +1,1 @@
+"""Verification: decide, rule by rule, whether a submitted wish may be published."""

@@ -1,0 +1,71 @@
+"""One engine per service, each service in its own PostgreSQL schema or SQLite file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.settings import Settings
+
+
+def _normalise(url: str) -> str:
+    # psycopg 3 is the driver we ship; accept the plain scheme ops will type.
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(settings: Settings, service: str) -> Engine:
+    """The service's engine; on PostgreSQL every connection works inside the service's schema."""
+    url = _normalise(settings.database_url(service))
+    if url.startswith("sqlite"):
+        Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            dbapi_conn.execute("PRAGMA journal_mode=WAL")
+            dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+        return engine
+    schema = settings.database_schema(service)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                         connect_args={"options": f"-csearch_path={schema}"})
+
+
+def ensure_schema(engine: Engine, schema: str) -> None:
+    """Create the service's PostgreSQL schema if it is missing."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+
+
+class Database:
+    """A service's storage: its engine, its metadata and a session factory."""
+
+    def __init__(self, settings: Settings, service: str, metadata: MetaData):
+        self.service = service
+        self.schema = settings.database_schema(service)
+        self.metadata = metadata
+        self.engine = make_engine(settings, service)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def outbox(self):
+        return self.metadata.tables["outbox"]
+
+    @property
+    def inbox(self):
+        return self.metadata.tables["inbox"]
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def uow(self):
+        from shared.unit_of_work import UnitOfWork
+
+        return UnitOfWork(self)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

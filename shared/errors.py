@@ -1,0 +1,77 @@
+"""Errors with a stable machine code, the offending fields and a Chinese message."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# marshmallow's own messages, mapped to our codes and Chinese wording.
+_MARSHMALLOW_CODES = {
+    "Missing data for required field.": ("required", "缺少必填项"),
+    "Unknown field.": ("unknown_field", "不允许的字段"),
+    "Field may not be null.": ("required", "该字段不能为空"),
+    "Not a valid string.": ("invalid_type", "应为文本"),
+    "Not a valid integer.": ("invalid_type", "应为整数"),
+    "Not a valid boolean.": ("invalid_type", "应为是或否"),
+    "Invalid input type.": ("invalid_type", "数据类型错误"),
+    "Not a valid UUID.": ("invalid_type", "编号格式错误"),
+}
+
+# Codes our own validators raise, with their Chinese wording.
+MESSAGES_ZH = {
+    "invalid_id_number": "身份证号码无效（校验位或出生日期不正确）",
+    "invalid_choice": "取值不在允许范围内",
+    "invalid_length": "长度不符合要求",
+    "invalid_phone": "手机号码格式不正确",
+    "invalid_json": "请求内容不是有效的 JSON",
+    "unsupported_media_type": "请求内容类型应为 application/json",
+    "validation_failed": "提交的内容有误，请检查标出的字段",
+    "not_found": "未找到该记录",
+    "already_claimed": "该心愿已被认领",
+    "invalid_state": "当前状态不允许此操作",
+    "payload_too_large": "请求内容过大",
+    "method_not_allowed": "不支持该请求方法",
+    "internal_error": "系统内部错误，请稍后重试",
+}
+
+
+@dataclass
+class ApiError(Exception):
+    """An HTTP error answered as JSON: {"error": {"code", "message", "fields"}}."""
+
+    status: int
+    code: str
+    fields: list[dict] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        return MESSAGES_ZH.get(self.code, self.code)
+
+    def to_dict(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
+
+
+class Poison(Exception):
+    """A message that can never be applied: it goes to the dead queue at once."""
+
+    def __init__(self, reason: str, fields: list[dict] | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.fields = fields or []
+
+
+def field_errors(messages, prefix: str = "") -> list[dict]:
+    """Flatten marshmallow's nested error messages into [{field, code, message}]."""
+    out: list[dict] = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            out.extend(field_errors(value, name))
+        return out
+    for text in messages if isinstance(messages, list) else [messages]:
+        if isinstance(text, (dict, list)):
+            out.extend(field_errors(text, prefix))
+            continue
+        code, zh = _MARSHMALLOW_CODES.get(text, (text, MESSAGES_ZH.get(text)))
+        if zh is None:  # a marshmallow message we have not mapped: keep it readable
+            code, zh = "invalid_value", f"取值无效：{text}"
+        out.append({"field": prefix or "_schema", "code": code, "message": zh})
+    return out

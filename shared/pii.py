@@ -1,0 +1,38 @@
+"""Personal data: sealing (encryption with a key id, so old data survives rotation) and masking."""
+from __future__ import annotations
+
+import json
+
+from cryptography.fernet import Fernet, InvalidToken
+
+
+class Sealer:
+    """Encrypts with the first key of `kid:key,kid:key,...`; opens with whichever key sealed it."""
+
+    def __init__(self, keys: str):
+        pairs = [item.split(":", 1) for item in keys.split(",") if item.strip()]
+        self.current = pairs[0][0].strip()
+        self.keys = {kid.strip(): Fernet(key.strip().encode()) for kid, key in pairs}
+
+    def seal(self, data: dict) -> str:
+        token = self.keys[self.current].encrypt(json.dumps(data, ensure_ascii=False).encode())
+        return f"{self.current}.{token.decode()}"
+
+    def open(self, sealed: str) -> dict:
+        kid, _, token = sealed.partition(".")
+        if kid not in self.keys:
+            raise ValueError(f"unknown key id {kid!r}")
+        try:
+            return json.loads(self.keys[kid].decrypt(token.encode()))
+        except InvalidToken as exc:
+            raise ValueError("sealed data cannot be opened") from exc
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧***."""
+    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
+
+
+def mask_phone(phone: str) -> str:
+    """13812341234 → 138****1234."""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"

@@ -1,0 +1,67 @@
+"""Settings read from environment variables, with safe development defaults."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+SERVICES = ("intake", "verification", "matching", "scoring")
+ROOT = Path(__file__).resolve().parent.parent
+
+# A development-only key; every real deployment sets MICROWISH_PII_KEYS.
+_DEV_PII_KEY = "dev1:ZGV2LW9ubHktcGlpLWtleS1kby1ub3QtdXNlLTAwMDA="
+
+
+def _sqlite_url(service: str, var_dir: Path) -> str:
+    return f"sqlite:///{var_dir / (service + '.db')}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a process needs to know about where it runs."""
+
+    broker_url: str = "memory://"
+    database_urls: dict[str, str] = field(default_factory=dict)
+    database_schemas: dict[str, str] = field(default_factory=dict)
+    secret_key: str = "dev-only-secret"
+    pii_keys: str = _DEV_PII_KEY
+    relay_batch_size: int = 200
+    relay_idle_seconds: float = 0.2
+    prefetch_count: int = 50
+    retry_backoff_seconds: float = 0.5
+    max_body_bytes: int = 1_000_000
+
+    def database_url(self, service: str) -> str:
+        return self.database_urls[service]
+
+    def database_schema(self, service: str) -> str:
+        return self.database_schemas.get(service, service)
+
+    def with_overrides(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+
+def from_env(env: dict[str, str] | None = None) -> Settings:
+    """Build settings from MICROWISH_* variables; unset ones keep the all-in-one defaults."""
+    env = os.environ if env is None else env
+    var_dir = Path(env.get("MICROWISH_VAR_DIR", ROOT / "var"))
+    urls = {}
+    schemas = {}
+    for service in SERVICES:
+        key = service.upper()
+        urls[service] = env.get(f"MICROWISH_{key}_DATABASE_URL") or env.get(
+            "MICROWISH_DATABASE_URL"
+        ) or _sqlite_url(service, var_dir)
+        schemas[service] = env.get(f"MICROWISH_{key}_DATABASE_SCHEMA", service)
+    return Settings(
+        broker_url=env.get("MICROWISH_BROKER_URL", "memory://"),
+        database_urls=urls,
+        database_schemas=schemas,
+        secret_key=env.get("MICROWISH_SECRET_KEY", Settings.secret_key),
+        pii_keys=env.get("MICROWISH_PII_KEYS", _DEV_PII_KEY),
+        relay_batch_size=int(env.get("MICROWISH_RELAY_BATCH_SIZE", Settings.relay_batch_size)),
+        prefetch_count=int(env.get("MICROWISH_PREFETCH_COUNT", Settings.prefetch_count)),
+        retry_backoff_seconds=float(
+            env.get("MICROWISH_RETRY_BACKOFF_SECONDS", Settings.retry_backoff_seconds)
+        ),
+    )

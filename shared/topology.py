@@ -1,0 +1,65 @@
+"""The bus topology, declared in one place: exchanges, every service's queues and their dead queues."""
+from __future__ import annotations
+
+from kombu import Connection, Exchange, Queue, binding
+
+EVENTS = Exchange("microwish.events", "topic", durable=True)
+INTAKE = Exchange("microwish.intake", "direct", durable=True)
+DEAD = Exchange("microwish.dead", "direct", durable=True)
+
+# How many times the broker hands a message out before it dead-letters it.
+DELIVERY_LIMIT = 5
+
+
+def quorum_queue(name: str, exchange: Exchange, routing_keys: list[str]) -> Queue:
+    """A durable quorum queue that dead-letters, at least once, to `<name>.dead`."""
+    return Queue(
+        name,
+        bindings=[binding(exchange, routing_key=key) for key in routing_keys],
+        durable=True,
+        queue_arguments={
+            "x-queue-type": "quorum",
+            "x-dead-letter-exchange": DEAD.name,
+            "x-dead-letter-routing-key": name,
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
+            "x-delivery-limit": DELIVERY_LIMIT,
+        },
+    )
+
+
+def dead_queue(queue: Queue) -> Queue:
+    """Where `queue`'s failures are kept, with their reasons in headers."""
+    return Queue(f"{queue.name}.dead", DEAD, routing_key=queue.name, durable=True,
+                 queue_arguments={"x-queue-type": "quorum"})
+
+
+SUBMISSIONS = quorum_queue("intake.submissions", INTAKE, ["submission"])
+QUEUES: dict[str, list[Queue]] = {
+    "intake": [
+        SUBMISSIONS,
+        quorum_queue("intake.wish-outcomes", EVENTS, [
+            "wish.verified", "wish.rejected", "wish.published",
+            "wish.claimed", "wish.fulfilled", "wish.confirmed",
+        ]),
+    ],
+    "verification": [quorum_queue("verification.wish-submitted", EVENTS, ["wish.submitted"])],
+    "matching": [quorum_queue("matching.wish-verified", EVENTS, ["wish.verified"])],
+    "scoring": [quorum_queue("scoring.wish-confirmed", EVENTS, ["wish.confirmed"])],
+}
+
+
+def queue(name: str) -> Queue:
+    """Look a declared queue up by name."""
+    return next(q for qs in QUEUES.values() for q in qs if q.name == name)
+
+
+def declare(connection: Connection, services=tuple(QUEUES)) -> None:
+    """Declare the exchanges, the services' queues and their dead queues (idempotent)."""
+    channel = connection.default_channel
+    for exchange in (EVENTS, INTAKE, DEAD):
+        exchange(channel).declare()
+    for service in services:
+        for q in QUEUES[service]:
+            q(channel).declare()
+            dead_queue(q)(channel).declare()

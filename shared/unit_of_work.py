@@ -1,0 +1,50 @@
+"""A unit of work: one transaction holding the state change, its outgoing events and its inbox mark."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import insert
+
+from shared.envelope import Envelope, make_event, utcnow
+
+
+class UnitOfWork:
+    """Open a session; `emit` events and `commit` writes them to the outbox in the same commit."""
+
+    def __init__(self, db):
+        self.db = db
+        self.session = None
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self.db.session()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def emit(self, type_: str, payload: dict, correlation_id: str | None = None,
+             routing_key: str = "") -> Envelope:
+        """Queue an event for the outbox; it leaves only if this unit of work commits."""
+        env = make_event(type_, payload, self.db.service, correlation_id, routing_key)
+        self.session.execute(insert(self.db.outbox).values(
+            message_id=env.message_id, type=env.type, routing_key=env.key,
+            correlation_id=env.correlation_id, body=json.dumps(env.body(), ensure_ascii=False),
+            created_at=env.occurred_at, attempts=0,
+        ))
+        return env
+
+    def first_delivery(self, consumer: str, message_id: str) -> bool:
+        """Mark a message as applied by `consumer`; False when it already was (a duplicate)."""
+        dialect = self.session.bind.dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        stmt = dialect_insert(self.db.inbox).values(
+            consumer=consumer, message_id=message_id, processed_at=utcnow()
+        ).on_conflict_do_nothing()
+        return self.session.execute(stmt).rowcount == 1
+
+    def commit(self) -> None:
+        self.session.commit()

@@ -1,0 +1,73 @@
+"""What every service's Flask app shares: the app skeleton, a unit of work per request, JSON errors."""
+from __future__ import annotations
+
+from flask import Flask, current_app, g, jsonify, request
+from marshmallow import Schema, ValidationError
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from shared.db import Database
+from shared.errors import ApiError, field_errors
+from shared.settings import Settings, from_env
+
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+
+
+def make_app(import_name: str, service: str, metadata, settings: Settings | None = None,
+             db: Database | None = None) -> Flask:
+    """A Flask app bound to the service's database, with health checks and JSON errors."""
+    settings = settings or from_env()
+    app = Flask(import_name)
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
+                      JSON_AS_ASCII=False)
+    app.json.ensure_ascii = False
+    app.extensions["microwish.settings"] = settings
+    app.extensions["microwish.db"] = db or Database(settings, service, metadata)
+    app.teardown_appcontext(_close_uow)
+    app.register_error_handler(ApiError, lambda e: (jsonify(e.to_dict()), e.status))
+    app.register_error_handler(HTTPException, _http_error)
+    app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok", "service": service})
+    app.add_url_rule("/readyz", "readyz", _ready)
+    return app
+
+
+def database() -> Database:
+    return current_app.extensions["microwish.db"]
+
+
+def uow():
+    """The request's unit of work, opened on first use and closed on teardown."""
+    if "uow" not in g:
+        g.uow = database().uow().__enter__()
+    return g.uow
+
+
+def _close_uow(_exc=None) -> None:
+    unit = g.pop("uow", None)
+    if unit is not None:
+        unit.__exit__(None, None, None)
+
+
+def load_json(schema: Schema) -> dict:
+    """Parse the request body as JSON and validate it; every failure is a clear ApiError."""
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError(400, "invalid_json")
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise ApiError(422, "validation_failed", field_errors(exc.messages)) from exc
+
+
+def _http_error(exc: HTTPException):
+    code = _HTTP_CODES.get(exc.code, "internal_error" if exc.code >= 500 else "bad_request")
+    err = ApiError(exc.code, code)
+    return jsonify(err.to_dict()), exc.code
+
+
+def _ready():
+    with database().engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    return {"status": "ready"}
