@@ -99,6 +99,9 @@ class IdempotentConsumer(ConsumerProducerMixin):
             routing_key=handler.queue.name, body=message.body, type=props.get("type") or "",
             correlation_id=props.get("correlation_id"), headers=headers,
             app_id=props.get("app_id") or "unknown",
+            # The original bytes, described as they arrived, so the dead copy is exact.
+            content_type=message.content_type or "application/octet-stream",
+            content_encoding=message.content_encoding or "binary",
         )])
         if any(outcome.values()):
             raise RuntimeError(f"dead-lettering failed: {outcome}")

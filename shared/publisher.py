@@ -22,6 +22,8 @@ class Outgoing:
     correlation_id: str | None = None
     headers: dict = field(default_factory=dict)
     app_id: str = "microwish"
+    content_type: str = "application/json"
+    content_encoding: str | None = "utf-8"
 
 
 class ConfirmTimeout(Exception):
@@ -44,9 +46,9 @@ class ConfirmingPublisher:
             self._next_tag = 1
             if self._confirms:
                 self._channel.confirm_select()
-                self._channel.events["basic_ack"].append(self._on_ack)
-                self._channel.events["basic_nack"].append(self._on_nack)
-                self._channel.events["basic_return"].append(self._on_return)
+                self._channel.events["basic_ack"].add(self._on_ack)
+                self._channel.events["basic_nack"].add(self._on_nack)
+                self._channel.events["basic_return"].add(self._on_return)
             self._producer = Producer(self._channel)
         return self._producer
 
@@ -74,7 +76,8 @@ class ConfirmingPublisher:
             for m in messages:
                 producer.publish(
                     m.body, exchange=m.exchange, routing_key=m.routing_key, mandatory=True,
-                    delivery_mode=2, content_type="application/json", content_encoding="utf-8",
+                    delivery_mode=2, content_type=m.content_type,
+                    content_encoding=m.content_encoding,
                     message_id=m.message_id, correlation_id=m.correlation_id, type=m.type,
                     app_id=m.app_id, headers=m.headers, retry=False, declare=[],
                 )

@@ -43,8 +43,9 @@ class UnitOfWork:
             from sqlalchemy.dialects.sqlite import insert as dialect_insert
         stmt = dialect_insert(self.db.inbox).values(
             consumer=consumer, message_id=message_id, processed_at=utcnow()
-        ).on_conflict_do_nothing()
-        return self.session.execute(stmt).rowcount == 1
+        ).on_conflict_do_nothing().returning(self.db.inbox.c.message_id)
+        # RETURNING, not rowcount: drivers report -1 for some inserts.
+        return self.session.execute(stmt).first() is not None
 
     def commit(self) -> None:
         self.session.commit()

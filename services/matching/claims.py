@@ -40,9 +40,9 @@ def claim(uow, wish_id: str, member_id: str) -> Claim:
     claim_id = new_id()
     won = uow.session.execute(
         update(Wish).where(Wish.id == wish_id, Wish.status == "published")
-        .values(status="claimed", claim_id=claim_id)
+        .values(status="claimed", claim_id=claim_id).returning(Wish.id)
         .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    ).first() is not None
     if not won:
         if uow.session.get(Wish, wish_id) is None:
             raise WishNotFound(wish_id)
@@ -58,8 +58,9 @@ def _advance(uow, claim_id: str, before: str, after: str, **stamps) -> Claim:
     """Move a claim (and its wish) one step on, only from the step it must be at."""
     moved = uow.session.execute(
         update(Claim).where(Claim.id == claim_id, Claim.status == before)
-        .values(status=after, **stamps).execution_options(synchronize_session=False)
-    ).rowcount == 1
+        .values(status=after, **stamps).returning(Claim.id)
+        .execution_options(synchronize_session=False)
+    ).first() is not None
     c = uow.session.get(Claim, claim_id, populate_existing=True)
     if c is None:
         raise WishNotFound(claim_id)

@@ -1,0 +1,18 @@
+# The 微心愿 services' image: one image, every service's gunicorn and worker processes.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY pyproject.toml ./
+COPY shared ./shared
+COPY services ./services
+RUN pip install . \
+    && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin microwish
+
+USER microwish
+EXPOSE 8000
+# No default command: docker-compose.yml names each process (gunicorn, worker or migrate).

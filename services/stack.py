@@ -1,0 +1,95 @@
+"""The stack: every service as its own processes — gunicorn for HTTP, one worker for consumer and relay.
+
+`python -m services.stack` migrates and runs them all against RabbitMQ and PostgreSQL until Ctrl-C.
+The end-to-end tests start the same processes through `Stack`.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from shared.settings import ROOT, SERVICES
+
+PORTS = {"intake": 8001, "verification": 8002, "matching": 8003, "scoring": 8004}
+
+STACK_DEFAULTS = {
+    "MICROWISH_BROKER_URL": "amqp://guest:guest@127.0.0.1:5672//",
+    "MICROWISH_DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test",
+}
+
+
+def commands(service: str, port: int) -> dict[str, list[str]]:
+    """The two processes of one service, exactly as docker-compose.yml runs them."""
+    return {
+        f"{service}-http": [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+                            "--workers", "2", "--access-logfile", "-",
+                            f"services.{service}.app:create_app()"],
+        f"{service}-worker": [sys.executable, "-m", "services.worker", service],
+    }
+
+
+class Stack:
+    """Start, kill and restart the stack's processes; used by `make stack` and the e2e tests."""
+
+    def __init__(self, env: dict[str, str] | None = None, ports: dict[str, int] | None = None,
+                 log_dir=None):
+        self.env = {**os.environ, **STACK_DEFAULTS, **(env or {})}
+        self.ports = ports or PORTS
+        self.log_dir = log_dir
+        self.commands = {name: cmd for s in SERVICES
+                         for name, cmd in commands(s, self.ports[s]).items()}
+        self.procs: dict[str, subprocess.Popen] = {}
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def migrate(self) -> None:
+        subprocess.run([sys.executable, "-m", "shared.migrate"], env=self.env, cwd=ROOT,
+                       check=True, capture_output=True)
+
+    def start(self, name: str | None = None) -> None:
+        for proc_name in [name] if name else self.commands:
+            out = None
+            if self.log_dir is not None:
+                out = open(os.path.join(self.log_dir, f"{proc_name}.log"), "ab")
+            self.procs[proc_name] = subprocess.Popen(
+                self.commands[proc_name], env=self.env, cwd=ROOT, stdout=out,
+                stderr=subprocess.STDOUT if out else None)
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        proc = self.procs.pop(name)
+        proc.send_signal(sig)
+        proc.wait(30)
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            proc.terminate()
+        deadline = time.monotonic() + 15
+        for proc in self.procs.values():
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.procs.clear()
+
+
+def main() -> None:
+    stack = Stack()
+    stack.migrate()
+    stack.start()
+    print("stack running: " + ", ".join(f"{s} {stack.url(s)}" for s in SERVICES), flush=True)
+    try:
+        while all(p.poll() is None for p in stack.procs.values()):
+            time.sleep(1)
+        print("a process exited; stopping the stack", file=sys.stderr)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()

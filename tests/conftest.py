@@ -1,0 +1,69 @@
+"""Fixtures: a throwaway RabbitMQ vhost and throwaway PostgreSQL schemas per test."""
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from shared.db import Database, _normalise
+from shared.migrate import upgrade
+from shared.settings import SERVICES, Settings
+
+PG_URL = os.environ.get("MICROWISH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+AMQP_URL = os.environ.get("MICROWISH_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672")
+
+
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def vhost():
+    """A RabbitMQ vhost of this test's own, deleted afterwards; yields its broker URL."""
+    name = f"mw-test-{uuid.uuid4().hex[:10]}"
+    _rabbitmqctl("add_vhost", name)
+    _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+    yield f"{AMQP_URL}/{name}"
+    _rabbitmqctl("delete_vhost", name)
+
+
+@pytest.fixture
+def schemas():
+    """PostgreSQL schema names of this test's own, one per service, dropped afterwards."""
+    prefix = f"t{uuid.uuid4().hex[:10]}"
+    names = {s: f"{prefix}_{s}" for s in SERVICES}
+    yield names
+    engine = create_engine(_normalise(PG_URL))
+    with engine.begin() as conn:
+        for name in names.values():
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(vhost, schemas) -> Settings:
+    """Settings pointing at the real broker (own vhost) and the real database (own schemas)."""
+    return Settings(broker_url=vhost, database_urls={s: PG_URL for s in SERVICES},
+                    database_schemas=schemas, relay_idle_seconds=0.05,
+                    retry_backoff_seconds=0.05, relay_batch_size=50)
+
+
+@pytest.fixture
+def make_db(settings):
+    """Migrate a service's schema and hand back its Database; disposed afterwards."""
+    made = []
+
+    def _make(service: str) -> Database:
+        from services.worker import service_module
+
+        upgrade(settings, service)
+        db = Database(settings, service, service_module(service).METADATA)
+        made.append(db)
+        return db
+
+    yield _make
+    for db in made:
+        db.dispose()

@@ -1,0 +1,79 @@
+"""Test helpers: wait for a condition, capture what reaches the bus."""
+from __future__ import annotations
+
+import json
+import socket
+import time
+import uuid
+
+from kombu import Connection, Consumer, Queue
+
+from shared import topology
+
+
+def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05, what: str = "condition"):
+    """Poll `predicate` until it returns something truthy; fail with `what` after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Capture:
+    """A private queue bound to an exchange; `take(n)` waits for n messages to arrive on it."""
+
+    def __init__(self, broker_url: str, routing_key: str = "#", exchange=topology.EVENTS,
+                 queue_name: str | None = None):
+        self.conn = Connection(broker_url)
+        channel = self.conn.channel()
+        for ex in (topology.EVENTS, topology.INTAKE, topology.DEAD):
+            ex(channel).declare()
+        if queue_name is None:  # a fresh private queue
+            self.queue = Queue(f"capture-{uuid.uuid4().hex[:8]}", exchange, routing_key=routing_key,
+                               exclusive=True, auto_delete=True)
+        else:  # an existing queue, such as a dead queue
+            self.queue = Queue(queue_name, no_declare=True)
+        self.received: list = []
+        self.consumer = Consumer(channel, [self.queue], on_message=self._on_message,
+                                 no_ack=True)
+        self.consumer.consume()
+
+    def _on_message(self, message) -> None:
+        self.received.append(message)
+
+    def take(self, n: int, timeout: float = 20.0) -> list:
+        """Wait until at least n messages have arrived; return them."""
+        deadline = time.monotonic() + timeout
+        while len(self.received) < n:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"expected {n} messages, got {len(self.received)}")
+            try:
+                self.conn.drain_events(timeout=min(remaining, 0.5))
+            except TimeoutError:
+                pass
+        return self.received
+
+    def settle(self, quiet: float = 0.5) -> list:
+        """Drain until nothing more arrives for `quiet` seconds; return everything received."""
+        while True:
+            try:
+                self.conn.drain_events(timeout=quiet)
+            except TimeoutError:
+                return self.received
+
+    def bodies(self) -> list[dict]:
+        return [json.loads(m.body) for m in self.received]
+
+    def close(self) -> None:
+        self.conn.release()

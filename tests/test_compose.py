@@ -1,0 +1,185 @@
+"""docker-compose.yml declares the stack exactly as services/stack.py runs it (DESIGN §6)."""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+import shlex
+from pathlib import Path
+
+import yaml
+
+from services import allinone, stack
+from shared.settings import SERVICES
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = ROOT / "docker-compose.yml"
+NGINX_CONF = ROOT / "deploy" / "nginx" / "nginx.conf"
+INTERPOLATION = re.compile(r"^\$\{[A-Z][A-Z0-9_]*:\?[^}]*\}$")
+PER_SERVICE = re.compile(rf"^MICROWISH_({'|'.join(s.upper() for s in SERVICES)})_DATABASE_(URL|SCHEMA)$")
+SECRET_WORDS = ("SECRET", "KEY", "PASSWORD", "PASS", "TOKEN")
+
+
+def _compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+
+
+def _services() -> dict:
+    return _compose()["services"]
+
+
+def _command(service: dict) -> list[str]:
+    cmd = service.get("command") or []
+    return shlex.split(cmd) if isinstance(cmd, str) else [str(part) for part in cmd]
+
+
+def _environment(service: dict) -> dict[str, str]:
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) if "=" in item else (item, "") for item in env)
+    return {str(k): str(v) for k, v in env.items()}
+
+
+def _app_services() -> dict:
+    return {name: svc for name, svc in _services().items() if "build" in svc}
+
+
+def _module_exists(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def test_every_service_has_an_http_and_a_worker_entry():
+    services = _services()
+    for service in SERVICES:
+        assert f"{service}-http" in services, service
+        assert f"{service}-worker" in services, service
+    assert {"rabbitmq", "postgres", "migrate", "nginx"} <= set(services)
+
+
+def test_infrastructure_images_and_plugins():
+    services = _services()
+    assert services["rabbitmq"]["image"].startswith("rabbitmq:3.13-management")
+    assert services["postgres"]["image"].startswith("postgres:15")
+    plugins_file = ROOT / "deploy" / "rabbitmq" / "enabled_plugins"
+    plugins = plugins_file.read_text(encoding="utf-8")
+    assert "rabbitmq_management" in plugins and "rabbitmq_prometheus" in plugins
+    mounts = [str(v) for v in services["rabbitmq"].get("volumes", [])]
+    assert any(m.endswith(":/etc/rabbitmq/enabled_plugins:ro") or
+               m.endswith(":/etc/rabbitmq/enabled_plugins") for m in mounts)
+
+
+def test_every_command_names_a_module_that_exists():
+    for name, svc in _services().items():
+        cmd = _command(svc)
+        if not cmd:
+            continue  # an image's own entrypoint (rabbitmq, postgres, nginx)
+        assert cmd[:2] == ["python", "-m"], (name, cmd)
+        module = cmd[2]
+        assert _module_exists(module), (name, module)
+        if module == "services.worker":
+            assert (ROOT / "services" / "worker.py").is_file()
+            assert cmd[3:] and cmd[3] in SERVICES, (name, cmd)
+        elif module == "gunicorn":
+            app_module, _, factory = cmd[-1].partition(":")
+            assert factory == "create_app()", (name, cmd)
+            assert callable(getattr(importlib.import_module(app_module), "create_app", None)), name
+        else:
+            assert module == "shared.migrate", (name, module)
+            assert (ROOT / "shared" / "migrate.py").is_file()
+
+
+def test_http_and_worker_commands_match_the_stack():
+    services = _services()
+    for service in SERVICES:
+        port = stack.PORTS[service]
+        for name, expected in stack.commands(service, port).items():
+            normalised = ["python"] + ["0.0.0.0:8000" if part == f"127.0.0.1:{port}" else part
+                                       for part in expected[1:]]
+            assert _command(services[name]) == normalised, name
+
+
+def test_migrate_runs_once_before_the_services():
+    services = _services()
+    assert _command(services["migrate"]) == ["python", "-m", "shared.migrate"]
+    assert services["migrate"].get("restart") in ("no", False, None)
+    for service in SERVICES:
+        for name in (f"{service}-http", f"{service}-worker"):
+            depends = services[name].get("depends_on") or {}
+            assert depends.get("migrate", {}).get("condition") == "service_completed_successfully", name
+
+
+def test_dependencies_name_declared_services():
+    services = _services()
+    for name, svc in services.items():
+        for dep in svc.get("depends_on") or []:
+            assert dep in services, (name, dep)
+
+
+def test_app_containers_build_the_dockerfile():
+    app = _app_services()
+    assert set(app) >= {"migrate"} | {f"{s}-{kind}" for s in SERVICES for kind in ("http", "worker")}
+    for name, svc in app.items():
+        assert svc["build"] in (".", "./"), name
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^FROM python:3\.11-slim", dockerfile, re.M)
+    assert re.search(r"pip install \.", dockerfile)
+    user = re.findall(r"^USER\s+(\S+)", dockerfile, re.M)
+    assert user and user[-1] not in ("root", "0")
+
+
+def test_mounted_files_exist():
+    compose = _compose()
+    named = set(compose.get("volumes") or {})
+    for name, svc in compose["services"].items():
+        for volume in svc.get("volumes") or []:
+            source = str(volume).split(":", 1)[0]
+            if source.startswith((".", "/")):
+                assert (ROOT / source).resolve().exists(), (name, source)
+            else:
+                assert source in named, (name, source)
+    nginx_mounts = [str(v) for v in compose["services"]["nginx"]["volumes"]]
+    assert any(v.startswith("./deploy/nginx/nginx.conf:") for v in nginx_mounts)
+
+
+def test_healthchecks_on_healthz():
+    services = _services()
+    for name in [f"{s}-http" for s in SERVICES] + ["nginx"]:
+        test = services[name]["healthcheck"]["test"]
+        assert "/healthz" in " ".join(map(str, test)), name
+        assert "8000" in " ".join(map(str, test)) or name == "nginx", name
+
+
+def test_settings_only_through_known_microwish_variables():
+    settings_source = (ROOT / "shared" / "settings.py").read_text(encoding="utf-8")
+    for name, svc in _app_services().items():
+        env = _environment(svc)
+        assert "MICROWISH_BROKER_URL" in env and "MICROWISH_DATABASE_URL" in env, name
+        assert "MICROWISH_SECRET_KEY" in env and "MICROWISH_PII_KEYS" in env, name
+        for key in env:
+            if key.startswith("MICROWISH_"):
+                assert f'"{key}"' in settings_source or PER_SERVICE.match(key), (name, key)
+        assert env["MICROWISH_BROKER_URL"].startswith("amqp://") and "@rabbitmq:" in env["MICROWISH_BROKER_URL"]
+        assert env["MICROWISH_DATABASE_URL"].startswith("postgresql") and "@postgres:" in env[
+            "MICROWISH_DATABASE_URL"]
+
+
+def test_no_literal_secrets():
+    for name, svc in _services().items():
+        for key, value in _environment(svc).items():
+            if any(word in key.upper() for word in SECRET_WORDS):
+                assert INTERPOLATION.match(value), (name, key)
+            for password in re.findall(r"://[^:/@\s]+:([^@\s]+)@", value):
+                assert INTERPOLATION.match(password), (name, key)
+    text = COMPOSE.read_text(encoding="utf-8")
+    assert "dev-only-secret" not in text and "dev1:" not in text
+
+
+def test_nginx_routes_every_prefix_like_the_allinone():
+    conf = NGINX_CONF.read_text(encoding="utf-8")
+    routed = dict(re.findall(r"location ~ \^(/api/v1/[\w-]+)\(/\|\$\)\s*\{\s*proxy_pass http://(\w+);", conf))
+    assert routed == allinone.ROUTES
+    default = re.search(r"location / \{\s*proxy_pass http://(\w+);", conf)
+    assert default and default.group(1) == allinone.DEFAULT
+    for upstream in set(allinone.ROUTES.values()) | {allinone.DEFAULT}:
+        assert re.search(rf"upstream {upstream}\s*\{{\s*server {upstream}-http:8000;", conf), upstream
+        assert f"{upstream}-http" in _services()
