@@ -1,0 +1,111 @@
+"""The public intake queue (DESIGN §4) against the real broker, driven by a plain AMQP client (pika)."""
+from __future__ import annotations
+
+import json
+
+import pika
+import pytest
+from sqlalchemy import func, select
+
+from services.intake.models import Submission
+from services.worker import runtime
+from tests.helpers import Capture, wait_for
+
+APP = "city-hotline"
+
+
+def _submission(n: int = 1) -> dict:
+    return {"community_code": "chuanhui-wenchang", "title": "帮忙买米买面",
+            "description": "腿脚不便，希望有人帮忙买米买面。", "kind": "spiritual",
+            "wisher": {"name": "赵德明", "id_number": "11010519491231002X", "phone": "13903941234"}}
+
+
+def _pika_publish(broker_url: str, body, message_id=None, app_id=APP,
+                  headers=None, content_type="application/json") -> None:
+    conn = pika.BlockingConnection(pika.URLParameters(broker_url))
+    channel = conn.channel()
+    channel.confirm_delivery()
+    channel.basic_publish(
+        "microwish.intake", "submission",
+        body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode(),
+        pika.BasicProperties(message_id=message_id, app_id=app_id, delivery_mode=2,
+                             content_type=content_type,
+                             headers={"schema": "submission.v1"} if headers is None else headers),
+        mandatory=True)
+    conn.close()
+
+
+@pytest.fixture
+def intake(settings, make_db):
+    db = make_db("intake")
+    rt = runtime("intake", settings, db)
+    rt.start()
+    yield db
+    rt.stop()
+
+
+@pytest.fixture
+def receipts(settings, intake):
+    capture = Capture(settings.broker_url, f"submission.*.{APP}")
+    yield capture
+    capture.close()
+
+
+def _count(db) -> int:
+    with db.engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(Submission.__table__))
+
+
+def test_accepted_once_with_one_receipt_even_when_sent_twice(settings, intake, receipts):
+    _pika_publish(settings.broker_url, _submission(), message_id="hotline-0001")
+    _pika_publish(settings.broker_url, _submission(), message_id="hotline-0001")
+    [receipt] = receipts.take(1)
+    receipts.settle(1.0)
+    assert len(receipts.received) == 1
+    assert receipt.delivery_info["routing_key"] == f"submission.accepted.{APP}"
+    payload = json.loads(receipt.body)["payload"]
+    assert payload["source_ref"] == "hotline-0001"
+    assert _count(intake) == 1
+    with intake.session() as s:
+        assert s.get(Submission, payload["wish_id"]).source == APP
+
+
+@pytest.mark.parametrize("body, kwargs, code", [
+    (b"{broken", {}, "invalid_json"),
+    (b"\xff\xfe not utf-8", {}, "invalid_json"),
+    (_submission(), {"headers": {}}, "unknown_schema"),
+    (_submission(), {"content_type": "text/xml"}, "unsupported_media_type"),
+    ({**_submission(), "status": "published"}, {}, "unknown_field"),
+    ({k: v for k, v in _submission().items() if k != "title"}, {}, "required"),
+])
+def test_unreadable_message_gets_a_rejected_receipt_and_lands_in_the_dead_queue(
+        settings, intake, receipts, body, kwargs, code):
+    _pika_publish(settings.broker_url, body, message_id="bad-1", **kwargs)
+    [receipt] = receipts.take(1)
+    assert receipt.delivery_info["routing_key"] == f"submission.rejected.{APP}"
+    errors = json.loads(receipt.body)["payload"]["errors"]
+    assert code in [e["code"] for e in errors]
+    assert all(e["message"] for e in errors)
+    dead = Capture(settings.broker_url, queue_name="intake.submissions.dead")
+    [kept] = dead.take(1)
+    assert kept.properties["message_id"] == "bad-1" and kept.headers["x-reason"]
+    dead.close()
+    assert _count(intake) == 0
+
+
+def test_message_without_identity_is_kept_in_the_dead_queue(settings, intake, receipts):
+    _pika_publish(settings.broker_url, _submission(), message_id=None)
+    dead = Capture(settings.broker_url, queue_name="intake.submissions.dead")
+    [kept] = dead.take(1)
+    assert "app_id" in kept.headers["x-reason"]
+    assert receipts.settle(0.5) == []
+    dead.close()
+
+
+def test_good_message_after_a_bad_one_is_still_accepted(settings, intake, receipts):
+    _pika_publish(settings.broker_url, b"{broken", message_id="bad-2")
+    _pika_publish(settings.broker_url, _submission(), message_id="good-2")
+    receipts.take(2)
+    keys = sorted(m.delivery_info["routing_key"] for m in receipts.received)
+    assert keys == [f"submission.accepted.{APP}", f"submission.rejected.{APP}"]
+    wait_for(lambda: _count(intake) == 1, what="the good submission stored")
