@@ -25,7 +25,7 @@ def commands(service: str, port: int) -> dict[str, list[str]]:
     """The two processes of one service, exactly as docker-compose.yml runs them."""
     return {
         f"{service}-http": [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-                            "--workers", "2", "--access-logfile", "-",
+                            "--workers", "2", "--no-control-socket", "--access-logfile", "-",
                             f"services.{service}.app:create_app()"],
         f"{service}-worker": [sys.executable, "-m", "services.worker", service],
     }

@@ -1,7 +1,10 @@
 """Resident ID numbers (GB 11643-1999): the check character and the birth date."""
 from __future__ import annotations
 
+import re
 from datetime import date
+
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -23,7 +26,7 @@ def birth_date(number: str) -> date | None:
 def problems(number: str, today: date | None = None) -> list[str]:
     """Why `number` is not a valid ID number (empty when it is)."""
     number = number.strip().upper()
-    if len(number) != 18 or not number[:17].isdigit():
+    if not _SHAPE.fullmatch(number):  # ASCII only: full-width digits would dodge duplicate checks
         return ["format"]
     found = []
     if number[17] != check_char(number[:17]):

@@ -5,7 +5,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from shared.contracts import KINDS
 
-_PHONE = validate.Regexp(r"^1\d{10}$", error="invalid_phone")
+_PHONE = validate.Regexp(r"\A1[0-9]{10}\Z", error="invalid_phone")
 
 
 class WisherSchema(Schema):
@@ -15,7 +15,7 @@ class WisherSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 50, error="invalid_length"))
     # The check digit is verification's rule; here only the shape is checked.
     id_number = fields.String(required=True,
-                              validate=validate.Regexp(r"^\d{17}[\dXx]$", error="invalid_id_number"))
+                              validate=validate.Regexp(r"\A[0-9]{17}[0-9Xx]\Z", error="invalid_id_number"))
     phone = fields.String(load_default=None, validate=_PHONE)
 
 

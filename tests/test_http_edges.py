@@ -1,0 +1,188 @@
+"""HTTP edges of intake and matching on SQLite: clear JSON errors, nothing half-stored, no PII leaks."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from services.intake.app import create_app as create_intake_app
+from services.intake.models import Submission
+from services.matching.app import create_app as create_matching_app
+from shared.idnumber import check_char
+from shared.migrate import upgrade
+from shared.settings import from_env
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+FIRST17 = "41010219520314001"
+ID_NUMBER = FIRST17 + check_char(FIRST17)
+NAME, PHONE = "李景荣", "13803941234"
+URL = "/api/v1/submissions"
+
+
+def _submission(**changes) -> dict:
+    data = {"community_code": "chuanhui-wenming", "title": "想要一套棉衣棉裤",
+            "description": "天冷了想给老伴买些棉衣棉裤。", "kind": "material",
+            "wisher": {"name": NAME, "id_number": ID_NUMBER, "phone": PHONE}}
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def sqlite_settings(tmp_path):
+    settings = from_env({"MICROWISH_VAR_DIR": str(tmp_path)})
+    upgrade(settings, "intake")
+    upgrade(settings, "matching")
+    return settings
+
+
+@pytest.fixture
+def app(sqlite_settings):
+    app = create_intake_app(sqlite_settings)
+    app.config.update(TESTING=True)
+    yield app
+    app.extensions["microwish.db"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def matching_client(sqlite_settings):
+    app = create_matching_app(sqlite_settings)
+    app.config.update(TESTING=True)
+    yield app.test_client()
+    app.extensions["microwish.db"].dispose()
+
+
+def _stored(app) -> tuple[int, int]:
+    """How many submissions and outbox rows intake holds."""
+    db = app.extensions["microwish.db"]
+    with db.engine.connect() as conn:
+        subs = conn.scalar(select(func.count()).select_from(Submission.__table__))
+        out = conn.scalar(select(func.count()).select_from(db.outbox))
+    return subs, out
+
+
+def _error(resp, status: int, code: str) -> dict:
+    """Assert an error answer's status, code and Chinese message; return its error object."""
+    assert resp.status_code == status, resp.get_data(as_text=True)
+    assert resp.is_json
+    error = resp.get_json()["error"]
+    assert error["code"] == code
+    assert CJK.search(error["message"])
+    return error
+
+
+def test_valid_submission_is_received_without_leaking_pii(client):
+    """A valid post answers 201 'received' and its status page shows the history, masked."""
+    resp = client.post(URL, json=_submission())
+    assert resp.status_code == 201
+    body = resp.get_json()
+    assert body["status"] == "received" and body["wisher"] == "李**"
+    page = client.get(f"{URL}/{body['id']}")
+    assert page.status_code == 200
+    view = page.get_json()
+    assert view["status"] == "received"
+    assert [h["status"] for h in view["history"]] == ["received"]
+    for r in (resp, page):
+        text = r.get_data(as_text=True) + json.dumps(r.get_json(), ensure_ascii=False)
+        for secret in (NAME, ID_NUMBER, PHONE):
+            assert secret not in text
+
+
+def test_same_idempotency_key_answers_with_the_same_submission(app, client):
+    """A repeated Idempotency-Key answers 200 with the first submission's id, storing nothing new."""
+    headers = {"Idempotency-Key": "form-7f3a"}
+    first = client.post(URL, json=_submission(), headers=headers)
+    second = client.post(URL, json=_submission(), headers=headers)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert second.get_json()["id"] == first.get_json()["id"]
+    assert _stored(app) == (1, 1)
+
+
+def test_unknown_field_is_422(client):
+    """A field the contract does not know is refused, naming it."""
+    error = _error(client.post(URL, json=_submission(foo=1)), 422, "validation_failed")
+    entry = next(f for f in error["fields"] if f["field"] == "foo")
+    assert entry["code"] == "unknown_field" and CJK.search(entry["message"])
+
+
+def test_server_owned_status_is_an_unknown_field(client):
+    """A client cannot set the status the server owns."""
+    error = _error(client.post(URL, json=_submission(status="verified")), 422, "validation_failed")
+    assert [f["code"] for f in error["fields"] if f["field"] == "status"] == ["unknown_field"]
+
+
+def test_missing_id_number_is_a_required_nested_field(client):
+    """A missing wisher.id_number is reported by its dotted name."""
+    data = _submission()
+    del data["wisher"]["id_number"]
+    error = _error(client.post(URL, json=data), 422, "validation_failed")
+    assert [(f["field"], f["code"]) for f in error["fields"]] == [("wisher.id_number", "required")]
+
+
+def test_wrong_content_type_is_415(client):
+    """A body that is not declared as JSON is refused."""
+    resp = client.post(URL, data=json.dumps(_submission()), content_type="text/plain")
+    _error(resp, 415, "unsupported_media_type")
+
+
+def test_broken_json_is_400(client):
+    """A body declared as JSON that does not parse is refused."""
+    resp = client.post(URL, data='{"title": "想要', content_type="application/json")
+    _error(resp, 400, "invalid_json")
+
+
+def test_oversized_body_is_413(app, client, sqlite_settings):
+    """A body over max_body_bytes is refused before it is parsed."""
+    big = _submission(description="棉" * (sqlite_settings.max_body_bytes // 3 + 1))
+    resp = client.post(URL, data=json.dumps(big, ensure_ascii=False).encode(),
+                       content_type="application/json")
+    _error(resp, 413, "payload_too_large")
+    assert _stored(app) == (0, 0)
+
+
+def test_unknown_submission_is_404(client):
+    """Following a submission that does not exist answers not_found."""
+    _error(client.get(f"{URL}/no-such-id"), 404, "not_found")
+
+
+def test_refused_requests_store_nothing(app, client):
+    """After 422, 415 and 400 answers, no submission and no event was stored."""
+    data = _submission()
+    del data["wisher"]["id_number"]
+    assert client.post(URL, json=data).status_code == 422
+    assert client.post(URL, json=_submission(status="verified")).status_code == 422
+    assert client.post(URL, data=json.dumps(_submission()), content_type="text/plain").status_code == 415
+    assert client.post(URL, data="{", content_type="application/json").status_code == 400
+    assert _stored(app) == (0, 0)
+
+
+def test_claim_on_missing_wish_is_404(matching_client):
+    """Claiming a wish that is not on the wall answers not_found."""
+    resp = matching_client.post("/api/v1/wishes/no-such-wish/claims", json={"member_id": "m1"})
+    _error(resp, 404, "not_found")
+
+
+def test_claim_with_extra_field_is_422(matching_client):
+    """A claim body with a field the contract does not know is refused."""
+    resp = matching_client.post("/api/v1/wishes/no-such-wish/claims",
+                                json={"member_id": "m1", "points": 100})
+    error = _error(resp, 422, "validation_failed")
+    assert [(f["field"], f["code"]) for f in error["fields"]] == [("points", "unknown_field")]
+
+
+@pytest.mark.parametrize("wisher_change", [
+    {"id_number": ID_NUMBER + "\n"},
+    {"phone": PHONE + "\n"},
+    {"id_number": FIRST17.translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "X"},
+])
+def test_id_number_and_phone_must_be_plain_ascii(client, wisher_change):
+    """A trailing newline or full-width digits in the ID number or phone is refused."""
+    data = _submission()
+    data["wisher"].update(wisher_change)
+    _error(client.post(URL, json=data), 422, "validation_failed")

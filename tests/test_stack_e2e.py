@@ -1,0 +1,130 @@
+"""End to end: the stack as separate processes (gunicorn and workers) on the real broker and database."""
+from __future__ import annotations
+
+import json
+import signal
+
+import pika
+import pytest
+import requests
+from kombu import Connection
+from sqlalchemy import create_engine, func, select, text
+
+from services.stack import Stack
+from shared import topology
+from shared.db import _normalise
+from shared.settings import SERVICES
+from tests.conftest import PG_URL
+from tests.helpers import Capture, free_port, wait_for
+
+pytestmark = pytest.mark.stack
+
+MEMBER = "party-member-934"
+
+
+def _wish(n: int) -> dict:
+    return {"community_code": "chuanhui-wenming", "title": f"想要一根拐杖 #{n}",
+            "description": "老人腿脚不便，想要一根结实的拐杖。", "kind": "material",
+            "wisher": {"name": "李景荣", "id_number": "11010519491231002X",
+                       "phone": "13803941234"}}
+
+
+@pytest.fixture
+def stack(settings, tmp_path):
+    env = {"MICROWISH_BROKER_URL": settings.broker_url}
+    for service in SERVICES:
+        env[f"MICROWISH_{service.upper()}_DATABASE_URL"] = PG_URL
+        env[f"MICROWISH_{service.upper()}_DATABASE_SCHEMA"] = settings.database_schema(service)
+    s = Stack(env=env, ports={svc: free_port() for svc in SERVICES}, log_dir=str(tmp_path))
+    s.migrate()
+    with Connection(settings.broker_url) as conn:
+        topology.declare(conn)
+    s.start()
+    for service in SERVICES:
+        wait_for(lambda: _ready(s, service), timeout=30, what=f"{service} ready")
+    yield s
+    s.stop()
+
+
+def _ready(s: Stack, service: str) -> bool:
+    try:
+        return requests.get(s.url(service) + "/readyz", timeout=2).status_code == 200
+    except requests.RequestException:  # not listening yet, or still starting
+        return False
+
+
+def _get(s: Stack, service: str, path: str):
+    r = requests.get(s.url(service) + path, timeout=5)
+    return r.json() if r.status_code == 200 else None
+
+
+def _post(s: Stack, service: str, path: str, body: dict, **headers) -> dict:
+    r = requests.post(s.url(service) + path, json=body, headers=headers, timeout=10)
+    assert r.status_code in (200, 201), r.text
+    return r.json()
+
+
+def _drive_to_points(s: Stack, wish_id: str) -> None:
+    wait_for(lambda: _get(s, "matching", f"/api/v1/wishes/{wish_id}"), what="wish published")
+    claim = _post(s, "matching", f"/api/v1/wishes/{wish_id}/claims", {"member_id": MEMBER})
+    _post(s, "matching", f"/api/v1/claims/{claim['id']}/fulfilment", {"note": "已送到老人家中"})
+    _post(s, "matching", f"/api/v1/claims/{claim['id']}/confirmation", {})
+
+
+def test_wishes_over_http_and_amqp_reach_the_ledger(settings, stack):
+    receipts = Capture(settings.broker_url, "submission.*.city-hotline")
+    by_http = _post(stack, "intake", "/api/v1/submissions", _wish(1))["id"]
+
+    conn = pika.BlockingConnection(pika.URLParameters(settings.broker_url))
+    channel = conn.channel()
+    channel.confirm_delivery()
+    channel.basic_publish("microwish.intake", "submission",
+                          json.dumps(_wish(2), ensure_ascii=False).encode(),
+                          pika.BasicProperties(message_id="hotline-42", app_id="city-hotline",
+                                               content_type="application/json", delivery_mode=2,
+                                               headers={"schema": "submission.v1"}),
+                          mandatory=True)
+    conn.close()
+    [receipt] = receipts.take(1)
+    by_amqp = json.loads(receipt.body)["payload"]["wish_id"]
+    receipts.close()
+
+    for wish_id in (by_http, by_amqp):
+        _drive_to_points(stack, wish_id)
+    points = wait_for(lambda: (p := _get(stack, "scoring", f"/api/v1/points/{MEMBER}"))
+                      and p["total"] == 2 and p, what="two points in the ledger")
+    assert {e["wish_id"] for e in points["entries"]} == {by_http, by_amqp}
+    for wish_id in (by_http, by_amqp):
+        wait_for(lambda: _get(stack, "intake", f"/api/v1/submissions/{wish_id}")["status"]
+                 == "confirmed", what="intake sees the wish confirmed")
+
+
+def _count(schema: str, table: str) -> int:
+    engine = create_engine(_normalise(PG_URL))
+    with engine.connect() as conn:
+        n = conn.scalar(text(f'SELECT count(*) FROM "{schema}"."{table}"'))
+    engine.dispose()
+    return n
+
+
+def test_killing_workers_mid_run_loses_nothing(settings, stack):
+    ids = []
+    for n in range(240):
+        ids.append(_post(stack, "intake", "/api/v1/submissions", _wish(n))["id"])
+        if n == 60:
+            wait_for(lambda: _count(settings.database_schema("verification"), "reviews") > 0,
+                     what="verification under way")
+            stack.kill("verification-worker", signal.SIGKILL)
+        if n == 120:
+            stack.kill("matching-worker", signal.SIGKILL)
+        if n == 180:
+            stack.start("verification-worker")
+            stack.start("matching-worker")
+
+    wait_for(lambda: _count(settings.database_schema("matching"), "wishes") == len(ids),
+             timeout=90, what="every wish published")
+    wall = {w["id"] for w in _get(stack, "matching", "/api/v1/wishes")["items"]}
+    assert wall == set(ids)
+    assert _count(settings.database_schema("verification"), "reviews") == len(ids)
+    wait_for(lambda: all(_get(stack, "intake", f"/api/v1/submissions/{i}")["status"] == "published"
+                         for i in ids[:20] + ids[-20:]), what="intake follows the outcomes")
