@@ -59,10 +59,11 @@ class Stack:
                 self.commands[proc_name], env=self.env, cwd=ROOT, stdout=out,
                 stderr=subprocess.STDOUT if out else None)
 
-    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> int:
+        """Signal one process and wait for it; return its exit code."""
         proc = self.procs.pop(name)
         proc.send_signal(sig)
-        proc.wait(30)
+        return proc.wait(30)
 
     def stop(self) -> None:
         for proc in self.procs.values():

@@ -24,17 +24,6 @@ class SourceRef(Schema):
     source_ref = fields.String(required=True)
 
 
-class WishSubmitted(SourceRef):
-    wish_id = fields.String(required=True)
-    community_code = fields.String(required=True)
-    title = fields.String(required=True)
-    description = fields.String(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    wisher_display = fields.String(required=True)
-    # The wisher's personal data, sealed (encrypted) so queues can be read safely.
-    wisher_sealed = fields.String(required=True)
-
-
 class WishVerified(SourceRef):
     wish_id = fields.String(required=True)
     community_code = fields.String(required=True)
@@ -42,6 +31,11 @@ class WishVerified(SourceRef):
     description = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     wisher_display = fields.String(required=True)
+
+
+class WishSubmitted(WishVerified):
+    # The wisher's personal data, sealed (encrypted) so queues can be read safely.
+    wisher_sealed = fields.String(required=True)
 
 
 class WishRejected(SourceRef):

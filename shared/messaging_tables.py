@@ -30,3 +30,40 @@ def add_messaging_tables(metadata: MetaData) -> None:
         Column("message_id", String(200), primary_key=True),
         Column("processed_at", DateTime(timezone=True), nullable=False),
     )
+
+
+
+def create_messaging_tables_v1(op) -> None:
+    """Migration step shared by every service's first revision: `outbox` and `inbox` as they were.
+
+    Spelled out, not derived from the live tables: later changes get migrations of their own.
+    """
+    import sqlalchemy as sa
+
+    op.create_table(
+        "inbox",
+        sa.Column("consumer", sa.String(100), primary_key=True),
+        sa.Column("message_id", sa.String(200), primary_key=True),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
+        "outbox",
+        sa.Column("id", _Id, primary_key=True, autoincrement=True),
+        sa.Column("message_id", sa.String(64), nullable=False, unique=True),
+        sa.Column("type", sa.String(100), nullable=False),
+        sa.Column("routing_key", sa.String(200), nullable=False),
+        sa.Column("correlation_id", sa.String(64)),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True)),
+        sa.Column("attempts", sa.Integer, nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True)),
+        sa.Column("last_error", sa.Text),
+    )
+    op.create_index("ix_outbox_unsent", "outbox", ["sent_at", "id"])
+
+
+def drop_messaging_tables_v1(op) -> None:
+    op.drop_index("ix_outbox_unsent", table_name="outbox")
+    op.drop_table("outbox")
+    op.drop_table("inbox")

@@ -128,3 +128,7 @@ def test_killing_workers_mid_run_loses_nothing(settings, stack):
     assert _count(settings.database_schema("verification"), "reviews") == len(ids)
     wait_for(lambda: all(_get(stack, "intake", f"/api/v1/submissions/{i}")["status"] == "published"
                          for i in ids[:20] + ids[-20:]), what="intake follows the outcomes")
+
+
+def test_worker_stops_cleanly_on_sigterm(stack):
+    assert stack.kill("scoring-worker", signal.SIGTERM) == 0
