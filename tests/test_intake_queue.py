@@ -109,3 +109,20 @@ def test_good_message_after_a_bad_one_is_still_accepted(settings, intake, receip
     keys = sorted(m.delivery_info["routing_key"] for m in receipts.received)
     assert keys == [f"submission.accepted.{APP}", f"submission.rejected.{APP}"]
     wait_for(lambda: _count(intake) == 1, what="the good submission stored")
+
+
+def test_personal_data_never_travels_in_clear_on_the_bus(settings, intake):
+    wisher = _submission()["wisher"]
+    everything = Capture(settings.broker_url, "#")
+    _pika_publish(settings.broker_url, _submission(), message_id="pii-1")
+    wait_for(lambda: any(m.delivery_info["routing_key"] == "wish.submitted"
+                         for m in everything.take(1)), what="wish.submitted relayed")
+    everything.take(2)  # wish.submitted and the receipt
+    for message in everything.received:
+        body = message.body if isinstance(message.body, str) else message.body.decode()
+        for secret in (wisher["name"], wisher["id_number"], wisher["phone"]):
+            assert secret not in body
+    submitted = next(json.loads(m.body) for m in everything.received
+                     if m.delivery_info["routing_key"] == "wish.submitted")
+    assert submitted["payload"]["wisher_display"] == "赵**"
+    everything.close()
