@@ -29,6 +29,7 @@ MESSAGES_ZH = {
     "invalid_state": "当前状态不允许此操作",
     "payload_too_large": "请求内容过大",
     "method_not_allowed": "不支持该请求方法",
+    "bad_request": "请求有误",
     "internal_error": "系统内部错误，请稍后重试",
 }
 
