@@ -46,6 +46,7 @@ class ServiceRuntime:
         for thread in self.threads:
             thread.join(timeout)
         self.relay.close()
+        self.connection.release()
 
     def run_forever(self) -> None:
         """The worker process: relay in a thread, consumer in the main thread, clean stop on SIGTERM."""
