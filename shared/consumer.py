@@ -59,7 +59,7 @@ class IdempotentConsumer(ConsumerProducerMixin):
         ]
 
     def on_message(self, handler: Handler, message) -> None:
-        consumer = f"{self.db.service}:{handler.queue.name}"
+        consumer = self.inbox_name(handler)
         try:
             item = handler.decode(message)
             with self.db.uow() as uow:
@@ -80,20 +80,23 @@ class IdempotentConsumer(ConsumerProducerMixin):
             return
         message.ack()
 
+    def inbox_name(self, handler: Handler) -> str:
+        """Who applied a message, as the inbox records it."""
+        return f"{self.db.service}:{handler.queue.name}"
+
     def dead_letter(self, handler: Handler, message, poison: Poison) -> None:
         """Keep the message in `<queue>.dead` with the reason in its headers, then ack it."""
-        log.warning("poison message %s on %s: %s", message.properties.get("message_id"),
+        props = message.properties
+        log.warning("poison message %s on %s: %s", props.get("message_id"),
                     handler.queue.name, poison.reason)
         if handler.on_poison is not None:
             with self.db.uow() as uow:
-                props = message.properties
                 poison_key = f"poison:{props.get('app_id')}:{props.get('message_id')}"
-                if uow.first_delivery(f"{self.db.service}:{handler.queue.name}", poison_key):
+                if uow.first_delivery(self.inbox_name(handler), poison_key):
                     handler.on_poison(uow, message, poison)
                 uow.commit()
         headers = dict(message.headers or {})
         headers.update({"x-reason": poison.reason[:1000], "x-first-queue": handler.queue.name})
-        props = message.properties
         outcome = self.dead_publisher.publish([Outgoing(
             message_id=props.get("message_id") or envelope.new_id(), exchange=DEAD,
             routing_key=handler.queue.name, body=message.body, type=props.get("type") or "",

@@ -7,6 +7,7 @@ from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.settings import Settings
+from shared.unit_of_work import UnitOfWork
 
 
 def _normalise(url: str) -> str:
@@ -62,9 +63,7 @@ class Database:
     def session(self) -> Session:
         return self.sessions()
 
-    def uow(self):
-        from shared.unit_of_work import UnitOfWork
-
+    def uow(self) -> UnitOfWork:
         return UnitOfWork(self)
 
     def dispose(self) -> None:

@@ -8,7 +8,7 @@ import pika
 import pytest
 import requests
 from kombu import Connection
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, text
 
 from services.stack import Stack
 from shared import topology
@@ -99,20 +99,29 @@ def test_wishes_over_http_and_amqp_reach_the_ledger(settings, stack):
                  == "confirmed", what="intake sees the wish confirmed")
 
 
-def _count(schema: str, table: str) -> int:
+@pytest.fixture
+def pg():
     engine = create_engine(_normalise(PG_URL))
-    with engine.connect() as conn:
-        n = conn.scalar(text(f'SELECT count(*) FROM "{schema}"."{table}"'))
+    yield engine
     engine.dispose()
-    return n
 
 
-def test_killing_workers_mid_run_loses_nothing(settings, stack):
+def _counter(engine, settings):
+    """count(service, table): rows in a service's table, read straight from its schema."""
+    def count(service: str, table: str) -> int:
+        with engine.connect() as conn:
+            schema = settings.database_schema(service)
+            return conn.scalar(text(f'SELECT count(*) FROM "{schema}"."{table}"'))
+    return count
+
+
+def test_killing_workers_mid_run_loses_nothing(settings, stack, pg):
+    _count = _counter(pg, settings)
     ids = []
     for n in range(240):
         ids.append(_post(stack, "intake", "/api/v1/submissions", _wish(n))["id"])
         if n == 60:
-            wait_for(lambda: _count(settings.database_schema("verification"), "reviews") > 0,
+            wait_for(lambda: _count("verification", "reviews") > 0,
                      what="verification under way")
             stack.kill("verification-worker", signal.SIGKILL)
         if n == 120:
@@ -121,11 +130,11 @@ def test_killing_workers_mid_run_loses_nothing(settings, stack):
             stack.start("verification-worker")
             stack.start("matching-worker")
 
-    wait_for(lambda: _count(settings.database_schema("matching"), "wishes") == len(ids),
+    wait_for(lambda: _count("matching", "wishes") == len(ids),
              timeout=90, what="every wish published")
     wall = {w["id"] for w in _get(stack, "matching", "/api/v1/wishes")["items"]}
     assert wall == set(ids)
-    assert _count(settings.database_schema("verification"), "reviews") == len(ids)
+    assert _count("verification", "reviews") == len(ids)
     wait_for(lambda: all(_get(stack, "intake", f"/api/v1/submissions/{i}")["status"] == "published"
                          for i in ids[:20] + ids[-20:]), what="intake follows the outcomes")
 
