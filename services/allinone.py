@@ -19,6 +19,7 @@ from shared.settings import SERVICES, from_env
 # Which app answers which API prefix (DESIGN §2); everything else, the wall included, is matching's.
 ROUTES = {
     "/api/v1/submissions": "intake", "/api/v1/members": "intake", "/api/v1/auth": "intake",
+    "/api/v1/audit": "intake", "/login": "intake", "/logout": "intake",
     "/api/v1/reviews": "verification",
     "/api/v1/wishes": "matching", "/api/v1/claims": "matching",
     "/api/v1/points": "scoring", "/api/v1/honours": "scoring", "/api/v1/reports": "scoring",
@@ -77,6 +78,7 @@ def main() -> None:
     host = os.environ.get("MICROWISH_HOST", "127.0.0.1")
     port = int(os.environ.get("MICROWISH_PORT", "8000"))
     print(f"微心愿 all-in-one: {created} demo wishes submitted; open http://{host}:{port}/", flush=True)
+    print(demo.accounts_banner(), flush=True)
     try:
         run_simple(host, port, platform.wsgi, threaded=True, use_reloader=False)
     finally:

@@ -1,9 +1,35 @@
-"""Demo wishes from the seed reports' communities (川汇区 and 浦东), submitted through intake."""
+"""Demo accounts for every role and demo wishes from the seed reports' communities (川汇区, 浦东)."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from services.intake import submit
+from services.intake.accounts import create_account, hash_api_key
+from services.intake.models import Account
+from shared.envelope import utcnow
 from shared.idnumber import check_char
 from shared.pii import Sealer
+
+# For the all-in-one only: it never runs with real data.
+DEMO_PASSWORD = "demo-2026"
+DEMO_API_KEY = "demo-gov-hotline-api-key"
+CHUANHUI = ["chuanhui-wenming", "chuanhui-zhongzhou", "chuanhui-chenzhou", "chuanhui-wenchang",
+            "chuanhui-jianzhong"]
+_AREAS = {"chuanhui": "河南省周口市川汇区", "pudong": "上海市浦东新区"}
+PUDONG = ["pudong-hangtou-heming", "pudong-nanmatou", "pudong-gaoqiao"]
+
+# (username, role, display name, scope)
+ACCOUNTS = [
+    ("resident", "resident", "王桂兰", {"communities": ["chuanhui-chenzhou"]}),
+    ("liaison", "liaison", "川汇联络员", {"communities": CHUANHUI}),
+    ("liaison-pudong", "liaison", "浦东联络员", {"communities": PUDONG}),
+    ("member", "member", "张建国", {"unit_code": "zhoukou-power"}),
+    ("org", "org_admin", "川汇区团委", {"org_code": "chuanhui-youth"}),
+    ("unit", "unit_admin", "周口供电公司党委", {"unit_code": "zhoukou-power"}),
+    ("street", "street_admin", "七一路街道", {"communities": CHUANHUI}),
+    ("district", "district_admin", "川汇区民政局", {}),
+    ("ops", "ops", "运维值班", {}),
+]
 
 # (community code, title, description, kind, wisher name, birth date, phone)
 WISHES = [
@@ -34,16 +60,45 @@ def demo_id_number(birth: str, serial: int) -> str:
     return first17 + check_char(first17)
 
 
+def seed_accounts(session) -> None:
+    """One account per role (and a government system client), once."""
+    if session.scalar(select(Account.id).limit(1)) is not None:
+        return
+    for username, role, name, scope in ACCOUNTS:
+        create_account(session, username, role, name, DEMO_PASSWORD, **scope)
+    system, _ = create_account(session, "gov-hotline", "system", "12345 热线系统",
+                               app_id="gov-hotline", broker_user="gov-hotline")
+    system.api_key_hash = hash_api_key(DEMO_API_KEY)
+
+
+def accounts_banner() -> str:
+    lines = [f"  {username:<15} {role:<15} {name}" for username, role, name, _ in ACCOUNTS]
+    return ("demo accounts (password " + DEMO_PASSWORD + "):\n" + "\n".join(lines)
+            + f"\n  system client gov-hotline: X-Api-Key {DEMO_API_KEY}")
+
+
 def seed(db, settings) -> int:
-    """Submit the demo wishes once; re-running creates nothing new. Returns how many were new."""
-    sealer = Sealer(settings.pii_keys)
+    """Demo accounts and wishes, posted by each community's liaison with the wisher's consent.
+
+    Re-running creates nothing new. Returns how many wishes were new."""
+    protection = submit.Protection(Sealer(settings.pii_keys), settings.pii_hash_key)
     created = 0
     with db.uow() as uow:
+        seed_accounts(uow.session)
+        uow.session.flush()
+        liaisons = uow.session.scalars(select(Account).where(Account.role == "liaison")).all()
         for n, (community, title, desc, kind, name, birth, phone) in enumerate(WISHES, start=1):
-            wisher = {"name": name, "id_number": demo_id_number(birth, n), "phone": phone}
+            liaison = next(a for a in liaisons if community in a.communities)
+            by = submit.Submitter(submit.WEB, liaison.id, "liaison")
+            minor = int(birth[:4]) >= 2012
+            wisher = {"name": name, "id_number": demo_id_number(birth, n), "phone": phone,
+                      "address": _AREAS[community.split("-")[0]] + f"{n}号楼{n}0{n}室"}
+            consent = {"relation": "guardian" if minor else "self", "method": "in_person",
+                       "name": name[0] + "监护人" if minor else None, "at": utcnow(),
+                       "photo_ref": None}
             data = {"community_code": community, "title": title, "description": desc,
-                    "kind": kind, "wisher": wisher}
-            _, new = submit.submit(uow, sealer, submit.WEB, f"demo-{n}", data)
+                    "kind": kind, "wisher": wisher, "consent": consent}
+            _, new = submit.submit(uow, protection, by, f"demo-{n}", data)
             created += new
         uow.commit()
     return created

@@ -20,7 +20,8 @@ def service_module(name: str):
 def runtime(name: str, settings, db: Database | None = None) -> ServiceRuntime:
     module = service_module(name)
     db = db or Database(settings, name, module.METADATA)
-    return ServiceRuntime(db, settings, module.handlers(settings))
+    jobs = module.jobs(settings) if hasattr(module, "jobs") else []
+    return ServiceRuntime(db, settings, module.handlers(settings), jobs)
 
 
 def main(argv: list[str]) -> None:

@@ -24,18 +24,29 @@ class SourceRef(Schema):
     source_ref = fields.String(required=True)
 
 
-class WishVerified(SourceRef):
+class WishDetails(SourceRef):
     wish_id = fields.String(required=True)
     community_code = fields.String(required=True)
     title = fields.String(required=True)
     description = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    wisher_display = fields.String(required=True)
+    wisher_display = fields.String(required=True)  # masked: 张*
+    # The resident's account when they posted it themselves (they may confirm the deed).
+    submitted_by = fields.String(load_default=None, allow_none=True)
 
 
-class WishSubmitted(WishVerified):
+class WishSubmitted(WishDetails):
     # The wisher's personal data, sealed (encrypted) so queues can be read safely.
     wisher_sealed = fields.String(required=True)
+    # A keyed hash of the ID number: duplicates can be found without reading it.
+    id_number_hash = fields.String(required=True)
+    minor = fields.Boolean(required=True)
+
+
+class WishVerified(WishDetails):
+    # What a claimer of this wish may see: phone and address, masked.
+    contact_masked = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True),
+                                 required=True)
 
 
 class WishRejected(SourceRef):
@@ -53,6 +64,24 @@ class ClaimEvent(Schema):
     wish_id = fields.String(required=True)
     claim_id = fields.String(required=True)
     member_id = fields.String(required=True)
+    community_code = fields.String(load_default=None, allow_none=True)
+    # The claimer's employer unit, so their unit admin can see their points.
+    unit_code = fields.String(load_default=None, allow_none=True)
+
+
+class WishErased(Schema):
+    wish_id = fields.String(required=True)
+
+
+class AuditRecorded(Schema):
+    actor_id = fields.String(required=True)
+    actor_role = fields.String(required=True)
+    action = fields.String(required=True)
+    object_type = fields.String(required=True)
+    object_id = fields.String(required=True)
+    community_code = fields.String(load_default=None, allow_none=True)
+    service = fields.String(required=True)
+    detail = fields.Dict(load_default=dict)
 
 
 class PointsAwarded(Schema):
@@ -61,6 +90,8 @@ class PointsAwarded(Schema):
     wish_id = fields.String(required=True)
     points = fields.Integer(required=True)
     total = fields.Integer(required=True)
+    community_code = fields.String(load_default=None, allow_none=True)
+    unit_code = fields.String(load_default=None, allow_none=True)
 
 
 class SubmissionAccepted(SourceRef):
@@ -79,6 +110,9 @@ SCHEMAS: dict[str, type[Schema]] = {
     "wish.claimed": ClaimEvent,
     "wish.fulfilled": ClaimEvent,
     "wish.confirmed": ClaimEvent,
+    "wish.released": ClaimEvent,
+    "wish.erased": WishErased,
+    "audit.recorded": AuditRecorded,
     "points.awarded": PointsAwarded,
     "submission.accepted": SubmissionAccepted,
     "submission.rejected": SubmissionRejected,

@@ -13,6 +13,8 @@ _MARSHMALLOW_CODES = {
     "Not a valid boolean.": ("invalid_type", "应为是或否"),
     "Invalid input type.": ("invalid_type", "数据类型错误"),
     "Not a valid UUID.": ("invalid_type", "编号格式错误"),
+    "Not a valid datetime.": ("invalid_datetime", "时间格式不正确"),
+    "Not a valid list.": ("invalid_type", "应为列表"),
 }
 
 # Codes our own validators raise, with their Chinese wording.
@@ -31,6 +33,23 @@ MESSAGES_ZH = {
     "method_not_allowed": "不支持该请求方法",
     "bad_request": "请求有误",
     "internal_error": "系统内部错误，请稍后重试",
+    "authentication_required": "请先登录",
+    "invalid_token": "登录凭证无效，请重新登录",
+    "token_expired": "登录已过期，请重新登录",
+    "invalid_api_key": "接口密钥无效",
+    "invalid_credentials": "用户名或密码错误",
+    "forbidden": "您没有权限进行此操作",
+    "csrf_failed": "页面已失效，请刷新后重试",
+    "too_many_requests": "操作过于频繁，请稍后再试",
+    "community_forbidden": "您只能处理本人所负责社区的心愿",
+    "consent_required": "代为提交心愿须登记本人或监护人的同意",
+    "guardian_consent_required": "不满十四周岁的儿童提交心愿须有监护人同意",
+    "invalid_datetime": "时间格式不正确",
+    "in_future": "时间不能晚于现在",
+    "photo_required": "签字同意卡须附照片",
+    "unknown_source": "未登记的对接系统",
+    "source_mismatch": "消息的发送账号与对接系统不符",
+    "not_overridable": "该审核结果不能更改",
 }
 
 
@@ -41,6 +60,7 @@ class ApiError(Exception):
     status: int
     code: str
     fields: list[dict] = field(default_factory=list)
+    retry_after: int | None = None
 
     @property
     def message(self) -> str:

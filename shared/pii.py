@@ -1,6 +1,8 @@
 """Personal data: sealing (encryption with a key id, so old data survives rotation) and masking."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -14,11 +16,11 @@ class Sealer:
         self.current = pairs[0][0].strip()
         self.keys = {kid.strip(): Fernet(key.strip().encode()) for kid, key in pairs}
 
-    def seal(self, data: dict) -> str:
+    def seal(self, data) -> str:
         token = self.keys[self.current].encrypt(json.dumps(data, ensure_ascii=False).encode())
         return f"{self.current}.{token.decode()}"
 
-    def open(self, sealed: str) -> dict:
+    def open(self, sealed: str):
         kid, _, token = sealed.partition(".")
         if kid not in self.keys:
             raise ValueError(f"unknown key id {kid!r}")
@@ -26,6 +28,19 @@ class Sealer:
             return json.loads(self.keys[kid].decrypt(token.encode()))
         except InvalidToken as exc:
             raise ValueError("sealed data cannot be opened") from exc
+
+    def seal_optional(self, value):
+        """Seal a value that may be absent; None stays None."""
+        return None if value is None else self.seal(value)
+
+    def open_optional(self, sealed: str | None):
+        return None if sealed is None else self.open(sealed)
+
+
+def keyed_hash(key: str, value: str) -> str:
+    """A keyed hash for look-ups (duplicate ID numbers) that nobody without the key can reverse."""
+    normalised = value.strip().upper()
+    return hmac.new(key.encode(), normalised.encode(), hashlib.sha256).hexdigest()
 
 
 def mask_name(name: str) -> str:
@@ -36,3 +51,13 @@ def mask_name(name: str) -> str:
 def mask_phone(phone: str) -> str:
     """13812341234 → 138****1234."""
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
+def mask_id_number(number: str) -> str:
+    """410000195203140011 → 410***********0011; claimers never see even this."""
+    return number[:3] + "*" * max(0, len(number) - 7) + number[-4:] if len(number) > 7 else "****"
+
+
+def mask_address(address: str) -> str:
+    """河南省周口市川汇区文明路12号 → 河南省周口市****: the area, never the door."""
+    return address[:6] + "****" if address else ""

@@ -8,8 +8,11 @@ from pathlib import Path
 SERVICES = ("intake", "verification", "matching", "scoring")
 ROOT = Path(__file__).resolve().parent.parent
 
-# A development-only key; every real deployment sets MICROWISH_PII_KEYS.
+# Development-only keys; every real deployment sets MICROWISH_PII_KEYS, MICROWISH_PII_HASH_KEY
+# and MICROWISH_TOKEN_KEYS (compose refuses to start without them).
 _DEV_PII_KEY = "dev1:ZGV2LW9ubHktcGlpLWtleS1kby1ub3QtdXNlLTAwMDA="
+_DEV_HASH_KEY = "dev-only-pii-hash-key-do-not-use-in-production"
+_DEV_TOKEN_KEY = "dev1:dev-only-token-signing-key-do-not-use-in-production"
 
 
 def _sqlite_url(service: str, var_dir: Path) -> str:
@@ -30,6 +33,19 @@ class Settings:
     prefetch_count: int = 50
     retry_backoff_seconds: float = 0.5
     max_body_bytes: int = 1_000_000
+    pii_hash_key: str = _DEV_HASH_KEY
+    token_keys: str = _DEV_TOKEN_KEY
+    access_ttl_seconds: int = 900
+    refresh_ttl_seconds: int = 7 * 24 * 3600
+    session_ttl_seconds: int = 1800
+    cookie_secure: bool = False
+    # How many reverse proxies in front of us set X-Forwarded-For; 0 trusts no header.
+    trusted_proxy_hops: int = 0
+    login_failures_allowed: int = 5
+    login_window_seconds: int = 300
+    claims_per_hour: int = 20
+    retention_days: int = 180
+    retention_interval_seconds: float = 3600.0
 
     def database_url(self, service: str) -> str:
         return self.database_urls[service]
@@ -64,4 +80,22 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         retry_backoff_seconds=float(
             env.get("MICROWISH_RETRY_BACKOFF_SECONDS", Settings.retry_backoff_seconds)
         ),
+        pii_hash_key=env.get("MICROWISH_PII_HASH_KEY", _DEV_HASH_KEY),
+        token_keys=env.get("MICROWISH_TOKEN_KEYS", _DEV_TOKEN_KEY),
+        access_ttl_seconds=_int(env, "ACCESS_TTL_SECONDS"),
+        refresh_ttl_seconds=_int(env, "REFRESH_TTL_SECONDS"),
+        session_ttl_seconds=_int(env, "SESSION_TTL_SECONDS"),
+        cookie_secure=env.get("MICROWISH_COOKIE_SECURE", "0").lower() in ("1", "true", "yes"),
+        trusted_proxy_hops=_int(env, "TRUSTED_PROXY_HOPS"),
+        login_failures_allowed=_int(env, "LOGIN_FAILURES_ALLOWED"),
+        login_window_seconds=_int(env, "LOGIN_WINDOW_SECONDS"),
+        claims_per_hour=_int(env, "CLAIMS_PER_HOUR"),
+        retention_days=_int(env, "RETENTION_DAYS"),
+        retention_interval_seconds=float(env.get("MICROWISH_RETENTION_INTERVAL_SECONDS",
+                                                 Settings.retention_interval_seconds)),
     )
+
+
+def _int(env, name: str) -> int:
+    """MICROWISH_<name> as an integer, or the Settings default for it."""
+    return int(env.get(f"MICROWISH_{name}", getattr(Settings, name.lower())))

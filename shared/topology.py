@@ -40,11 +40,18 @@ QUEUES: dict[str, list[Queue]] = {
         SUBMISSIONS,
         quorum_queue("intake.wish-outcomes", EVENTS, [
             "wish.verified", "wish.rejected", "wish.published",
-            "wish.claimed", "wish.fulfilled", "wish.confirmed",
+            "wish.claimed", "wish.fulfilled", "wish.confirmed", "wish.released",
         ]),
+        quorum_queue("intake.audit", EVENTS, ["audit.recorded"]),
     ],
-    "verification": [quorum_queue("verification.wish-submitted", EVENTS, ["wish.submitted"])],
-    "matching": [quorum_queue("matching.wish-verified", EVENTS, ["wish.verified"])],
+    "verification": [
+        quorum_queue("verification.wish-submitted", EVENTS, ["wish.submitted"]),
+        quorum_queue("verification.wish-erased", EVENTS, ["wish.erased"]),
+    ],
+    "matching": [
+        quorum_queue("matching.wish-verified", EVENTS, ["wish.verified"]),
+        quorum_queue("matching.wish-erased", EVENTS, ["wish.erased"]),
+    ],
     "scoring": [quorum_queue("scoring.wish-confirmed", EVENTS, ["wish.confirmed"])],
 }
 

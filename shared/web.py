@@ -5,30 +5,42 @@ from flask import Flask, current_app, g, jsonify, request
 from marshmallow import Schema, ValidationError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from shared.access import check_request, public
 from shared.db import Database
 from shared.errors import ApiError, field_errors
 from shared.settings import Settings, from_env
+from shared.tokens import Tokens
 
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 
 def make_app(import_name: str, service: str, metadata, settings: Settings | None = None,
              db: Database | None = None) -> Flask:
-    """A Flask app bound to the service's database, with health checks and JSON errors."""
+    """A Flask app bound to the service's database, with health checks, JSON errors and access checks."""
     settings = settings or from_env()
-    app = Flask(import_name)
+    app = Flask(import_name, static_folder=None)
+    if settings.trusted_proxy_hops:
+        # Only behind our own gateway is X-Forwarded-For the client's address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops)
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
                       JSON_AS_ASCII=False)
     app.json.ensure_ascii = False
     app.extensions["microwish.settings"] = settings
     app.extensions["microwish.db"] = db or Database(settings, service, metadata)
+    app.extensions["microwish.tokens"] = Tokens(settings.token_keys)
+    app.before_request(check_request)
     app.teardown_appcontext(_close_uow)
-    app.register_error_handler(ApiError, lambda e: (jsonify(e.to_dict()), e.status))
+    app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
-    app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok", "service": service})
-    app.add_url_rule("/readyz", "readyz", _ready)
+    app.add_url_rule("/healthz", "healthz", public(lambda: {"status": "ok", "service": service}))
+    app.add_url_rule("/readyz", "readyz", public(_ready))
     return app
+
+
+def settings() -> Settings:
+    return current_app.extensions["microwish.settings"]
 
 
 def database() -> Database:
@@ -59,6 +71,16 @@ def load_json(schema: Schema) -> dict:
         return schema.load(data)
     except ValidationError as exc:
         raise ApiError(422, "validation_failed", field_errors(exc.messages)) from exc
+
+
+def _api_error(err: ApiError):
+    response = jsonify(err.to_dict())
+    response.status_code = err.status
+    if err.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="microwish"'
+    if err.retry_after:
+        response.headers["Retry-After"] = str(err.retry_after)
+    return response
 
 
 def _http_error(exc: HTTPException):

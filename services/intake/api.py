@@ -1,50 +1,139 @@
-"""Intake's HTTP API: post a submission, follow its status."""
+"""Intake's HTTP API: post a submission, follow it, and (for its liaisons) read the wisher's data."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.intake import submit
 from services.intake.models import Submission
 from services.intake.schemas import SubmissionSchema
+from shared import audit
+from shared.access import (DISTRICT_ADMIN, LIAISON, RESIDENT, STREET_ADMIN, SYSTEM, allow,
+                           in_scope, require_principal)
 from shared.envelope import new_id
 from shared.errors import ApiError
-from shared.web import load_json, uow
+from shared.pii import mask_address, mask_id_number, mask_phone
+from shared.tokens import Principal
+from shared.web import load_json, settings, uow
 
 bp = Blueprint("intake", __name__, url_prefix="/api/v1/submissions")
+_POSTERS = (RESIDENT, LIAISON, SYSTEM)
+_READERS = (RESIDENT, LIAISON, STREET_ADMIN, DISTRICT_ADMIN, SYSTEM)
+
+
+def protection() -> submit.Protection:
+    return submit.Protection(current_app.extensions["microwish.sealer"], settings().pii_hash_key)
+
+
+def _open(sealed):
+    return current_app.extensions["microwish.sealer"].open_optional(sealed)
 
 
 def _view(sub: Submission) -> dict:
+    """A submission with the wisher's data masked: what anyone allowed to follow it may see."""
+    phone, address = _open(sub.phone_enc), _open(sub.address_enc)
+    id_number = _open(sub.id_number_enc)
     return {
         "id": sub.id, "status": sub.status, "community_code": sub.community_code,
-        "title": sub.title, "kind": sub.kind, "wisher": sub.wisher_display,
+        "title": sub.title, "description": sub.description, "kind": sub.kind,
+        "wisher": sub.wisher_display,
+        "wisher_masked": {"name": sub.wisher_display,
+                          "id_number": mask_id_number(id_number) if id_number else None,
+                          "phone": mask_phone(phone) if phone else None,
+                          "address": mask_address(address) if address else None},
+        "minor": sub.minor, "erased": sub.erased_at is not None,
+        "consent": {"relation": sub.consent_relation, "method": sub.consent_method,
+                    "at": sub.consent_at.isoformat() if sub.consent_at else None},
         "created_at": sub.created_at.isoformat(),
         "history": [{"status": h.status, "at": h.at.isoformat(), "reasons": h.reasons}
                     for h in sub.history],
     }
 
 
+def visible(who: Principal, sub: Submission) -> bool:
+    """A resident follows their own, a system its own source's, a liaison their communities'."""
+    if who.role == SYSTEM:
+        return sub.source == who.app_id
+    if who.role == RESIDENT:
+        return sub.submitted_by == who.id
+    return in_scope(who, sub.community_code)
+
+
+def _load_visible(submission_id: str) -> Submission:
+    sub = uow().session.get(Submission, submission_id)
+    if sub is None or not visible(require_principal(), sub):
+        raise ApiError(404, "not_found")  # out of scope looks the same as absent
+    return sub
+
+
+def _submitter(who: Principal, community_code: str) -> submit.Submitter:
+    if who.role == SYSTEM:
+        return submit.Submitter(who.app_id, who.id, SYSTEM)
+    if community_code not in who.communities:
+        raise ApiError(403, "community_forbidden", [{"field": "community_code",
+                                                     "code": "community_forbidden",
+                                                     "message": "您只能为本人所在或负责的社区提交心愿"}])
+    return submit.Submitter(submit.WEB, who.id, who.role)
+
+
 @bp.post("")
+@allow(*_POSTERS)
 def create_submission():
     data = load_json(SubmissionSchema())
+    by = _submitter(require_principal(), data["community_code"])
     ref = request.headers.get("Idempotency-Key") or new_id()
     if len(ref) > 200:
         raise ApiError(422, "invalid_length", [{"field": "Idempotency-Key", "code": "invalid_length",
                                                 "message": "Idempotency-Key 过长"}])
+    if by.source == submit.WEB:
+        ref = f"{by.account_id}:{ref}"  # one person's keys never collide with another's
     unit = uow()
-    sealer = current_app.extensions["microwish.sealer"]
     try:
-        sub, created = submit.submit(unit, sealer, submit.WEB, ref, data)
+        sub, created = submit.submit(unit, protection(), by, ref, data)
         unit.commit()
+    except submit.ConsentMissing as refused:
+        raise ApiError(422, "validation_failed", refused.fields)
     except IntegrityError:  # the same key raced in from another request: answer with that one
         unit.session.rollback()
-        sub, created = submit.find(unit, submit.WEB, ref), False
+        sub, created = submit.find(unit, by.source, ref), False
     return _view(sub), 201 if created else 200
 
 
+@bp.get("")
+@allow(*_READERS)
+def list_submissions():
+    who = require_principal()
+    query = select(Submission).order_by(Submission.created_at.desc()).limit(200)
+    if who.role == SYSTEM:
+        query = query.where(Submission.source == who.app_id)
+    elif who.role == RESIDENT:
+        query = query.where(Submission.submitted_by == who.id)
+    elif who.role != DISTRICT_ADMIN:
+        query = query.where(Submission.community_code.in_(who.communities))
+    return {"items": [_view(s) for s in uow().session.scalars(query)]}
+
+
 @bp.get("/<submission_id>")
+@allow(*_READERS)
 def get_submission(submission_id: str):
-    sub = uow().session.get(Submission, submission_id)
-    if sub is None:
-        raise ApiError(404, "not_found")
-    return _view(sub)
+    return _view(_load_visible(submission_id))
+
+
+@bp.get("/<submission_id>/personal")
+@allow(LIAISON)
+def get_personal_data(submission_id: str):
+    """The wisher's data in clear, for their own community's liaison only; every read is audited."""
+    who = require_principal()
+    sub = _load_visible(submission_id)
+    unit = uow()
+    audit.record(unit, who, "personal_data.read", "submission", sub.id, sub.community_code,
+                 {"fields": ["name", "id_number", "phone", "address", "consent.name"]})
+    unit.commit()
+    body = {"id": sub.id, "erased": sub.erased_at is not None,
+            "wisher": {"name": _open(sub.name_enc), "id_number": _open(sub.id_number_enc),
+                       "phone": _open(sub.phone_enc), "address": _open(sub.address_enc)},
+            "consent": {"relation": sub.consent_relation, "method": sub.consent_method,
+                        "name": _open(sub.consent_name_enc), "photo_ref": sub.consent_photo_ref,
+                        "at": sub.consent_at.isoformat() if sub.consent_at else None}}
+    return body, 200, {"Cache-Control": "no-store"}

@@ -1,29 +1,45 @@
-"""Intake's application factory and its message handlers."""
+"""Intake's application factory, its message handlers and its scheduled jobs."""
 from __future__ import annotations
 
-from services.intake import api, queue, submit
+from services.intake import api, audit_trail, auth_api, pages, queue, retention, submit
+from services.intake.accounts import by_api_key, principal_of
 from services.intake.models import Base
 from shared import topology
 from shared.consumer import Handler
 from shared.pii import Sealer
+from shared.runtime import Job
 from shared.settings import from_env
-from shared.web import make_app
+from shared.web import make_app, uow
 
 SERVICE = "intake"
 METADATA = Base.metadata
+
+
+def _resolve_api_key(key: str):
+    account = by_api_key(uow().session, key)
+    return principal_of(account) if account is not None else None
 
 
 def create_app(settings=None, db=None):
     settings = settings or from_env()
     app = make_app(__name__, SERVICE, METADATA, settings, db)
     app.extensions["microwish.sealer"] = Sealer(settings.pii_keys)
-    app.register_blueprint(api.bp)
+    app.extensions["microwish.api_keys"] = _resolve_api_key
+    for blueprint in (api.bp, auth_api.bp, pages.bp, audit_trail.bp):
+        app.register_blueprint(blueprint)
     return app
 
 
 def handlers(settings) -> list[Handler]:
+    protection = submit.Protection(Sealer(settings.pii_keys), settings.pii_hash_key)
     return [
-        Handler(topology.SUBMISSIONS, queue.make_apply(Sealer(settings.pii_keys)),
+        Handler(topology.SUBMISSIONS, queue.make_apply(protection),
                 decode=queue.decode, key=queue.key, on_poison=queue.on_poison),
         Handler(topology.queue("intake.wish-outcomes"), submit.record_outcome),
+        Handler(topology.queue("intake.audit"), audit_trail.keep),
     ]
+
+
+def jobs(settings) -> list[Job]:
+    return [Job("retention", settings.retention_interval_seconds,
+                lambda db: retention.erase_due(db, settings.retention_days))]

@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass
 
 from marshmallow import ValidationError
+from sqlalchemy import select
 
 from services.intake import submit
+from services.intake.models import Account
 from services.intake.schemas import SubmissionSchema
 from shared.errors import Poison, field_errors
 
@@ -19,6 +21,7 @@ _APP_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 class QueuedSubmission:
     app_id: str
     message_id: str
+    user_id: str | None  # the broker user that published it, as RabbitMQ validated it
     data: dict
 
 
@@ -54,16 +57,32 @@ def decode(message) -> QueuedSubmission:
         data = SubmissionSchema().load(body)
     except ValidationError as exc:
         raise Poison("schema-invalid", field_errors(exc.messages)) from exc
-    return QueuedSubmission(app_id, message_id, data)
+    return QueuedSubmission(app_id, message_id, message.properties.get("user_id"), data)
 
 
 def key(message, item: QueuedSubmission) -> str:
     return f"{item.app_id}:{item.message_id}"
 
 
-def make_apply(sealer):
+def registered_source(uow, item: QueuedSubmission) -> Account:
+    """The system client that sent this: its app_id registered, published as its own broker user."""
+    account = uow.session.scalars(select(Account).where(
+        Account.app_id == item.app_id, Account.role == "system")).one_or_none()
+    if account is None or account.disabled:
+        raise Poison("unknown source", [{"field": "properties.app_id", "code": "unknown_source",
+                                         "message": "未登记的对接系统"}])
+    if item.user_id != account.broker_user:
+        raise Poison("app_id not published by its own broker user",
+                     [{"field": "properties.user_id", "code": "source_mismatch",
+                       "message": "消息的发送账号与对接系统不符（须设置 user_id 为本系统的账号）"}])
+    return account
+
+
+def make_apply(protection: submit.Protection):
     def apply(uow, item: QueuedSubmission) -> None:
-        submit.submit(uow, sealer, item.app_id, item.message_id, item.data)
+        account = registered_source(uow, item)
+        by = submit.Submitter(item.app_id, account.id, account.role)
+        submit.submit(uow, protection, by, item.message_id, item.data)
     return apply
 
 

@@ -1,7 +1,7 @@
 """Matching's application factory and its message handlers."""
 from __future__ import annotations
 
-from services.matching import api, claims
+from services.matching import api, claims, pages
 from services.matching.models import Base
 from shared import topology
 from shared.consumer import Handler
@@ -15,8 +15,10 @@ METADATA = Base.metadata
 def create_app(settings=None, db=None):
     app = make_app(__name__, SERVICE, METADATA, settings or from_env(), db)
     app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
     return app
 
 
 def handlers(settings) -> list[Handler]:
-    return [Handler(topology.queue("matching.wish-verified"), claims.publish)]
+    return [Handler(topology.queue("matching.wish-verified"), claims.publish),
+            Handler(topology.queue("matching.wish-erased"), claims.erase)]

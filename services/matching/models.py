@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.messaging_tables import add_messaging_tables
+from shared.ratelimit import add_rate_limit_table
 
 
 class Base(DeclarativeBase):
@@ -14,6 +15,7 @@ class Base(DeclarativeBase):
 
 
 add_messaging_tables(Base.metadata)
+RATE_LIMITS = add_rate_limit_table(Base.metadata)
 
 
 class Wish(Base):
@@ -30,6 +32,9 @@ class Wish(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
     claim_id: Mapped[str | None] = mapped_column(String(36))
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Masked phone and address, shown only to the wish's own claimer and its liaisons.
+    contact_masked: Mapped[dict | None] = mapped_column(JSON)
+    submitted_by: Mapped[str | None] = mapped_column(String(36))
 
 
 class Claim(Base):
@@ -38,8 +43,10 @@ class Claim(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     wish_id: Mapped[str] = mapped_column(ForeignKey("wishes.id"), index=True)
     member_id: Mapped[str] = mapped_column(String(64), index=True)
+    unit_code: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     fulfilled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from services.scoring.models import LedgerEntry
+from shared import audit
 from shared.envelope import utcnow
 
 POINTS_PER_DEED = 1
@@ -22,10 +23,13 @@ def award(uow, event) -> None:
     session = uow.session
     if session.scalar(select(LedgerEntry.id).where(LedgerEntry.claim_id == deed["claim_id"])):
         return
-    session.add(LedgerEntry(member_id=deed["member_id"], wish_id=deed["wish_id"],
-                            claim_id=deed["claim_id"], points=POINTS_PER_DEED,
-                            reason="wish.confirmed", at=utcnow()))
+    session.add(LedgerEntry(member_id=deed["member_id"], unit_code=deed.get("unit_code"),
+                            wish_id=deed["wish_id"], claim_id=deed["claim_id"],
+                            points=POINTS_PER_DEED, reason="wish.confirmed", at=utcnow()))
     session.flush()
     uow.emit("points.awarded", {**deed, "points": POINTS_PER_DEED,
                                 "total": total(session, deed["member_id"])},
              correlation_id=deed["wish_id"])
+    audit.record(uow, "service:scoring", "points.awarded", "claim", deed["claim_id"],
+                 deed.get("community_code"), {"member_id": deed["member_id"],
+                                              "points": POINTS_PER_DEED})

@@ -21,6 +21,8 @@ class LedgerEntry(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     member_id: Mapped[str] = mapped_column(String(64), index=True)
+    # The member's employer unit at the time of the deed: what their unit admin may see.
+    unit_code: Mapped[str | None] = mapped_column(String(32), index=True)
     wish_id: Mapped[str] = mapped_column(String(36))
     # One deed, one entry: a claim can never be paid twice.
     claim_id: Mapped[str] = mapped_column(String(36), unique=True)

@@ -1,0 +1,51 @@
+"""The wall page and the claimer's pages; forms post with the session's CSRF token."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request
+from sqlalchemy import select
+
+from services.matching.api import claim_as_caller, wall
+from services.matching.models import Claim, Wish
+from shared.access import ANYONE, CLAIMERS, CSRF_FIELD, allow, csrf_token, principal, public
+from shared.errors import ApiError
+from shared.web import uow
+
+bp = Blueprint("pages", __name__)
+STATUS_ZH = {"published": "待认领", "claimed": "已认领", "fulfilled": "已完成",
+             "confirmed": "已确认", "released": "已放弃"}
+
+
+def _render(template: str, status: int = 200, **context):
+    who = principal()
+    return render_template(template, who=who, csrf_field=CSRF_FIELD,
+                           csrf=csrf_token(who) if who else "", status_zh=STATUS_ZH,
+                           claimers=CLAIMERS, message=request.args.get("m"), **context), status
+
+
+@bp.get("/")
+@public
+def wall_page():
+    return _render("wall.html", wishes=wall())
+
+
+@bp.post("/wishes/<wish_id>/claim")
+@allow(*CLAIMERS)
+def claim_form(wish_id: str):
+    try:
+        claim_as_caller(wish_id)
+    except ApiError as err:
+        return _render("wall.html", err.status, wishes=wall(), error=err.message)
+    return redirect("/my/claims", 303)
+
+
+@bp.get("/my/claims")
+@allow(ANYONE)
+def my_claims_page():
+    """A claimer's own claims, each with its wish in full; everyone else is sent to log in."""
+    who = principal()
+    if who is None or who.role not in CLAIMERS:
+        return redirect("/login?next=/my/claims", 303)
+    rows = uow().session.execute(
+        select(Claim, Wish).join(Wish, Wish.id == Claim.wish_id)
+        .where(Claim.member_id == who.id).order_by(Claim.claimed_at.desc())).all()
+    return _render("my_claims.html", rows=rows)

@@ -1,0 +1,71 @@
+"""Fixed-window rate limits kept in the service's own database, so every replica counts together."""
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, select
+
+
+def add_rate_limit_table(metadata: MetaData) -> Table:
+    return Table(
+        "rate_limits", metadata,
+        Column("key", String(200), primary_key=True),
+        Column("window_start", Integer, primary_key=True),
+        Column("count", Integer, nullable=False),
+    )
+
+
+def create_rate_limit_table_v1(op) -> None:
+    """The table as migration 0002 of intake and matching creates it (frozen: never edit)."""
+    import sqlalchemy as sa
+
+    op.create_table("rate_limits",
+                    sa.Column("key", sa.String(200), primary_key=True),
+                    sa.Column("window_start", sa.Integer, primary_key=True),
+                    sa.Column("count", sa.Integer, nullable=False))
+
+
+class RateLimit:
+    """At most `limit` hits per `window` seconds for one key."""
+
+    def __init__(self, engine, table: Table, limit: int, window: int):
+        self.engine, self.table, self.limit, self.window = engine, table, limit, window
+
+    def _window(self, now: float | None) -> int:
+        now = time.time() if now is None else now
+        return int(now) // self.window * self.window
+
+    def retry_after(self, now: float | None = None) -> int:
+        now = time.time() if now is None else now
+        return max(1, int(self._window(now) + self.window - now))
+
+    def count(self, key: str, now: float | None = None) -> int:
+        with self.engine.connect() as conn:
+            return conn.scalar(select(self.table.c.count).where(
+                self.table.c.key == key, self.table.c.window_start == self._window(now))) or 0
+
+    def exceeded(self, key: str, now: float | None = None) -> bool:
+        return self.count(key, now) >= self.limit
+
+    def hit(self, key: str, now: float | None = None) -> int:
+        """Count one hit in its own transaction (it must stick even if the request fails)."""
+        table = self.table
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(table).values(key=key, window_start=self._window(now), count=1)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.key, table.c.window_start],
+            set_={"count": table.c.count + 1}).returning(table.c.count)
+        with self.engine.begin() as conn:
+            return conn.execute(stmt).scalar_one()
+
+    def purge(self, now: float | None = None) -> None:
+        """Forget windows that have passed."""
+        with self.engine.begin() as conn:
+            conn.execute(table_delete(self.table, self._window(now)))
+
+
+def table_delete(table: Table, before: int):
+    return table.delete().where(table.c.window_start < before)
