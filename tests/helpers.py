@@ -77,3 +77,21 @@ class Capture:
 
     def close(self) -> None:
         self.conn.release()
+
+
+def principal(role: str, id: str | None = None, communities=(), unit: str | None = None,
+              org: str | None = None, app_id: str | None = None, name: str = "测试"):
+    """A caller of the given role and scope (services trust the signed token, not a database)."""
+    from shared.tokens import Principal
+
+    return Principal(id=id or f"{role}-{uuid.uuid4().hex[:8]}", role=role, name=name,
+                     communities=tuple(communities), unit=unit, org=org, app_id=app_id)
+
+
+def bearer(settings, who=None, **kwargs) -> dict:
+    """Authorization headers carrying a fresh access token for `who` (or principal(**kwargs))."""
+    from shared.tokens import Tokens
+
+    who = who or principal(**kwargs)
+    token, _ = Tokens(settings.token_keys).issue(who, settings.access_ttl_seconds, "access")
+    return {"Authorization": f"Bearer {token}"}

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from services.matching.app import create_app
 from services.matching.models import Claim, Wish
 from shared.envelope import utcnow
+from tests.helpers import bearer, principal
 
 
 def _publish_wish(db, wish_id: str) -> None:
@@ -29,7 +30,8 @@ def test_fifty_concurrent_claims_give_exactly_one_winner(settings, make_db):
     def claim(n: int) -> None:
         client = app.test_client()
         barrier.wait()
-        r = client.post("/api/v1/wishes/wish-race/claims", json={"member_id": f"member-{n}"})
+        r = client.post("/api/v1/wishes/wish-race/claims", json={},
+                        headers=bearer(settings, role="member", id=f"member-{n}"))
         statuses.append(r.status_code)
 
     threads = [threading.Thread(target=claim, args=(n,)) for n in range(50)]
@@ -50,16 +52,38 @@ def test_claim_fulfil_confirm_in_order_only(settings, make_db):
     db = make_db("matching")
     _publish_wish(db, "wish-steps")
     client = create_app(settings, db).test_client()
-    claim = client.post("/api/v1/wishes/wish-steps/claims", json={"member_id": "m1"}).get_json()
-    early = client.post(f"/api/v1/claims/{claim['id']}/confirmation", json={})
+    member = bearer(settings, role="member", id="m1")
+    liaison = bearer(settings, role="liaison", communities=["chuanhui-wenming"])
+    claim = client.post("/api/v1/wishes/wish-steps/claims", json={}, headers=member).get_json()
+    early = client.post(f"/api/v1/claims/{claim['id']}/confirmation", json={}, headers=liaison)
     assert early.status_code == 409 and early.get_json()["error"]["code"] == "invalid_state"
-    done = client.post(f"/api/v1/claims/{claim['id']}/fulfilment", json={"note": "已送到家"})
+    done = client.post(f"/api/v1/claims/{claim['id']}/fulfilment", json={"note": "已送到家"},
+                       headers=member)
     assert done.get_json()["status"] == "fulfilled"
-    confirmed = client.post(f"/api/v1/claims/{claim['id']}/confirmation", json={})
+    confirmed = client.post(f"/api/v1/claims/{claim['id']}/confirmation", json={},
+                            headers=liaison)
     assert confirmed.get_json()["status"] == "confirmed"
-    again = client.post(f"/api/v1/claims/{claim['id']}/confirmation", json={})
+    again = client.post(f"/api/v1/claims/{claim['id']}/confirmation", json={}, headers=liaison)
     assert again.status_code == 409
     with db.engine.connect() as conn:
         types = conn.scalars(select(db.outbox.c.type).order_by(db.outbox.c.id)).all()
-    assert types == ["wish.claimed", "wish.fulfilled", "wish.confirmed"]
+    assert [t for t in types if t.startswith("wish.")] == [
+        "wish.claimed", "wish.fulfilled", "wish.confirmed"]
+    # each decision audited with the actor, in the same commit
+    assert types.count("audit.recorded") == 3
     assert client.get("/api/v1/wishes").get_json()["items"] == []  # off the wall once claimed
+
+
+def test_released_claim_puts_the_wish_back_for_the_next_claimer(settings, make_db):
+    db = make_db("matching")
+    _publish_wish(db, "wish-release")
+    client = create_app(settings, db).test_client()
+    first, second = (bearer(settings, role="member", id=m) for m in ("m-first", "m-second"))
+    claim = client.post("/api/v1/wishes/wish-release/claims", json={}, headers=first).get_json()
+    other = client.post(f"/api/v1/claims/{claim['id']}/release", json={}, headers=second)
+    assert other.status_code == 404  # not theirs to release
+    released = client.post(f"/api/v1/claims/{claim['id']}/release", json={}, headers=first)
+    assert released.get_json()["status"] == "released"
+    assert [w["id"] for w in client.get("/api/v1/wishes").get_json()["items"]] == ["wish-release"]
+    again = client.post("/api/v1/wishes/wish-release/claims", json={}, headers=second)
+    assert again.status_code == 201 and again.get_json()["member_id"] == "m-second"
