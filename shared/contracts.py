@@ -32,7 +32,7 @@ class WishDetails(SourceRef):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     wisher_display = fields.String(required=True)  # masked: 张*
     # The resident's account when they posted it themselves (they may confirm the deed).
-    submitted_by = fields.String(load_default=None, allow_none=True)
+    submitted_by = fields.String(allow_none=True)
 
 
 class WishSubmitted(WishDetails):
@@ -64,9 +64,9 @@ class ClaimEvent(Schema):
     wish_id = fields.String(required=True)
     claim_id = fields.String(required=True)
     member_id = fields.String(required=True)
-    community_code = fields.String(load_default=None, allow_none=True)
+    community_code = fields.String(allow_none=True)
     # The claimer's employer unit, so their unit admin can see their points.
-    unit_code = fields.String(load_default=None, allow_none=True)
+    unit_code = fields.String(allow_none=True)
 
 
 class WishErased(Schema):
@@ -79,7 +79,7 @@ class AuditRecorded(Schema):
     action = fields.String(required=True)
     object_type = fields.String(required=True)
     object_id = fields.String(required=True)
-    community_code = fields.String(load_default=None, allow_none=True)
+    community_code = fields.String(allow_none=True)
     service = fields.String(required=True)
     detail = fields.Dict(load_default=dict)
 
@@ -90,8 +90,8 @@ class PointsAwarded(Schema):
     wish_id = fields.String(required=True)
     points = fields.Integer(required=True)
     total = fields.Integer(required=True)
-    community_code = fields.String(load_default=None, allow_none=True)
-    unit_code = fields.String(load_default=None, allow_none=True)
+    community_code = fields.String(allow_none=True)
+    unit_code = fields.String(allow_none=True)
 
 
 class SubmissionAccepted(SourceRef):

@@ -82,20 +82,19 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         ),
         pii_hash_key=env.get("MICROWISH_PII_HASH_KEY", _DEV_HASH_KEY),
         token_keys=env.get("MICROWISH_TOKEN_KEYS", _DEV_TOKEN_KEY),
-        access_ttl_seconds=_int(env, "ACCESS_TTL_SECONDS"),
-        refresh_ttl_seconds=_int(env, "REFRESH_TTL_SECONDS"),
-        session_ttl_seconds=_int(env, "SESSION_TTL_SECONDS"),
+        access_ttl_seconds=_int(env, "MICROWISH_ACCESS_TTL_SECONDS", Settings.access_ttl_seconds),
+        refresh_ttl_seconds=_int(env, "MICROWISH_REFRESH_TTL_SECONDS", Settings.refresh_ttl_seconds),
+        session_ttl_seconds=_int(env, "MICROWISH_SESSION_TTL_SECONDS", Settings.session_ttl_seconds),
         cookie_secure=env.get("MICROWISH_COOKIE_SECURE", "0").lower() in ("1", "true", "yes"),
-        trusted_proxy_hops=_int(env, "TRUSTED_PROXY_HOPS"),
-        login_failures_allowed=_int(env, "LOGIN_FAILURES_ALLOWED"),
-        login_window_seconds=_int(env, "LOGIN_WINDOW_SECONDS"),
-        claims_per_hour=_int(env, "CLAIMS_PER_HOUR"),
-        retention_days=_int(env, "RETENTION_DAYS"),
+        trusted_proxy_hops=_int(env, "MICROWISH_TRUSTED_PROXY_HOPS", Settings.trusted_proxy_hops),
+        login_failures_allowed=_int(env, "MICROWISH_LOGIN_FAILURES_ALLOWED", Settings.login_failures_allowed),
+        login_window_seconds=_int(env, "MICROWISH_LOGIN_WINDOW_SECONDS", Settings.login_window_seconds),
+        claims_per_hour=_int(env, "MICROWISH_CLAIMS_PER_HOUR", Settings.claims_per_hour),
+        retention_days=_int(env, "MICROWISH_RETENTION_DAYS", Settings.retention_days),
         retention_interval_seconds=float(env.get("MICROWISH_RETENTION_INTERVAL_SECONDS",
                                                  Settings.retention_interval_seconds)),
     )
 
 
-def _int(env, name: str) -> int:
-    """MICROWISH_<name> as an integer, or the Settings default for it."""
-    return int(env.get(f"MICROWISH_{name}", getattr(Settings, name.lower())))
+def _int(env, name: str, default: int) -> int:
+    return int(env.get(name, default))

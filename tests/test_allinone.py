@@ -20,7 +20,16 @@ def platform(tmp_path):
     p.stop()
 
 
+def login(client, username: str) -> dict:
+    """Log in over HTTP as a demo account; its Authorization header."""
+    resp = client.post("/api/v1/auth/login",
+                       json={"username": username, "password": demo.DEMO_PASSWORD})
+    assert resp.status_code == 200, resp.text
+    return {"Authorization": f"Bearer {resp.json['access_token']}"}
+
+
 def test_demo_wish_goes_from_seed_to_points_in_one_process(platform):
+    """Logged in as each role, a demo wish goes from the wall to the member's points."""
     assert demo.seed(platform.dbs["intake"], platform.settings) == len(demo.WISHES)
     assert demo.seed(platform.dbs["intake"], platform.settings) == 0  # seeding twice adds nothing
     client = Client(platform.wsgi)
@@ -28,12 +37,26 @@ def test_demo_wish_goes_from_seed_to_points_in_one_process(platform):
                     and len(items) == len(demo.WISHES) and items, what="demo wishes on the wall")
     assert all("*" in w["wisher"] for w in wall)
 
-    wish = wall[0]
-    claim = client.post(f"/api/v1/wishes/{wish['id']}/claims", json={"member_id": "m-1"}).json
-    client.post(f"/api/v1/claims/{claim['id']}/fulfilment", json={"note": "已送达"})
-    client.post(f"/api/v1/claims/{claim['id']}/confirmation", json={})
-    wait_for(lambda: client.get("/api/v1/points/m-1").json["total"] == 1, what="a point awarded")
-    wait_for(lambda: client.get(f"/api/v1/submissions/{wish['id']}").json["status"] == "confirmed",
+    member, liaison = login(client, "member"), login(client, "liaison")
+    unit, district = login(client, "unit"), login(client, "district")
+    member_id = client.get("/api/v1/auth/me", headers=member).json["id"]
+    wish = next(w for w in wall if w["community_code"].startswith("chuanhui"))
+    assert client.post(f"/api/v1/wishes/{wish['id']}/claims", json={}).status_code == 401
+    claim = client.post(f"/api/v1/wishes/{wish['id']}/claims", json={}, headers=member).json
+    client.post(f"/api/v1/claims/{claim['id']}/fulfilment", json={"note": "已送达"}, headers=member)
+    confirmed = client.post(f"/api/v1/claims/{claim['id']}/confirmation", json={}, headers=liaison)
+    assert confirmed.json["status"] == "confirmed"
+    wait_for(lambda: client.get(f"/api/v1/points/{member_id}", headers=member).json["total"] == 1,
+             what="a point awarded")
+    report = client.get("/api/v1/reports/unit", headers=unit).json
+    assert report["members"] == [{"member_id": member_id, "points": 1, "deeds": 1}]
+    wait_for(lambda: client.get(f"/api/v1/submissions/{wish['id']}",
+                                headers=liaison).json["status"] == "confirmed",
              what="intake follows the wish to confirmed")
-    review = client.get(f"/api/v1/reviews/{wish['id']}").json
+    review = client.get(f"/api/v1/reviews/{wish['id']}", headers=liaison).json
     assert review["decision"] == "verified" and review["rules"][0]["rule"] == "identity"
+    actions = wait_for(lambda: {a["action"] for a in client.get(
+        f"/api/v1/audit?limit=1000", headers=district).json["items"]} >= {
+        "verification.verified", "claim.claimed", "claim.fulfilled", "claim.confirmed",
+        "points.awarded"}, what="every decision in the audit trail")
+    assert actions

@@ -13,6 +13,7 @@ from services.matching.app import create_app as create_matching_app
 from shared.idnumber import check_char
 from shared.migrate import upgrade
 from shared.settings import from_env
+from tests.helpers import bearer
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 FIRST17 = "41010219520314001"
@@ -24,7 +25,9 @@ URL = "/api/v1/submissions"
 def _submission(**changes) -> dict:
     data = {"community_code": "chuanhui-wenming", "title": "想要一套棉衣棉裤",
             "description": "天冷了想给老伴买些棉衣棉裤。", "kind": "material",
-            "wisher": {"name": NAME, "id_number": ID_NUMBER, "phone": PHONE}}
+            "wisher": {"name": NAME, "id_number": ID_NUMBER, "phone": PHONE},
+            "consent": {"relation": "self", "method": "in_person",
+                        "at": "2026-11-01T09:30:00+08:00"}}
     data.update(changes)
     return data
 
@@ -45,16 +48,23 @@ def app(sqlite_settings):
     app.extensions["microwish.db"].dispose()
 
 
+def _as(client, headers: dict):
+    """Every request of this client carries these credentials."""
+    client.environ_base["HTTP_AUTHORIZATION"] = headers["Authorization"]
+    return client
+
+
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def client(app, sqlite_settings):
+    return _as(app.test_client(), bearer(sqlite_settings, role="liaison",
+                                         communities=["chuanhui-wenming"]))
 
 
 @pytest.fixture
 def matching_client(sqlite_settings):
     app = create_matching_app(sqlite_settings)
     app.config.update(TESTING=True)
-    yield app.test_client()
+    yield _as(app.test_client(), bearer(sqlite_settings, role="member"))
     app.extensions["microwish.db"].dispose()
 
 
@@ -164,16 +174,17 @@ def test_refused_requests_store_nothing(app, client):
 
 def test_claim_on_missing_wish_is_404(matching_client):
     """Claiming a wish that is not on the wall answers not_found."""
-    resp = matching_client.post("/api/v1/wishes/no-such-wish/claims", json={"member_id": "m1"})
+    resp = matching_client.post("/api/v1/wishes/no-such-wish/claims", json={})
     _error(resp, 404, "not_found")
 
 
 def test_claim_with_extra_field_is_422(matching_client):
-    """A claim body with a field the contract does not know is refused."""
+    """A claimer cannot name another claimer or award points: both are unknown fields."""
     resp = matching_client.post("/api/v1/wishes/no-such-wish/claims",
                                 json={"member_id": "m1", "points": 100})
     error = _error(resp, 422, "validation_failed")
-    assert [(f["field"], f["code"]) for f in error["fields"]] == [("points", "unknown_field")]
+    assert sorted((f["field"], f["code"]) for f in error["fields"]) == [
+        ("member_id", "unknown_field"), ("points", "unknown_field")]
 
 
 @pytest.mark.parametrize("wisher_change", [

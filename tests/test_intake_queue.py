@@ -7,7 +7,9 @@ import pika
 import pytest
 from sqlalchemy import func, select
 
+from services.intake.accounts import create_account
 from services.intake.models import Submission
+from services.intake.systems import broker_permissions, register
 from services.worker import runtime
 from tests.helpers import Capture, wait_for
 
@@ -17,11 +19,12 @@ APP = "city-hotline"
 def _submission(n: int = 1) -> dict:
     return {"community_code": "chuanhui-wenchang", "title": "帮忙买米买面",
             "description": "腿脚不便，希望有人帮忙买米买面。", "kind": "spiritual",
-            "wisher": {"name": "赵德明", "id_number": "11010519491231002X", "phone": "13903941234"}}
+            "wisher": {"name": "赵德明", "id_number": "11010519491231002X", "phone": "13903941234"},
+            "consent": {"relation": "self", "method": "phone", "at": "2026-11-20T10:00:00+08:00"}}
 
 
 def _pika_publish(broker_url: str, body, message_id=None, app_id=APP,
-                  headers=None, content_type="application/json") -> None:
+                  headers=None, content_type="application/json", user_id="guest") -> None:
     conn = pika.BlockingConnection(pika.URLParameters(broker_url))
     channel = conn.channel()
     channel.confirm_delivery()
@@ -29,7 +32,7 @@ def _pika_publish(broker_url: str, body, message_id=None, app_id=APP,
         "microwish.intake", "submission",
         body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode(),
         pika.BasicProperties(message_id=message_id, app_id=app_id, delivery_mode=2,
-                             content_type=content_type,
+                             content_type=content_type, user_id=user_id,
                              headers={"schema": "submission.v1"} if headers is None else headers),
         mandatory=True)
     conn.close()
@@ -38,6 +41,11 @@ def _pika_publish(broker_url: str, body, message_id=None, app_id=APP,
 @pytest.fixture
 def intake(settings, make_db):
     db = make_db("intake")
+    with db.uow() as uow:  # the hotline is registered; these tests publish as the broker's guest
+        create_account(uow.session, APP, "system", "12345 热线", app_id=APP, broker_user="guest")
+        create_account(uow.session, "other-system", "system", "其他系统", app_id="other-system",
+                       broker_user="other-system")
+        uow.commit()
     rt = runtime("intake", settings, db)
     rt.start()
     yield db
@@ -126,3 +134,48 @@ def test_personal_data_never_travels_in_clear_on_the_bus(settings, intake):
                      if m.delivery_info["routing_key"] == "wish.submitted")
     assert submitted["payload"]["wisher_display"] == "赵**"
     everything.close()
+
+
+@pytest.mark.parametrize("app_id, user_id, code", [
+    ("unregistered-system", "guest", "unknown_source"),
+    ("other-system", "guest", "source_mismatch"),  # guest may not speak for another system
+    (APP, None, "source_mismatch"),  # the broker-validated user_id is required
+])
+def test_only_a_registered_system_publishing_as_its_own_broker_user_is_accepted(
+        settings, intake, app_id, user_id, code):
+    answers = Capture(settings.broker_url, f"submission.*.{app_id}")
+    _pika_publish(settings.broker_url, _submission(), message_id="spoof-1", app_id=app_id,
+                  user_id=user_id)
+    [receipt] = answers.take(1)
+    answers.close()
+    assert receipt.delivery_info["routing_key"] == f"submission.rejected.{app_id}"
+    assert code in [e["code"] for e in json.loads(receipt.body)["payload"]["errors"]]
+    assert _count(intake) == 0
+
+
+def test_a_system_broker_user_may_publish_to_intake_and_nothing_else(settings, intake):
+    """The permissions `systems` hands out: the intake exchange yes, the events exchange no."""
+    import subprocess
+    import uuid
+
+    vhost = settings.broker_url.rsplit("/", 1)[1]
+    user, password = f"sys-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    configure, write, read = broker_permissions(user)
+    ctl = ["rabbitmqctl", "-q"]
+    subprocess.run([*ctl, "add_user", user, password], check=True, capture_output=True)
+    try:
+        subprocess.run([*ctl, "set_permissions", "-p", vhost, user, configure, write, read],
+                       check=True, capture_output=True)
+        register(intake, user, "测试系统")
+        url = f"amqp://{user}:{password}@127.0.0.1:5672/{vhost}"
+        _pika_publish(url, _submission(), message_id="own-1", app_id=user, user_id=user)
+        wait_for(lambda: _count(intake) == 1, what="the system's own submission accepted")
+        conn = pika.BlockingConnection(pika.URLParameters(url))
+        channel = conn.channel()
+        channel.confirm_delivery()
+        with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
+            channel.basic_publish("microwish.events", "wish.verified", b"{}")
+        assert refused.value.reply_code == 403
+        conn.close()
+    finally:
+        subprocess.run([*ctl, "delete_user", user], capture_output=True)

@@ -1,6 +1,8 @@
 """The submission contract, shared by `POST /api/v1/submissions` and the `intake.submissions` queue."""
 from __future__ import annotations
 
+import re
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
 from shared import idnumber
@@ -8,6 +10,8 @@ from shared.clock import today_in_china
 from shared.contracts import KINDS
 
 _PHONE = validate.Regexp(r"\A1[0-9]{10}\Z", error="invalid_phone")
+# ASCII only, nothing around it: full-width digits or a stray newline would dodge duplicate checks.
+_ID_SHAPE = re.compile(r"\A[0-9]{17}[0-9Xx]\Z")
 RELATIONS = ("self", "guardian", "relative", "agent")
 METHODS = ("in_person", "phone", "signed_card_photo", "self_service")
 
@@ -25,7 +29,7 @@ class WisherSchema(Schema):
     @validates("id_number")
     def _valid_id_number(self, value: str, **_kw) -> None:
         """GB 11643: shape, check digit, a real birth date that is not in the future."""
-        if idnumber.problems(value, today_in_china()):
+        if not _ID_SHAPE.match(value) or idnumber.problems(value, today_in_china()):
             raise ValidationError("invalid_id_number")
 
 
