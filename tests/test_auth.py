@@ -27,6 +27,8 @@ from tests.test_claims import _publish_wish
 CJK = re.compile(r"[\u4e00-\u9fff]")
 AUTH = "/api/v1/auth"
 PW = demo.DEMO_PASSWORD
+SECRET = "s" * 64  # long enough for HS512 too
+OLD, NEW = "old:" + "o" * 40, "new:" + "n" * 40
 
 
 def _claims(**changes) -> dict:
@@ -48,13 +50,13 @@ def _b64(data: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
-def _sign(claims: dict, secret: str = "secret-one", alg: str = "HS256", kid: str = "k1") -> str:
+def _sign(claims: dict, secret: str = SECRET, alg: str = "HS256", kid: str = "k1") -> str:
     return jwt.encode(claims, secret, algorithm=alg, headers={"kid": kid})
 
 
 def test_token_round_trips_and_forgeries_are_refused():
     """Only HS256 under a known kid and our secret, audience, issuer and typ passes."""
-    tokens = Tokens("k1:secret-one")
+    tokens = Tokens("k1:" + SECRET)
     token, issued = tokens.issue(principal("member", id="m-1", name="张建国"), 60)
     claims = tokens.verify(token)
     assert claims["sub"] == "m-1" and claims["name"] == "张建国" and claims["jti"] == issued["jti"]
@@ -64,10 +66,10 @@ def test_token_round_trips_and_forgeries_are_refused():
     assert _code(tokens, jwt.encode(_claims(), None, algorithm="none",
                                     headers={"kid": "k1"})) == "invalid_token"
     assert _code(tokens, _sign(_claims(), alg="HS512")) == "invalid_token"
-    assert _code(tokens, _sign(_claims(), secret="another-secret")) == "invalid_token"
+    assert _code(tokens, _sign(_claims(), secret="another-" + SECRET)) == "invalid_token"
     assert _code(tokens, _sign(_claims(aud="elsewhere"))) == "invalid_token"
     assert _code(tokens, _sign(_claims(iss="someone-else"))) == "invalid_token"
-    assert _code(tokens, jwt.encode(_claims(), "secret-one", algorithm="HS256")) == "invalid_token"
+    assert _code(tokens, jwt.encode(_claims(), SECRET, algorithm="HS256")) == "invalid_token"
     assert _code(tokens, _sign(_claims(), kid="k9")) == "invalid_token"
     missing_jti = {k: v for k, v in _claims().items() if k != "jti"}
     assert _code(tokens, _sign(missing_jti)) == "invalid_token"
@@ -75,7 +77,7 @@ def test_token_round_trips_and_forgeries_are_refused():
 
 def test_expiry_typ_and_key_rotation():
     """Expired is its own code; a refresh token is no access token; old kids keep verifying."""
-    old = Tokens("old:old-secret")
+    old = Tokens(OLD)
     who = principal("member")
     expired, _ = old.issue(who, 60, now=time.time() - 120)
     assert _code(old, expired) == "token_expired"
@@ -83,12 +85,12 @@ def test_expiry_typ_and_key_rotation():
     assert _code(old, refresh) == "invalid_token" and _code(old, refresh, "refresh") is None
     access, _ = old.issue(who, 60)
     assert _code(old, access, "session") == "invalid_token"
-    rotated = Tokens("new:new-secret,old:old-secret")
+    rotated = Tokens(f"{NEW},{OLD}")
     assert rotated.verify(access)["sub"] == who.id
     fresh, _ = rotated.issue(who, 60)
     assert jwt.get_unverified_header(fresh)["kid"] == "new"
-    assert Tokens("new:new-secret").verify(fresh)["sub"] == who.id
-    assert _code(Tokens("new:new-secret"), access) == "invalid_token"  # old key retired
+    assert Tokens(NEW).verify(fresh)["sub"] == who.id
+    assert _code(Tokens(NEW), access) == "invalid_token"  # old key retired
 
 
 @pytest.fixture
@@ -130,7 +132,8 @@ def test_login_me_and_refused_tokens(intake, settings):
     with db.uow() as uow:
         account = uow.session.scalars(select(Account).where(Account.username == "member")).one()
         assert account.password_hash.startswith("$argon2id$") and PW not in account.password_hash
-    expired, _ = Tokens(settings.token_keys).issue(principal_of(account), 60, now=time.time() - 120)
+        who = principal_of(account)
+    expired, _ = Tokens(settings.token_keys).issue(who, 60, now=time.time() - 120)
     late = client.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {expired}"})
     assert late.status_code == 401 and _error(late) == "token_expired"
 

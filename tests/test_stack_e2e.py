@@ -10,23 +10,36 @@ import requests
 from kombu import Connection
 from sqlalchemy import create_engine, text
 
+from services import demo
+from services.intake.accounts import create_account
 from services.stack import Stack
+from services.worker import service_module
 from shared import topology
-from shared.db import _normalise
+from shared.db import Database, _normalise
 from shared.settings import SERVICES
 from tests.conftest import PG_URL
 from tests.helpers import Capture, free_port, wait_for
 
 pytestmark = pytest.mark.stack
 
-MEMBER = "party-member-934"
-
-
 def _wish(n: int) -> dict:
     return {"community_code": "chuanhui-wenming", "title": f"想要一根拐杖 #{n}",
             "description": "老人腿脚不便，想要一根结实的拐杖。", "kind": "material",
             "wisher": {"name": "李景荣", "id_number": "11010519491231002X",
-                       "phone": "13803941234"}}
+                       "phone": "13803941234"},
+            "consent": {"relation": "self", "method": "in_person",
+                        "at": "2026-11-20T10:00:00+08:00"}}
+
+
+def _seed_accounts(settings) -> None:
+    """The demo accounts, and the hotline as a system client publishing as the broker's guest."""
+    db = Database(settings, "intake", service_module("intake").METADATA)
+    with db.uow() as uow:
+        demo.seed_accounts(uow.session)
+        create_account(uow.session, "city-hotline", "system", "12345 热线", app_id="city-hotline",
+                       broker_user="guest")
+        uow.commit()
+    db.dispose()
 
 
 @pytest.fixture
@@ -37,11 +50,12 @@ def stack(settings, tmp_path):
         env[f"MICROWISH_{service.upper()}_DATABASE_SCHEMA"] = settings.database_schema(service)
     s = Stack(env=env, ports={svc: free_port() for svc in SERVICES}, log_dir=str(tmp_path))
     s.migrate()
+    _seed_accounts(settings)
     with Connection(settings.broker_url) as conn:
         topology.declare(conn)
     s.start()
     for service in SERVICES:
-        wait_for(lambda: _ready(s, service), timeout=30, what=f"{service} ready")
+        wait_for(lambda: _ready(s, service), timeout=60, what=f"{service} ready")
     yield s
     s.stop()
 
@@ -53,25 +67,42 @@ def _ready(s: Stack, service: str) -> bool:
         return False
 
 
-def _get(s: Stack, service: str, path: str):
-    r = requests.get(s.url(service) + path, timeout=5)
+def _get(s: Stack, service: str, path: str, headers: dict | None = None):
+    r = requests.get(s.url(service) + path, headers=headers or _auth(s, "liaison"), timeout=5)
     return r.json() if r.status_code == 200 else None
 
 
-def _post(s: Stack, service: str, path: str, body: dict, **headers) -> dict:
-    r = requests.post(s.url(service) + path, json=body, headers=headers, timeout=10)
+def _post(s: Stack, service: str, path: str, body: dict, headers: dict | None = None) -> dict:
+    r = requests.post(s.url(service) + path, json=body, headers=headers or _auth(s, "liaison"),
+                      timeout=10)
     assert r.status_code in (200, 201), r.text
     return r.json()
 
 
+_tokens: dict = {}
+
+
+def _auth(s: Stack, username: str) -> dict:
+    """Log in over HTTP once per stack and account, as a client of the stack would."""
+    if (id(s), username) not in _tokens:
+        r = requests.post(s.url("intake") + "/api/v1/auth/login", timeout=10,
+                          json={"username": username, "password": demo.DEMO_PASSWORD})
+        assert r.status_code == 200, r.text
+        _tokens[id(s), username] = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    return _tokens[id(s), username]
+
+
 def _drive_to_points(s: Stack, wish_id: str) -> None:
+    member = _auth(s, "member")
     wait_for(lambda: _get(s, "matching", f"/api/v1/wishes/{wish_id}"), what="wish published")
-    claim = _post(s, "matching", f"/api/v1/wishes/{wish_id}/claims", {"member_id": MEMBER})
-    _post(s, "matching", f"/api/v1/claims/{claim['id']}/fulfilment", {"note": "已送到老人家中"})
+    claim = _post(s, "matching", f"/api/v1/wishes/{wish_id}/claims", {}, member)
+    _post(s, "matching", f"/api/v1/claims/{claim['id']}/fulfilment", {"note": "已送到老人家中"},
+          member)
     _post(s, "matching", f"/api/v1/claims/{claim['id']}/confirmation", {})
 
 
 def test_wishes_over_http_and_amqp_reach_the_ledger(settings, stack):
+    assert requests.get(stack.url("intake") + "/api/v1/submissions").status_code == 401
     receipts = Capture(settings.broker_url, "submission.*.city-hotline")
     by_http = _post(stack, "intake", "/api/v1/submissions", _wish(1))["id"]
 
@@ -82,6 +113,7 @@ def test_wishes_over_http_and_amqp_reach_the_ledger(settings, stack):
                           json.dumps(_wish(2), ensure_ascii=False).encode(),
                           pika.BasicProperties(message_id="hotline-42", app_id="city-hotline",
                                                content_type="application/json", delivery_mode=2,
+                                               user_id="guest",
                                                headers={"schema": "submission.v1"}),
                           mandatory=True)
     conn.close()
@@ -91,7 +123,9 @@ def test_wishes_over_http_and_amqp_reach_the_ledger(settings, stack):
 
     for wish_id in (by_http, by_amqp):
         _drive_to_points(stack, wish_id)
-    points = wait_for(lambda: (p := _get(stack, "scoring", f"/api/v1/points/{MEMBER}"))
+    member = _auth(stack, "member")
+    member_id = _get(stack, "intake", "/api/v1/auth/me", member)["id"]
+    points = wait_for(lambda: (p := _get(stack, "scoring", f"/api/v1/points/{member_id}", member))
                       and p["total"] == 2 and p, what="two points in the ledger")
     assert {e["wish_id"] for e in points["entries"]} == {by_http, by_amqp}
     for wish_id in (by_http, by_amqp):

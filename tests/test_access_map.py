@@ -1,0 +1,279 @@
+"""The access map: every route of every app declares who may call it, and the rest are refused.
+
+Anonymous callers get 401, wrong roles 403, the right role with the wrong community (or someone
+else's object) a 404 that looks like absence, and server-owned fields in a body a 422.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from services.intake.models import Submission
+from services.matching.models import Claim, Wish
+from services.scoring.models import LedgerEntry
+from services.verification.models import Review
+from services.worker import service_module
+from shared.access import ANYONE, ROLES, allowed_roles
+from shared.envelope import utcnow
+from shared.idnumber import check_char
+from shared.settings import SERVICES
+from tests.helpers import bearer, principal
+
+DUMMY = "00000000-0000-0000-0000-000000000000"
+A, B = "comm-a", "comm-b"
+FIRST17 = "41010219520314001"
+SUBS = "/api/v1/submissions"
+SERVER_OWNED = {"id": "x", "status": "confirmed", "member_id": "someone", "claimer": "x",
+                "points": 99, "submitted_by": "x", "created_at": "2020-01-01",
+                "role": "district_admin", "decided_by": "x"}
+FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes/<wish_id>/claim")}
+
+
+def _submission() -> dict:
+    return {"community_code": A, "title": "想要一台收音机", "description": "老人想听戏。",
+            "kind": "material", "wisher": {"name": "王秀英", "id_number": FIRST17 + check_char(FIRST17)},
+            "consent": {"relation": "self", "method": "in_person", "at": "2026-01-01T10:00:00+08:00"}}
+
+
+@pytest.fixture
+def apps(settings, make_db):
+    """The four services' apps, each on its own freshly migrated PostgreSQL schema."""
+    made = {s: service_module(s).create_app(settings, make_db(s)) for s in SERVICES}
+    for app in made.values():
+        app.config.update(TESTING=True)
+    return made
+
+
+def _rules(apps):
+    """Every (service, rule, method, declared roles) of every app, HEAD and OPTIONS aside."""
+    for service, app in apps.items():
+        for rule in app.url_map.iter_rules():
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield service, rule, method, allowed_roles(app.view_functions[rule.endpoint])
+
+
+def _path(rule, **values) -> str:
+    """The rule's URL with each parameter filled from `values`, or with DUMMY."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: values.get(m.group(1), DUMMY), rule.rule)
+
+
+def _code(resp) -> str | None:
+    return (resp.get_json(silent=True) or {}).get("error", {}).get("code")
+
+
+def _caller(apps, settings):
+    """call(service, method, path, who=None, **kw): one request, as `who` or anonymously."""
+    def call(service, method, path, who=None, **kw):
+        headers = bearer(settings, who) if who is not None else {}
+        return apps[service].test_client().open(path, method=method, headers=headers, **kw)
+    return call
+
+
+def _count(app, model, *where) -> int:
+    with app.extensions["microwish.db"].engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def _add(app, *rows) -> None:
+    with app.extensions["microwish.db"].uow() as unit:
+        unit.session.add_all(rows)
+        unit.commit()
+
+
+def _wish(wish_id: str, submitted_by: str | None = None, status: str = "published") -> Wish:
+    return Wish(id=wish_id, community_code=A, title="想要一台收音机", description="老人想听戏。",
+                kind="material", wisher_display="王**", source="web", source_ref=wish_id,
+                status=status, published_at=utcnow(), submitted_by=submitted_by,
+                contact_masked={"phone": "138****1234", "address": None})
+
+
+def _review(wish_id: str) -> Review:
+    return Review(wish_id=wish_id, community_code=A, decision="rejected", rules=[],
+                  decided_at=utcnow(), decided_by="service", source="web", source_ref=wish_id,
+                  title="想要一台收音机", description="", kind="material", wisher_display="王**")
+
+
+def test_every_route_declares_its_roles(settings, apps):
+    """No rule of any app lacks a declaration, and an undeclared route is refused to everyone."""
+    seen = list(_rules(apps))
+    assert len(seen) > 30
+    assert [(s, r.rule, m) for s, r, m, roles in seen if roles is None] == []
+    fresh = service_module("scoring").create_app(settings, apps["scoring"].extensions["microwish.db"])
+    fresh.add_url_rule("/undeclared", "undeclared", lambda: "x")
+    resp = fresh.test_client().get("/undeclared", headers=bearer(settings, role="district_admin"))
+    assert (resp.status_code, _code(resp)) == (403, "forbidden")
+
+
+def test_anonymous_and_wrong_roles_are_refused_on_every_route(settings, apps):
+    """Every non-public route answers 401 to no one and 403 to every role it does not name."""
+    call, checks = _caller(apps, settings), 0
+    for service, rule, method, roles in _rules(apps):
+        if ANYONE in roles:
+            continue
+        body = {"json": {}} if method == "POST" else {}
+        resp = call(service, method, _path(rule), **body)
+        assert (resp.status_code, _code(resp)) == (401, "authentication_required"), (rule, method)
+        checks += 1
+        for role in sorted(set(ROLES) - roles):
+            who = principal(role, communities=[A, B], unit="U1", app_id="gov-a")
+            resp = call(service, method, _path(rule), who, **body)
+            assert (resp.status_code, _code(resp)) == (403, "forbidden"), (rule, method, role)
+            checks += 1
+    assert checks > 100
+
+
+def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
+    """Each object route: the right role in the wrong scope gets 404; the right person gets 200."""
+    call = _caller(apps, settings)
+    liaison_a, liaison_b = principal("liaison", communities=[A]), principal("liaison", communities=[B])
+    resident, other_resident = principal("resident", communities=[A]), principal("resident", communities=[A])
+    member, other_member = principal("member", unit="U1"), principal("member", unit="U1")
+    gov_a, gov_b = principal("system", app_id="gov-a"), principal("system", app_id="gov-b")
+    by_liaison = call("intake", "POST", SUBS, liaison_a, json=_submission()).get_json()["id"]
+    own = _submission()
+    del own["consent"]
+    by_resident = call("intake", "POST", SUBS, resident, json=own).get_json()["id"]
+    by_system = call("intake", "POST", SUBS, gov_a, json=_submission()).get_json()["id"]
+    _add(apps["matching"], _wish("wish-1", submitted_by=resident.id))
+    _add(apps["verification"], _review("wish-1"))
+    resp = call("matching", "POST", "/api/v1/wishes/wish-1/claims", member, json={})
+    assert resp.status_code == 201, resp.get_json()
+    claim = resp.get_json()["id"]
+    _add(apps["scoring"], *[LedgerEntry(member_id=member.id, unit_code="U1", wish_id=f"w{n}",
+                                        claim_id=f"c{n}", points=1, reason="wish.confirmed",
+                                        at=utcnow()) for n in (1, 2)])
+
+    def expect(status, service, method, path, *people, **kw):
+        for who in people:
+            resp = call(service, method, path, who, **kw)
+            assert resp.status_code == status, (path, method, who.role, who.id, resp.get_json())
+            if status == 404 and resp.is_json:
+                assert _code(resp) == "not_found"
+        return resp
+
+    def submission_list():
+        ids = lambda who: {s["id"] for s in call("intake", "GET", SUBS, who).get_json()["items"]}
+        assert ids(liaison_b) == set() and ids(other_resident) == set()
+        assert ids(gov_b) == set() and ids(resident) == {by_resident}
+        assert ids(liaison_a) == {by_liaison, by_resident, by_system} and ids(gov_a) == {by_system}
+
+    def submission():
+        path = f"{SUBS}/{{}}".format
+        expect(404, "intake", "GET", path(by_liaison), liaison_b, other_resident, resident, gov_b, gov_a)
+        expect(404, "intake", "GET", path(by_resident), liaison_b, other_resident, gov_a)
+        expect(404, "intake", "GET", path(by_system), liaison_b, resident, gov_b)
+        expect(200, "intake", "GET", path(by_liaison), liaison_a, principal("district_admin"))
+        expect(200, "intake", "GET", path(by_resident), resident, liaison_a)
+        expect(200, "intake", "GET", path(by_system), gov_a)
+
+    def personal():
+        expect(404, "intake", "GET", f"{SUBS}/{by_liaison}/personal", liaison_b)
+        resp = expect(200, "intake", "GET", f"{SUBS}/{by_liaison}/personal", liaison_a)
+        assert resp.get_json()["wisher"]["name"] == "王秀英"
+
+    def review():
+        expect(404, "verification", "GET", "/api/v1/reviews/wish-1", liaison_b,
+               principal("street_admin", communities=[B]))
+        expect(200, "verification", "GET", "/api/v1/reviews/wish-1", liaison_a)
+
+    def decision():
+        note = {"decision": "verified", "note": "已上门核实"}
+        expect(404, "verification", "POST", "/api/v1/reviews/wish-1/decision", liaison_b, json=note)
+        resp = expect(200, "verification", "POST", "/api/v1/reviews/wish-1/decision", liaison_a, json=note)
+        assert resp.get_json()["decided_by"] == liaison_a.id
+
+    def claim_wish(path):
+        """Claiming is open to any claimer; nobody takes over a claimed wish or finds a missing one."""
+        def check():
+            expect(409, "matching", "POST", path.format("wish-1"), other_member, json={})
+            expect(404, "matching", "POST", path.format("no-such-wish"), other_member, json={})
+            assert _count(apps["matching"], Claim.__table__) == 1
+        return check
+
+    def get_claim():
+        expect(404, "matching", "GET", f"/api/v1/claims/{claim}", other_member, liaison_b,
+               principal("org_admin"), principal("street_admin", communities=[B]))
+        expect(200, "matching", "GET", f"/api/v1/claims/{claim}", member, liaison_a)
+
+    def release():
+        expect(404, "matching", "POST", f"/api/v1/claims/{claim}/release", other_member, liaison_b,
+               json={})
+
+    def fulfilment():
+        expect(404, "matching", "POST", f"/api/v1/claims/{claim}/fulfilment", other_member,
+               principal("org_admin"), json={})
+        expect(200, "matching", "POST", f"/api/v1/claims/{claim}/fulfilment", member, json={})
+
+    def confirmation():
+        expect(404, "matching", "POST", f"/api/v1/claims/{claim}/confirmation", liaison_b,
+               other_resident, json={})
+        resp = expect(200, "matching", "POST", f"/api/v1/claims/{claim}/confirmation", resident, json={})
+        assert resp.get_json()["status"] == "confirmed"
+
+    def points():
+        path = f"/api/v1/points/{member.id}"
+        expect(404, "scoring", "GET", path, other_member, principal("org_admin"),
+               principal("unit_admin", unit="U2"), principal("unit_admin"))
+        expect(200, "scoring", "GET", path, principal("unit_admin", unit="U1"),
+               principal("district_admin"))
+        assert expect(200, "scoring", "GET", path, member).get_json()["total"] == 2
+
+    scope = {
+        ("intake", SUBS, "GET"): submission_list,
+        ("intake", "/api/v1/submissions/<submission_id>", "GET"): submission,
+        ("intake", "/api/v1/submissions/<submission_id>/personal", "GET"): personal,
+        ("verification", "/api/v1/reviews/<wish_id>", "GET"): review,
+        ("verification", "/api/v1/reviews/<wish_id>/decision", "POST"): decision,
+        ("matching", "/api/v1/wishes/<wish_id>/claims", "POST"):
+            claim_wish("/api/v1/wishes/{}/claims"),
+        ("matching", "/wishes/<wish_id>/claim", "POST"): claim_wish("/wishes/{}/claim"),
+        ("matching", "/api/v1/claims/<claim_id>", "GET"): get_claim,
+        ("matching", "/api/v1/claims/<claim_id>/release", "POST"): release,
+        ("matching", "/api/v1/claims/<claim_id>/fulfilment", "POST"): fulfilment,
+        ("matching", "/api/v1/claims/<claim_id>/confirmation", "POST"): confirmation,
+        ("scoring", "/api/v1/points/<member_id>", "GET"): points,
+    }
+    for check in scope.values():
+        check()
+    object_routes = {(s, r.rule, m) for s, r, m, roles in _rules(apps)
+                     if ANYONE not in roles and r.arguments}
+    assert len(object_routes) >= 10
+    assert object_routes <= scope.keys(), object_routes - scope.keys()
+
+
+def test_server_owned_fields_are_refused_per_endpoint(settings, apps):
+    """Every JSON POST refuses status, claimer, points, ids and the like with 422 unknown_field."""
+    call = _caller(apps, settings)
+    _add(apps["matching"], _wish("wish-1"), _wish("wish-2", status="claimed"))
+    _add(apps["matching"], Claim(id="claim-2", wish_id="wish-2", member_id="m-1", unit_code="U1",
+                                 status="claimed", claimed_at=utcnow()))
+    _add(apps["verification"], _review("wish-1"))
+    valid = {SUBS: _submission(), "/api/v1/auth/login": {"username": "nobody", "password": "pw"},
+             "/api/v1/auth/refresh": {"refresh_token": "x"},
+             "/api/v1/reviews/<wish_id>/decision": {"decision": "verified", "note": "已核实"},
+             "/api/v1/claims/<claim_id>/fulfilment": {"note": "已送到"}}
+    tested = set()
+    for service, rule, method, roles in _rules(apps):
+        if method != "POST" or (service, rule.rule) in FORM_POSTS:
+            continue
+        preferred = [r for r in ("liaison", "member") if r in roles] or sorted(roles)
+        who = None if ANYONE in roles else principal(preferred[0], communities=[A], unit="U1",
+                                                      app_id="gov-a")
+        body = {**valid.get(rule.rule, {}), **SERVER_OWNED}
+        resp = call(service, method, _path(rule, wish_id="wish-1", claim_id="claim-2"), who,
+                    json=body)
+        assert (resp.status_code, _code(resp)) == (422, "validation_failed"), (rule, resp.get_json())
+        unknown = {f["field"] for f in resp.get_json()["error"]["fields"] if f["code"] == "unknown_field"}
+        assert unknown == set(SERVER_OWNED), (rule.rule, unknown)
+        tested.add((service, rule.rule))
+    assert len(tested) >= 9
+    assert _count(apps["intake"], Submission.__table__) == 0
+    assert _count(apps["matching"], Claim.__table__) == 1
+    assert _count(apps["matching"], Claim.__table__, Claim.status == "claimed") == 1
+    assert _count(apps["matching"], Wish.__table__, Wish.status == "published") == 1
+    assert _count(apps["verification"], Review.__table__, Review.decision == "rejected") == 1
+    for app in apps.values():
+        with app.extensions["microwish.db"].engine.connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(app.extensions["microwish.db"].outbox)) == 0
