@@ -19,8 +19,9 @@ from services.intake.app import create_app as create_intake_app
 from services.intake.models import RATE_LIMITS, Account
 from services.matching.app import create_app as create_matching_app
 from services.matching.models import Wish
-from shared.settings import from_env
+from shared.settings import SERVICES, Settings, from_env
 from shared.tokens import AUDIENCE, ISSUER, Tokens, TokenError
+from tests.conftest import PG_URL
 from tests.helpers import bearer, principal
 from tests.test_claims import _publish_wish
 
@@ -91,6 +92,12 @@ def test_expiry_typ_and_key_rotation():
     assert jwt.get_unverified_header(fresh)["kid"] == "new"
     assert Tokens(NEW).verify(fresh)["sub"] == who.id
     assert _code(Tokens(NEW), access) == "invalid_token"  # old key retired
+
+
+@pytest.fixture
+def settings(schemas) -> Settings:
+    """Own PostgreSQL schemas; nothing here needs the broker, so no vhost."""
+    return Settings(database_urls={s: PG_URL for s in SERVICES}, database_schemas=schemas)
 
 
 @pytest.fixture
