@@ -14,6 +14,8 @@ from shared.access import ROLES, SYSTEM
 from shared.envelope import new_id, utcnow
 from shared.tokens import Principal, Tokens, TokenError
 
+WEB_SOURCE = "web"  # the source of submissions people post over HTTP (submit.WEB)
+
 # argon2id with the library's current defaults (RFC 9106 low-memory profile).
 _hasher = PasswordHasher()
 # Checked against when the username is unknown, so both paths cost the same time.
@@ -35,6 +37,8 @@ def create_account(session, username: str, role: str, display_name: str,
     """A new account; a system client gets a fresh API key, returned once and stored hashed."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
+    if app_id == WEB_SOURCE:  # people's web submissions carry this source; no system may
+        raise ValueError(f"app_id {WEB_SOURCE!r} is reserved")
     api_key = secrets.token_urlsafe(32) if role == SYSTEM else None
     account = Account(
         id=new_id(), username=username, role=role, display_name=display_name,

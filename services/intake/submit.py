@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from services.intake import consent
+from services.intake.accounts import WEB_SOURCE
 from services.intake.models import Submission
 from shared.clock import today_in_china
 from shared.envelope import new_id, utcnow
@@ -14,7 +15,7 @@ from shared.errors import Poison
 from shared.pii import Sealer, keyed_hash, mask_name
 
 # Submissions posted over HTTP by people; a system's submissions carry its app_id as source.
-WEB = "web"
+WEB = WEB_SOURCE
 
 
 @dataclass(frozen=True)

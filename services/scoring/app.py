@@ -19,26 +19,26 @@ METADATA = Base.metadata
 bp = Blueprint("points", __name__)
 
 
-def _may_see(member_id: str) -> bool:
-    """A member sees their own points, a unit admin their unit's members', the district all."""
+def _visible_entries(member_id: str):
+    """A member sees all their entries, the district everyone's, a unit admin only deeds
+    done while the member was in their unit; None when the caller may see nothing."""
     who = require_principal()
+    query = select(LedgerEntry).where(LedgerEntry.member_id == member_id)
     if who.role == DISTRICT_ADMIN or who.id == member_id:
-        return True
+        return query
     if who.role == UNIT_ADMIN and who.unit:
-        return uow().session.scalar(select(LedgerEntry.id).where(
-            LedgerEntry.member_id == member_id, LedgerEntry.unit_code == who.unit).limit(1)) is not None
-    return False
+        return query.where(LedgerEntry.unit_code == who.unit)
+    return None
 
 
 @bp.get("/api/v1/points/<member_id>")
 @allow(*CLAIMERS, UNIT_ADMIN, DISTRICT_ADMIN)
 def get_points(member_id: str):
-    if not _may_see(member_id):
+    query = _visible_entries(member_id)
+    entries = uow().session.scalars(query.order_by(LedgerEntry.id)).all() if query is not None else []
+    if not entries and (query is None or require_principal().role == UNIT_ADMIN):
         raise ApiError(404, "not_found")
-    session = uow().session
-    entries = session.scalars(select(LedgerEntry).where(LedgerEntry.member_id == member_id)
-                              .order_by(LedgerEntry.id)).all()
-    return {"member_id": member_id, "total": ledger.total(session, member_id),
+    return {"member_id": member_id, "total": sum(e.points for e in entries),
             "entries": [{"wish_id": e.wish_id, "claim_id": e.claim_id, "points": e.points,
                          "reason": e.reason, "at": e.at.isoformat()} for e in entries]}
 
@@ -48,6 +48,8 @@ def get_points(member_id: str):
 def unit_report():
     """The unit admin's own members and their points; never another unit's."""
     who = require_principal()
+    if not who.unit:  # an admin of no unit has no members (never "everyone without a unit")
+        raise ApiError(404, "not_found")
     rows = uow().session.execute(
         select(LedgerEntry.member_id, func.sum(LedgerEntry.points), func.count())
         .where(LedgerEntry.unit_code == who.unit).group_by(LedgerEntry.member_id)
