@@ -1,11 +1,13 @@
-"""Authentication: signed tokens, login and refresh, throttling, proxies, claim limits, web sessions."""
+"""Authentication: tokens, login and refresh, throttling, proxies, claim limits, web sessions."""
 from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import jwt
 import pytest
@@ -19,12 +21,13 @@ from services.intake.app import create_app as create_intake_app
 from services.intake.models import RATE_LIMITS, Account
 from services.matching.app import create_app as create_matching_app
 from services.matching.models import Wish
+from shared.ratelimit import RateLimit
 from shared.settings import SERVICES, Settings, from_env
 from shared.tokens import AUDIENCE, ISSUER, Tokens, TokenError
-from tests.conftest import PG_URL
 from tests.helpers import bearer, principal
 from tests.test_claims import _publish_wish
 
+PG_URL = os.environ.get("MICROWISH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 AUTH = "/api/v1/auth"
 PW = demo.DEMO_PASSWORD
@@ -64,8 +67,6 @@ def test_token_round_trips_and_forgeries_are_refused():
     assert _code(tokens, _sign(_claims())) is None  # the crafting below is otherwise valid
     unsigned = _b64({"alg": "none", "kid": "k1", "typ": "JWT"}) + "." + _b64(_claims()) + "."
     assert _code(tokens, unsigned) == "invalid_token"
-    assert _code(tokens, jwt.encode(_claims(), None, algorithm="none",
-                                    headers={"kid": "k1"})) == "invalid_token"
     assert _code(tokens, _sign(_claims(), alg="HS512")) == "invalid_token"
     assert _code(tokens, _sign(_claims(), secret="another-" + SECRET)) == "invalid_token"
     assert _code(tokens, _sign(_claims(aud="elsewhere"))) == "invalid_token"
@@ -122,7 +123,7 @@ def _error(response) -> str:
 
 
 def test_login_me_and_refused_tokens(intake, settings):
-    """Login gives tokens; bad credentials look alike; tampered or expired tokens are 401."""
+    """Login gives tokens; bad credentials look alike; forged tokens 401; API keys for systems."""
     client, db = intake()
     pair = _login(client).get_json()
     assert pair["token_type"] == "Bearer" and pair["account"]["role"] == "member"
@@ -131,10 +132,12 @@ def test_login_me_and_refused_tokens(intake, settings):
     wrong, unknown = _login(client, password="nope"), _login(client, username="nobody")
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.get_json() == unknown.get_json()
-    assert _error(wrong) == "invalid_credentials" and CJK.search(wrong.get_json()["error"]["message"])
+    assert _error(wrong) == "invalid_credentials"
+    assert CJK.search(wrong.get_json()["error"]["message"])
     head, body, sig = pair["access_token"].split(".")
-    forged = {**json.loads(base64.urlsafe_b64decode(body + "==")), "role": "district_admin"}
-    tampered = client.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {head}.{_b64(forged)}.{sig}"})
+    body = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    forged = f"{head}.{_b64({**body, 'role': 'district_admin'})}.{sig}"  # old signature
+    tampered = client.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {forged}"})
     assert tampered.status_code == 401 and _error(tampered) == "invalid_token"
     with db.uow() as uow:
         account = uow.session.scalars(select(Account).where(Account.username == "member")).one()
@@ -143,6 +146,10 @@ def test_login_me_and_refused_tokens(intake, settings):
     expired, _ = Tokens(settings.token_keys).issue(who, 60, now=time.time() - 120)
     late = client.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {expired}"})
     assert late.status_code == 401 and _error(late) == "token_expired"
+    system = client.get(f"{AUTH}/me", headers={"X-Api-Key": demo.DEMO_API_KEY})
+    assert system.status_code == 200 and system.get_json()["role"] == "system"
+    bad = client.get(f"{AUTH}/me", headers={"X-Api-Key": "not-the-key"})
+    assert bad.status_code == 401 and _error(bad) == "invalid_api_key"
 
 
 def test_refresh_rotates_replay_revokes_all_and_logout_revokes(intake):
@@ -153,28 +160,16 @@ def test_refresh_rotates_replay_revokes_all_and_logout_revokes(intake):
         return client.post(f"{AUTH}/refresh", json={"refresh_token": token})
 
     first = _login(client).get_json()["refresh_token"]
-    second = refresh(first)
-    assert second.status_code == 200
-    second = second.get_json()["refresh_token"]
-    third = refresh(second)
-    assert third.status_code == 200 and third.get_json()["access_token"]
+    second = refresh(first).get_json()["refresh_token"]
+    third = refresh(second).get_json()["refresh_token"]  # the new one works once
     replay = refresh(second)
     assert replay.status_code == 401 and _error(replay) == "invalid_token"
-    assert refresh(third.get_json()["refresh_token"]).status_code == 401  # revoked by the replay
+    assert refresh(third).status_code == 401  # revoked by the replay
     assert refresh(first).status_code == 401
     pair = _login(client).get_json()
     out = client.post(f"{AUTH}/logout", json={"refresh_token": pair["refresh_token"]},
                       headers={"Authorization": f"Bearer {pair['access_token']}"})
     assert out.status_code == 200 and refresh(pair["refresh_token"]).status_code == 401
-
-
-def test_system_client_api_key(intake):
-    """The hotline's API key authenticates it as role system; a wrong key is refused."""
-    client, _ = intake()
-    me = client.get(f"{AUTH}/me", headers={"X-Api-Key": demo.DEMO_API_KEY})
-    assert me.status_code == 200 and me.get_json()["role"] == "system"
-    bad = client.get(f"{AUTH}/me", headers={"X-Api-Key": "not-the-key"})
-    assert bad.status_code == 401 and _error(bad) == "invalid_api_key"
 
 
 def test_login_failures_throttle_the_account_not_the_whole_address(intake):
@@ -187,57 +182,49 @@ def test_login_failures_throttle_the_account_not_the_whole_address(intake):
     assert _login(client, username="org").status_code == 200  # per address: 4 x 3 allowed
 
 
+def _counts(db) -> dict:
+    with db.engine.connect() as conn:
+        return dict(conn.execute(select(RATE_LIMITS.c.key, RATE_LIMITS.c.count)).all())
+
+
+def _at_once(fn, n: int = 8) -> list:
+    """fn() from n threads released together; their results."""
+    barrier = threading.Barrier(n)
+
+    def run(_):
+        barrier.wait(60)
+        return fn()
+
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(run, range(n)))
+
+
 def test_concurrent_login_failures_all_count(intake):
     """Eight simultaneous failures are all counted; none is lost to a race."""
     client, db = intake(login_failures_allowed=8)
-    app = client.application
-    barrier, statuses = threading.Barrier(8), []
 
     def fail():
-        c = app.test_client()
-        barrier.wait()
-        statuses.append(_login(c, password="wrong").status_code)
+        return _login(client.application.test_client(), password="wrong")
 
-    threads = [threading.Thread(target=fail) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert statuses == [401] * 8
-    with db.engine.connect() as conn:
-        counts = dict(conn.execute(select(RATE_LIMITS.c.key, RATE_LIMITS.c.count)).all())
-    assert [n for k, n in counts.items() if k.startswith("login:user:")] == [8]
+    assert [r.status_code for r in _at_once(fail)] == [401] * 8
+    assert {key.split(":")[1]: n for key, n in _counts(db).items()} == {"user": 8, "addr": 8}
     assert _login(client).status_code == 429
+    limit = RateLimit(db.engine, RATE_LIMITS, 8, 300)  # the counter itself, without argon2's pace
+    assert sorted(_at_once(lambda: limit.hit("race"))) == list(range(1, 9))
 
 
-def _fail_from_many_forwarded_addresses(client, n: int):
-    for i in range(n):
+@pytest.mark.parametrize("hops, fifth, counted", [
+    (0, 429, {"10.0.0.1": 4}),  # no trusted proxy: the header is ignored
+    (1, 401, {**{f"203.0.113.{i}": 1 for i in range(4)}, "203.0.113.99": 1})])
+def test_forwarded_for_is_trusted_only_behind_a_trusted_proxy(intake, hops, fifth, counted):
+    """X-Forwarded-For picks the per-address counter only when a trusted proxy sets it."""
+    client, db = intake(login_failures_allowed=1, trusted_proxy_hops=hops)  # 4 per address
+    for i in [0, 1, 2, 3, 99]:  # a new account each time: only the address limit applies
         r = _login(client, username=f"nobody-{i}", headers={"X-Forwarded-For": f"203.0.113.{i}"},
                    environ_base={"REMOTE_ADDR": "10.0.0.1"})
-        assert r.status_code == 401
-    return _login(client, username="nobody-new", headers={"X-Forwarded-For": "203.0.113.99"},
-                  environ_base={"REMOTE_ADDR": "10.0.0.1"})
-
-
-def _addr_keys(db) -> dict:
-    with db.engine.connect() as conn:
-        rows = conn.execute(select(RATE_LIMITS.c.key, RATE_LIMITS.c.count)).all()
-    return {k.removeprefix("login:addr:"): n for k, n in rows if k.startswith("login:addr:")}
-
-
-def test_forwarded_for_is_ignored_without_a_trusted_proxy(intake):
-    """With no trusted hops the header is ignored: every attempt counts against REMOTE_ADDR."""
-    client, db = intake(login_failures_allowed=1, trusted_proxy_hops=0)
-    blocked = _fail_from_many_forwarded_addresses(client, 4)
-    assert blocked.status_code == 429
-    assert _addr_keys(db) == {"10.0.0.1": 4}
-
-
-def test_forwarded_for_counts_per_client_behind_a_trusted_proxy(intake):
-    """Behind one trusted proxy each forwarded client address has its own count."""
-    client, db = intake(login_failures_allowed=1, trusted_proxy_hops=1)
-    assert _fail_from_many_forwarded_addresses(client, 4).status_code == 401
-    assert _addr_keys(db) == {**{f"203.0.113.{i}": 1 for i in range(4)}, "203.0.113.99": 1}
+    assert r.status_code == fifth
+    assert {k.removeprefix("login:addr:"): n for k, n in _counts(db).items()
+            if k.startswith("login:addr:")} == counted
 
 
 def test_claims_are_limited_per_member_per_hour(settings, make_db):
@@ -247,10 +234,11 @@ def test_claims_are_limited_per_member_per_hour(settings, make_db):
         _publish_wish(db, f"wish-{n}")
     client = create_matching_app(settings.with_overrides(claims_per_hour=2), db).test_client()
     eager, other = (bearer(settings, role="member", id=m) for m in ("m-eager", "m-other"))
-    for n in range(2):
-        assert client.post(f"/api/v1/wishes/wish-{n}/claims", json={}, headers=eager).status_code == 201
-    third = client.post("/api/v1/wishes/wish-2/claims", json={}, headers=eager)
-    assert third.status_code == 429 and _error(third) == "too_many_requests"
+    tries = [client.post(f"/api/v1/wishes/wish-{n}/claims", json={}, headers=eager)
+             for n in range(3)]
+    assert [r.status_code for r in tries] == [201, 201, 429]
+    third = tries[2]
+    assert _error(third) == "too_many_requests"
     assert int(third.headers["Retry-After"]) > 0
     assert client.post("/api/v1/wishes/wish-2/claims", json={}, headers=other).status_code == 201
 
@@ -273,11 +261,6 @@ def _csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def _wish_status(p) -> str:
-    with p.dbs["matching"].uow() as uow:
-        return uow.session.get(Wish, "wish-web").status
-
-
 def test_web_login_claim_and_logout_with_csrf(platform):
     """Cookie sessions: login form CSRF, claim form CSRF, no open redirect, logout clears."""
     client = Client(platform.wsgi)
@@ -296,7 +279,8 @@ def test_web_login_claim_and_logout_with_csrf(platform):
     assert "张建国" in wall and 'action="/wishes/wish-web/claim"' in wall
     forged = client.post("/wishes/wish-web/claim", data={})
     assert forged.status_code == 403 and _error(forged) == "csrf_failed"
-    assert _wish_status(platform) == "published"
+    with platform.dbs["matching"].uow() as uow:
+        assert uow.session.get(Wish, "wish-web").status == "published"
     claimed = client.post("/wishes/wish-web/claim", data={"csrf_token": csrf})
     assert claimed.status_code == 303 and claimed.headers["Location"] == "/my/claims"
     assert 'data-wish-id="wish-web"' in client.get("/my/claims").text
@@ -317,8 +301,6 @@ def test_access_token_is_not_a_session_cookie(platform):
         assert ("张建国" in wall) is seen and ("/wishes/wish-web/claim" in wall) is seen
 
 
-@pytest.mark.xfail(strict=True, reason="BUG services/intake/pages.py _safe_next: '/\\t/host' "
-                   "passes and the redirect goes to //host")
 def test_login_next_with_a_tab_is_no_open_redirect(platform):
     """Browsers drop tabs in URLs, so '/<tab>/evil.example' must not be followed either."""
     client = Client(platform.wsgi)
@@ -326,4 +308,6 @@ def test_login_next_with_a_tab_is_no_open_redirect(platform):
     token = client.get_cookie("mw_login_csrf", path="/login").value
     done = client.post("/login", data={"username": "member", "password": PW, "csrf_token": token,
                                        "next": "/\t/evil.example"})
-    assert done.status_code == 303 and not done.headers["Location"].startswith("//")
+    if done.status_code != 303:
+        pytest.fail("the login itself failed")  # not the failure this test expects
+    assert not done.headers["Location"].startswith("//")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, make_response, redirect, render_template, request
 
@@ -18,9 +19,12 @@ _LOGIN_CSRF_COOKIE = "mw_login_csrf"
 
 def _safe_next(target: str | None) -> str:
     """Only our own paths: never an open redirect to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
+    if not target or any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in target):
+        return "/"  # browsers drop tabs and newlines, turning "/\t/evil" into "//evil"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
 
 
 def _form(error: str | None = None, status: int = 200):
