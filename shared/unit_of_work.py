@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 
 from shared.envelope import Envelope, make_event, utcnow
 
@@ -46,6 +46,12 @@ class UnitOfWork:
         ).on_conflict_do_nothing().returning(self.db.inbox.c.message_id)
         # RETURNING, not rowcount: drivers report -1 for some inserts.
         return self.session.execute(stmt).first() is not None
+
+    def forget_sent(self, correlation_id: str) -> None:
+        """Delete the already-published outbox copies about one wish (retention erases them too)."""
+        outbox = self.db.outbox
+        self.session.execute(delete(outbox).where(outbox.c.correlation_id == correlation_id,
+                                                  outbox.c.sent_at.is_not(None)))
 
     def commit(self) -> None:
         self.session.commit()

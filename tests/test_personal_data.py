@@ -329,6 +329,8 @@ def test_concurrent_retention_erases_each_due_submission_exactly_once(settings, 
     """Three runners at once erase every due row once, keep the rest and the statistics whole."""
     due, recent = _seed(db, settings)
     before, stats = _rows(db), _stats(db)
+    with db.engine.begin() as conn:  # as if the relay had published every wish.submitted
+        conn.execute(db.outbox.update().values(sent_at=utcnow()))
     barrier = threading.Barrier(3)
 
     def run() -> int:
@@ -351,6 +353,10 @@ def test_concurrent_retention_erases_each_due_submission_exactly_once(settings, 
         erased = conn.scalars(select(db.outbox.c.body).where(db.outbox.c.type == "wish.erased"))
         per_wish = Counter(json.loads(b)["payload"]["wish_id"] for b in erased)
     assert per_wish == Counter(due)
+    with db.engine.connect() as conn:  # the sent copies of the sealed data went with them
+        kept = {r.correlation_id for r in conn.execute(select(db.outbox.c.correlation_id).where(
+            db.outbox.c.type == "wish.submitted"))}
+    assert kept == set(before) - due
     assert _stats(db) == stats
     assert retention.erase_due(db, days=180, batch=7) == 0
 

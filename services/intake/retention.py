@@ -43,4 +43,5 @@ def erase(uow, sub: Submission, now) -> None:
     sub.wisher_display = ERASED_NAME
     sub.description = ""
     sub.erased_at = now
+    uow.forget_sent(sub.id)  # the sent wish.submitted still holds the sealed data
     uow.emit("wish.erased", {"wish_id": sub.id}, correlation_id=sub.id)

@@ -51,6 +51,7 @@ def erase(uow, event) -> None:
     wish = uow.session.get(Wish, event.payload["wish_id"])
     if wish is not None:
         wish.wisher_display, wish.contact_masked, wish.description = "*", None, ""
+    uow.forget_sent(event.payload["wish_id"])
 
 
 def claim(uow, wish_id: str, claimer: Claimer) -> Claim:

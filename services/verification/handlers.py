@@ -63,3 +63,4 @@ def erase(uow, event) -> None:
         review.contact_masked = None
         review.wisher_display = "*"
         review.description = ""
+    uow.forget_sent(event.payload["wish_id"])
