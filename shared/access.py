@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from functools import wraps
 
 from flask import current_app, g, request
 
@@ -123,15 +122,3 @@ def _verified(tokens, token: str, via_cookie: bool) -> Principal:
     except TokenError as exc:
         raise ApiError(401, exc.code) from exc
     return Principal.from_claims(claims, via_cookie=via_cookie)
-
-
-def login_required_page(view):
-    """For HTML pages: an anonymous visitor is sent to the login form instead of a JSON 401."""
-    from flask import redirect, url_for  # noqa: F401  (kept local: only pages need it)
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if principal() is None:
-            return redirect("/login?next=" + request.path)
-        return view(*args, **kwargs)
-    return wrapped

@@ -60,12 +60,3 @@ class RateLimit:
             set_={"count": table.c.count + 1}).returning(table.c.count)
         with self.engine.begin() as conn:
             return conn.execute(stmt).scalar_one()
-
-    def purge(self, now: float | None = None) -> None:
-        """Forget windows that have passed."""
-        with self.engine.begin() as conn:
-            conn.execute(table_delete(self.table, self._window(now)))
-
-
-def table_delete(table: Table, before: int):
-    return table.delete().where(table.c.window_start < before)
