@@ -36,6 +36,13 @@ class Handler:
     key: Callable[[Any, Any], str] = event_key  # the inbox key of a decoded message
     # Called in its own unit of work before a poison message is dead-lettered (e.g. a receipt).
     on_poison: Callable[[Any, Any, Poison], None] | None = None
+    # Called when a message was applied before and the sender sent it again (not a redelivery).
+    on_resend: Callable[[Any, Any], None] | None = None
+
+
+def resent(message) -> bool:
+    """The sender published it again; the broker handing back an unacked copy does not count."""
+    return not (message.delivery_info or {}).get("redelivered", False)
 
 
 class IdempotentConsumer(ConsumerProducerMixin):
@@ -68,6 +75,8 @@ class IdempotentConsumer(ConsumerProducerMixin):
                 else:
                     log.info("duplicate %s skipped by %s", message.properties.get("message_id"),
                              consumer)
+                    if handler.on_resend is not None and resent(message):
+                        handler.on_resend(uow, item)
                 uow.commit()
         except Poison as poison:
             try:
@@ -92,7 +101,8 @@ class IdempotentConsumer(ConsumerProducerMixin):
         if handler.on_poison is not None:
             with self.db.uow() as uow:
                 poison_key = f"poison:{props.get('app_id')}:{props.get('message_id')}"
-                if uow.first_delivery(self.inbox_name(handler), poison_key):
+                first = uow.first_delivery(self.inbox_name(handler), poison_key)
+                if first or resent(message):
                     handler.on_poison(uow, message, poison)
                 uow.commit()
         headers = dict(message.headers or {})

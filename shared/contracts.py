@@ -33,6 +33,14 @@ class WishDetails(SourceRef):
     wisher_display = fields.String(required=True)  # masked: 张*
     # The resident's account when they posted it themselves (they may confirm the deed).
     submitted_by = fields.String(allow_none=True)
+    wish_type = fields.String(load_default="individual")
+    team = fields.Dict(allow_none=True, load_default=None)  # {"name", "size"}
+    estimated_value = fields.Integer(allow_none=True, load_default=None)  # yuan
+    urgent = fields.Boolean(load_default=False)
+    skills = fields.List(fields.String(), load_default=list)
+    skills_other = fields.String(allow_none=True, load_default=None)
+    preferred_times = fields.List(fields.String(), load_default=list)
+    preferred_times_note = fields.String(allow_none=True, load_default=None)
 
 
 class WishSubmitted(WishDetails):
@@ -41,6 +49,9 @@ class WishSubmitted(WishDetails):
     # A keyed hash of the ID number: duplicates can be found without reading it.
     id_number_hash = fields.String(required=True)
     minor = fields.Boolean(required=True)
+    # 1 when first submitted; one more each time the submitter answers a request for information.
+    revision = fields.Integer(load_default=1)
+    attachments = fields.List(fields.Dict(), load_default=list)  # ids and types, never the bytes
 
 
 class WishVerified(WishDetails):
@@ -52,6 +63,14 @@ class WishVerified(WishDetails):
 class WishRejected(SourceRef):
     wish_id = fields.String(required=True)
     reasons = fields.List(fields.Nested(Reason), required=True)
+
+
+class WishNeedsInfo(SourceRef):
+    """Verification needs more from the submitter before it can decide."""
+
+    wish_id = fields.String(required=True)
+    reasons = fields.List(fields.Nested(Reason), required=True)
+    fields_needed = fields.List(fields.String(), load_default=list)
 
 
 class WishPublished(SourceRef):
@@ -96,6 +115,17 @@ class PointsAwarded(Schema):
 
 class SubmissionAccepted(SourceRef):
     wish_id = fields.String(required=True)
+    # True when the source sent the same message again: no new wish, the original's id.
+    duplicate = fields.Boolean(load_default=False)
+
+
+class SubmissionStatus(SourceRef):
+    """A later outcome of a system's submission, on its own receipt routing key."""
+
+    wish_id = fields.String(required=True)
+    status = fields.String(required=True)
+    reasons = fields.List(fields.Nested(Reason), load_default=list)
+    at = fields.String(required=True)
 
 
 class SubmissionRejected(SourceRef):
@@ -106,6 +136,7 @@ SCHEMAS: dict[str, type[Schema]] = {
     "wish.submitted": WishSubmitted,
     "wish.verified": WishVerified,
     "wish.rejected": WishRejected,
+    "wish.needs_info": WishNeedsInfo,
     "wish.published": WishPublished,
     "wish.claimed": ClaimEvent,
     "wish.fulfilled": ClaimEvent,
@@ -116,6 +147,7 @@ SCHEMAS: dict[str, type[Schema]] = {
     "points.awarded": PointsAwarded,
     "submission.accepted": SubmissionAccepted,
     "submission.rejected": SubmissionRejected,
+    "submission.status": SubmissionStatus,
 }
 
 

@@ -50,6 +50,17 @@ MESSAGES_ZH = {
     "unknown_source": "未登记的对接系统",
     "source_mismatch": "消息的发送账号与对接系统不符",
     "not_overridable": "该审核结果不能更改",
+    "too_many": "选项或附件过多",
+    "duplicate_value": "有重复的选项",
+    "out_of_range": "数值超出允许范围",
+    "team_required": "团体心愿须填写团队名称和人数",
+    "team_only": "只有团体心愿才填写团队信息",
+    "material_only": "只有物质类心愿才填写估计价值",
+    "file_too_large": "文件过大（每个不超过 2MB）",
+    "invalid_base64": "文件内容须为 base64 编码",
+    "empty_file": "文件是空的",
+    "file_type_mismatch": "文件内容与声明的类型不符，只接受 JPEG、PNG 或 WebP 图片",
+    "invalid_encoding": "内容不是有效的 UTF-8 文本",
 }
 
 

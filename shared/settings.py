@@ -33,6 +33,8 @@ class Settings:
     prefetch_count: int = 50
     retry_backoff_seconds: float = 0.5
     max_body_bytes: int = 1_000_000
+    # Submissions may carry photos (base64, up to 3 of 2 MiB): their routes allow more.
+    max_submission_bytes: int = 9_000_000
     pii_hash_key: str = _DEV_HASH_KEY
     token_keys: str = _DEV_TOKEN_KEY
     access_ttl_seconds: int = 900
@@ -80,6 +82,9 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         retry_backoff_seconds=float(
             env.get("MICROWISH_RETRY_BACKOFF_SECONDS", Settings.retry_backoff_seconds)
         ),
+        max_body_bytes=_int(env, "MICROWISH_MAX_BODY_BYTES", Settings.max_body_bytes),
+        max_submission_bytes=_int(env, "MICROWISH_MAX_SUBMISSION_BYTES",
+                                  Settings.max_submission_bytes),
         pii_hash_key=env.get("MICROWISH_PII_HASH_KEY", _DEV_HASH_KEY),
         token_keys=env.get("MICROWISH_TOKEN_KEYS", _DEV_TOKEN_KEY),
         access_ttl_seconds=_int(env, "MICROWISH_ACCESS_TTL_SECONDS", Settings.access_ttl_seconds),

@@ -172,6 +172,18 @@ def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
         resp = expect(200, "intake", "GET", f"{SUBS}/{by_liaison}/personal", liaison_a)
         assert resp.get_json()["wisher"]["name"] == "王秀英"
 
+    def answer_info():
+        change = {"changes": {"urgent": True}}
+        expect(404, "intake", "POST", f"{SUBS}/{by_liaison}/info", liaison_b, other_resident,
+               gov_b, json=change)
+        expect(404, "intake", "POST", f"{SUBS}/{by_system}/info", liaison_b, gov_b, json=change)
+        # In scope, but nothing was asked: refused as a state conflict, not hidden.
+        expect(409, "intake", "POST", f"{SUBS}/{by_liaison}/info", liaison_a, json=change)
+
+    def attachment():
+        expect(404, "intake", "GET", f"{SUBS}/{by_liaison}/attachments/none", liaison_b,
+               liaison_a)
+
     def review():
         expect(404, "verification", "GET", "/api/v1/reviews/wish-1", liaison_b,
                principal("street_admin", communities=[B]))
@@ -225,6 +237,9 @@ def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
         ("intake", SUBS, "GET"): submission_list,
         ("intake", "/api/v1/submissions/<submission_id>", "GET"): submission,
         ("intake", "/api/v1/submissions/<submission_id>/personal", "GET"): personal,
+        ("intake", "/api/v1/submissions/<submission_id>/info", "POST"): answer_info,
+        ("intake", "/api/v1/submissions/<submission_id>/attachments/<attachment_id>", "GET"):
+            attachment,
         ("verification", "/api/v1/reviews/<wish_id>", "GET"): review,
         ("verification", "/api/v1/reviews/<wish_id>/decision", "POST"): decision,
         ("matching", "/api/v1/wishes/<wish_id>/claims", "POST"):

@@ -148,8 +148,8 @@ def test_broken_json_is_400(client):
 
 
 def test_oversized_body_is_413(app, client, sqlite_settings):
-    """A body over max_body_bytes is refused before it is parsed."""
-    big = _submission(description="棉" * (sqlite_settings.max_body_bytes // 3 + 1))
+    """A body over the submission limit is refused before it is parsed."""
+    big = _submission(description="棉" * (sqlite_settings.max_submission_bytes // 3 + 1))
     resp = client.post(URL, data=json.dumps(big, ensure_ascii=False).encode(),
                        content_type="application/json")
     _error(resp, 413, "payload_too_large")

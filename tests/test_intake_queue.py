@@ -64,15 +64,19 @@ def _count(db) -> int:
         return conn.scalar(select(func.count()).select_from(Submission.__table__))
 
 
-def test_accepted_once_with_one_receipt_even_when_sent_twice(settings, intake, receipts):
+def test_sent_twice_creates_one_wish_and_answers_each_with_the_original(settings, intake,
+                                                                        receipts):
     _pika_publish(settings.broker_url, _submission(), message_id="hotline-0001")
     _pika_publish(settings.broker_url, _submission(), message_id="hotline-0001")
-    [receipt] = receipts.take(1)
+    first, again = receipts.take(2)
     receipts.settle(1.0)
-    assert len(receipts.received) == 1
-    assert receipt.delivery_info["routing_key"] == f"submission.accepted.{APP}"
-    payload = json.loads(receipt.body)["payload"]
-    assert payload["source_ref"] == "hotline-0001"
+    assert len(receipts.received) == 2
+    assert {r.delivery_info["routing_key"] for r in (first, again)} == {
+        f"submission.accepted.{APP}"}
+    payload, repeat = (json.loads(r.body)["payload"] for r in (first, again))
+    assert payload["source_ref"] == repeat["source_ref"] == "hotline-0001"
+    assert repeat["wish_id"] == payload["wish_id"]
+    assert (payload["duplicate"], repeat["duplicate"]) == (False, True)
     assert _count(intake) == 1
     with intake.session() as s:
         assert s.get(Submission, payload["wish_id"]).source == APP

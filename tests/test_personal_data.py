@@ -134,7 +134,9 @@ def test_key_rotation_keeps_old_data_readable_and_seals_with_the_new_key(setting
     resp = rotated.get(f"{URL}/{old_id}/personal")
     assert resp.status_code == 200 and resp.headers["Cache-Control"] == "no-store"
     body = resp.get_json()
-    assert body["wisher"] == {"name": NAME, "id_number": IDN, "phone": PHONE, "address": ADDRESS}
+    assert body["wisher"] == {"name": NAME, "id_number": IDN, "phone": PHONE, "address": ADDRESS,
+                              "target_groups": [], "household_size": None,
+                              "household_monthly_income": None}
     assert body["consent"]["name"] == CONSENT_NAME
     new_id = rotated.post(URL, json=_body()).get_json()["id"]
     rows = _rows(db)

@@ -15,6 +15,9 @@ from shared.envelope import new_id, utcnow
 from shared.tokens import Principal, Tokens, TokenError
 
 WEB_SOURCE = "web"  # the source of submissions people post over HTTP (submit.WEB)
+IMPORT_SOURCE = "import"  # the source of rows bulk-imported from files (submit.IMPORT)
+# Sources that are not government systems: they get no receipts, and no system may take them.
+PEOPLE_SOURCES = (WEB_SOURCE, IMPORT_SOURCE)
 
 # argon2id with the library's current defaults (RFC 9106 low-memory profile).
 _hasher = PasswordHasher()
@@ -37,8 +40,8 @@ def create_account(session, username: str, role: str, display_name: str,
     """A new account; a system client gets a fresh API key, returned once and stored hashed."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
-    if app_id == WEB_SOURCE:  # people's web submissions carry this source; no system may
-        raise ValueError(f"app_id {WEB_SOURCE!r} is reserved")
+    if app_id in PEOPLE_SOURCES:  # people's submissions carry these sources; no system may
+        raise ValueError(f"app_id {app_id!r} is reserved")
     api_key = secrets.token_urlsafe(32) if role == SYSTEM else None
     account = Account(
         id=new_id(), username=username, role=role, display_name=display_name,

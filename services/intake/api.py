@@ -5,9 +5,9 @@ from flask import Blueprint, current_app, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.intake import submit
-from services.intake.models import Submission
-from services.intake.schemas import SubmissionSchema
+from services.intake import attachments, submit
+from services.intake.models import STATUS_LABELS, Submission
+from services.intake.schemas import InfoAnswerSchema, SubmissionSchema
 from shared import audit
 from shared.access import (DISTRICT_ADMIN, LIAISON, RESIDENT, STREET_ADMIN, SYSTEM, allow,
                            in_scope, require_principal)
@@ -30,13 +30,23 @@ def _open(sealed):
     return current_app.extensions["microwish.sealer"].open_optional(sealed)
 
 
-def _view(sub: Submission) -> dict:
+@bp.before_request
+def _allow_photos() -> None:
+    """Submissions may carry photos; every other route keeps the smaller default limit."""
+    request.max_content_length = settings().max_submission_bytes
+
+
+def view(sub: Submission) -> dict:
     """A submission with the wisher's data masked: what anyone allowed to follow it may see."""
     phone, address = _open(sub.phone_enc), _open(sub.address_enc)
     id_number = _open(sub.id_number_enc)
+    asked = next((h for h in reversed(sub.history) if h.status == "needs_info"), None)
     return {
-        "id": sub.id, "status": sub.status, "community_code": sub.community_code,
-        "title": sub.title, "description": sub.description, "kind": sub.kind,
+        "id": sub.id, "status": sub.status, "status_label": STATUS_LABELS.get(sub.status),
+        **submit.wish_of(sub), "revision": sub.revision,
+        "info_requested": asked.reasons if asked is not None and sub.status == "needs_info"
+        else None,
+        "attachments": attachments.summary(sub.attachments),
         "wisher": sub.wisher_display,
         "wisher_masked": {"name": sub.wisher_display,
                           "id_number": mask_id_number(id_number) if id_number else None,
@@ -46,8 +56,8 @@ def _view(sub: Submission) -> dict:
         "consent": {"relation": sub.consent_relation, "method": sub.consent_method,
                     "at": sub.consent_at.isoformat() if sub.consent_at else None},
         "created_at": sub.created_at.isoformat(),
-        "history": [{"status": h.status, "at": h.at.isoformat(), "reasons": h.reasons}
-                    for h in sub.history],
+        "history": [{"status": h.status, "label": STATUS_LABELS.get(h.status, h.status),
+                     "at": h.at.isoformat(), "reasons": h.reasons} for h in sub.history],
     }
 
 
@@ -97,7 +107,7 @@ def create_submission():
     except IntegrityError:  # the same key raced in from another request: answer with that one
         unit.session.rollback()
         sub, created = submit.find(unit, by.source, ref), False
-    return _view(sub), 201 if created else 200
+    return view(sub), 201 if created else 200
 
 
 @bp.get("")
@@ -111,29 +121,66 @@ def list_submissions():
         query = query.where(Submission.submitted_by == who.id)
     elif who.role != DISTRICT_ADMIN:
         query = query.where(Submission.community_code.in_(who.communities))
-    return {"items": [_view(s) for s in uow().session.scalars(query)]}
+    return {"items": [view(s) for s in uow().session.scalars(query)]}
 
 
 @bp.get("/<submission_id>")
 @allow(*_READERS)
 def get_submission(submission_id: str):
-    return _view(_load_visible(submission_id))
+    return view(_load_visible(submission_id))
+
+
+@bp.post("/<submission_id>/info")
+@allow(*_POSTERS)
+def answer_info_request(submission_id: str):
+    """Answer what verification asked for: the same wish changes, and is verified afresh."""
+    body = load_json(InfoAnswerSchema())
+    sub = _load_visible(submission_id)
+    if sub.status != "needs_info":
+        raise ApiError(409, "invalid_state", [{"field": "status", "code": "invalid_state",
+                                               "message": "该心愿当前不需要补充信息"}])
+    unit = uow()
+    try:
+        submit.answer(unit, protection(), sub, body["changes"], body.get("note"),
+                      require_principal().role)
+    except submit.Inconsistent as bad:
+        raise ApiError(422, "validation_failed", bad.fields)
+    unit.commit()
+    return view(sub)
 
 
 @bp.get("/<submission_id>/personal")
 @allow(LIAISON)
 def get_personal_data(submission_id: str):
     """The wisher's data in clear, for their own community's liaison only; every read is audited."""
-    who = require_principal()
     sub = _load_visible(submission_id)
-    unit = uow()
-    audit.record(unit, who, "personal_data.read", "submission", sub.id, sub.community_code,
-                 {"fields": ["name", "id_number", "phone", "address", "consent.name"]})
-    unit.commit()
+    _audit_read(sub, {"fields": ["name", "id_number", "phone", "address", "household",
+                                 "consent.name"]})
     body = {"id": sub.id, "erased": sub.erased_at is not None,
-            "wisher": {"name": _open(sub.name_enc), "id_number": _open(sub.id_number_enc),
-                       "phone": _open(sub.phone_enc), "address": _open(sub.address_enc)},
+            "wisher": submit.wisher_of(sub, current_app.extensions["microwish.sealer"]),
             "consent": {"relation": sub.consent_relation, "method": sub.consent_method,
                         "name": _open(sub.consent_name_enc), "photo_ref": sub.consent_photo_ref,
                         "at": sub.consent_at.isoformat() if sub.consent_at else None}}
     return body, 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/<submission_id>/attachments/<attachment_id>")
+@allow(LIAISON)
+def get_attachment(submission_id: str, attachment_id: str):
+    """A photo sent with the wish, for its liaison only; every read is audited."""
+    sub = _load_visible(submission_id)
+    found = next((a for a in sub.attachments if a.id == attachment_id and a.data_enc), None)
+    if found is None:
+        raise ApiError(404, "not_found")
+    _audit_read(sub, {"attachment": found.id, "purpose": found.purpose})
+    raw = attachments.decode(_open(found.data_enc))
+    return raw, 200, {"Content-Type": found.content_type, "Cache-Control": "no-store",
+                      "X-Content-Type-Options": "nosniff",
+                      "Content-Disposition": "inline"}
+
+
+def _audit_read(sub: Submission, detail: dict) -> None:
+    unit = uow()
+    audit.record(unit, require_principal(), "personal_data.read", "submission", sub.id,
+                 sub.community_code, detail)
+    unit.commit()

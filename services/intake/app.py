@@ -34,7 +34,8 @@ def handlers(settings) -> list[Handler]:
     protection = submit.Protection(Sealer(settings.pii_keys), settings.pii_hash_key)
     return [
         Handler(topology.SUBMISSIONS, queue.make_apply(protection),
-                decode=queue.decode, key=queue.key, on_poison=queue.on_poison),
+                decode=queue.decode, key=queue.key, on_poison=queue.on_poison,
+                on_resend=queue.on_resend),
         Handler(topology.queue("intake.wish-outcomes"), submit.record_outcome),
         Handler(topology.queue("intake.audit"), audit_trail.keep),
     ]

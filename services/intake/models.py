@@ -20,8 +20,12 @@ RATE_LIMITS = add_rate_limit_table(Base.metadata)
 CLOSED = ("confirmed", "rejected")
 
 # A wish only moves forward along this order, whatever order outcomes arrive in.
-STATUS_RANK = {"received": 0, "verified": 1, "rejected": 1, "published": 2,
+STATUS_RANK = {"received": 0, "needs_info": 1, "verified": 1, "rejected": 1, "published": 2,
                "claimed": 3, "fulfilled": 4, "confirmed": 5}
+STATUS_LABELS = {"received": "已受理", "needs_info": "需补充信息", "resubmitted": "已补充信息",
+                 "verified": "审核通过", "rejected": "未通过审核", "published": "已发布",
+                 "claimed": "已被认领", "released": "认领已取消，重新等待认领",
+                 "fulfilled": "已完成", "confirmed": "已确认完成"}
 
 
 class Submission(Base):
@@ -36,6 +40,17 @@ class Submission(Base):
     title: Mapped[str] = mapped_column(String(100))
     description: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))
+    wish_type: Mapped[str] = mapped_column(String(20), default="individual")
+    team_name: Mapped[str | None] = mapped_column(String(50))
+    team_size: Mapped[int | None] = mapped_column(Integer)
+    estimated_value: Mapped[int | None] = mapped_column(Integer)  # yuan
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    skills: Mapped[list] = mapped_column(JSON, default=list)
+    skills_other: Mapped[str | None] = mapped_column(String(100))
+    preferred_times: Mapped[list] = mapped_column(JSON, default=list)
+    preferred_times_note: Mapped[str | None] = mapped_column(String(200))
+    # Bumped each time the submitter answers a request for more information.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
     wisher_display: Mapped[str] = mapped_column(String(50))  # masked: 张*
     # Personal data, each field encrypted (shared.pii.Sealer); all None once erased.
     name_enc: Mapped[str | None] = mapped_column(Text)
@@ -43,6 +58,8 @@ class Submission(Base):
     id_number_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     phone_enc: Mapped[str | None] = mapped_column(Text)
     address_enc: Mapped[str | None] = mapped_column(Text)
+    # Target groups, household size and income: sensitive too (disability is health data).
+    household_enc: Mapped[str | None] = mapped_column(Text)
     minor: Mapped[bool] = mapped_column(Boolean, default=False)
     # Consent to post on the wisher's behalf: who gave it, how, when, and who recorded it.
     # (None only on rows from before consent was recorded.)
@@ -57,10 +74,15 @@ class Submission(Base):
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     history: Mapped[list["StatusChange"]] = relationship(
         order_by="StatusChange.id", cascade="all, delete-orphan")
+    attachments: Mapped[list["Attachment"]] = relationship(
+        order_by="Attachment.id", cascade="all, delete-orphan")
 
     def advance(self, status: str, at: datetime, reasons: list | None = None) -> None:
         """Record an outcome; the status itself never moves backwards."""
         self.history.append(StatusChange(status=status, at=at, reasons=reasons or []))
+        if status == "resubmitted":  # answered what verification asked: it decides afresh
+            self.status = "received"
+            return
         if status == "released":  # a claim was given up: the wish is back on the wall
             if self.status == "claimed":
                 self.status = "published"
@@ -79,6 +101,20 @@ class StatusChange(Base):
     status: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     reasons: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class Attachment(Base):
+    """A photo sent with a submission (the handwritten wish card); its bytes sealed."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    content_type: Mapped[str] = mapped_column(String(30))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data_enc: Mapped[str | None] = mapped_column(Text)
 
 
 class Account(Base):

@@ -86,6 +86,15 @@ def make_apply(protection: submit.Protection):
     return apply
 
 
+def on_resend(uow, item: QueuedSubmission) -> None:
+    """The same (app_id, message_id) again: nothing new, the original wish's id once more."""
+    sub = submit.find(uow, item.app_id, item.message_id)
+    if sub is not None:
+        uow.emit("submission.accepted", {"source": item.app_id, "source_ref": item.message_id,
+                                         "wish_id": sub.id, "duplicate": True},
+                 correlation_id=sub.id, routing_key=f"submission.accepted.{item.app_id}")
+
+
 def on_poison(uow, message, poison: Poison) -> None:
     """A refused message still gets its receipt when we can tell whom to send it to."""
     app_id, message_id = identity(message)

@@ -38,8 +38,10 @@ def erase_due(db, days: int, batch: int = 100, now=None) -> int:
 def erase(uow, sub: Submission, now) -> None:
     """Drop the personal data, keep the facts; tell the other services to drop their copies."""
     for column in ("name_enc", "id_number_enc", "id_number_hash", "phone_enc", "address_enc",
-                   "consent_name_enc", "consent_photo_ref"):
+                   "household_enc", "consent_name_enc", "consent_photo_ref"):
         setattr(sub, column, None)
+    for attachment in sub.attachments:  # the photos go; their type and size stay for the record
+        attachment.data_enc = None
     sub.wisher_display = ERASED_NAME
     sub.description = ""
     sub.erased_at = now

@@ -1,0 +1,45 @@
+"""Controlled vocabularies shared by wishes and claimers, each code with its Chinese label."""
+from __future__ import annotations
+
+TARGET_GROUPS = {
+    "elderly_alone": "独居老人",
+    "left_behind_child": "留守儿童",
+    "disabled": "残疾人",
+    "migrant_worker": "外来务工人员",
+    "low_income": "低收入家庭",
+}
+
+# What a wish needs and what a claimer offers: the same list, so they can be matched.
+SKILLS = {
+    "electrician": "电工",
+    "plumbing": "水管维修",
+    "appliance_repair": "家电维修",
+    "haircut": "理发",
+    "health_care": "医疗保健",
+    "legal_advice": "法律咨询",
+    "counselling": "心理疏导",
+    "companionship": "陪伴聊天",
+    "tutoring": "辅导功课",
+    "errands": "代购跑腿",
+    "moving": "搬运",
+    "cleaning": "清洁",
+    "driving": "驾驶接送",
+    "computer": "电脑手机",
+    "performance": "文艺表演",
+    "photography": "摄影",
+}
+
+# When a wisher would like help, or a claimer can serve.
+TIMES = {
+    "weekday_morning": "工作日上午",
+    "weekday_afternoon": "工作日下午",
+    "weekday_evening": "工作日晚上",
+    "weekend_morning": "周末上午",
+    "weekend_afternoon": "周末下午",
+    "weekend_evening": "周末晚上",
+}
+
+WISH_TYPES = {"individual": "个人心愿", "team": "团体心愿"}
+KIND_LABELS = {"material": "物质类", "spiritual": "精神类"}
+ATTACHMENT_PURPOSES = {"wish_card": "心愿卡照片", "consent_card": "签字同意卡照片",
+                       "other": "其他"}
