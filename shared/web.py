@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from shared.access import check_request, public
 from shared.db import Database
 from shared.errors import ApiError, field_errors
+from shared.pages import use_shared_templates
 from shared.settings import Settings, from_env
 from shared.tokens import Tokens
 
@@ -21,6 +22,7 @@ def make_app(import_name: str, service: str, metadata, settings: Settings | None
     """A Flask app bound to the service's database, with health checks, JSON errors and access checks."""
     settings = settings or from_env()
     app = Flask(import_name, static_folder=None)
+    use_shared_templates(app)
     if settings.trusted_proxy_hops:
         # Only behind our own gateway is X-Forwarded-For the client's address.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops)

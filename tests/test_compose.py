@@ -177,6 +177,7 @@ def test_no_literal_secrets():
 def test_nginx_routes_every_prefix_like_the_allinone():
     conf = NGINX_CONF.read_text(encoding="utf-8")
     routed = dict(re.findall(r"location ~ \^(/[\w/-]+)\(/\|\$\)\s*\{[^}]*?proxy_pass http://(\w+);", conf))
+    routed.update(re.findall(r"location = (/[\w/.-]+)\s*\{[^}]*?proxy_pass http://(\w+);", conf))
     assert routed == allinone.ROUTES
     default = re.search(r"location / \{\s*proxy_pass http://(\w+);", conf)
     assert default and default.group(1) == allinone.DEFAULT

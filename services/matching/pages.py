@@ -1,13 +1,14 @@
 """The wall page and the claimer's pages; forms post with the session's CSRF token."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, redirect
 from sqlalchemy import select
 
 from services.matching.api import claim_as_caller, wall
 from services.matching.models import Claim, Wish
-from shared.access import ANYONE, CLAIMERS, CSRF_FIELD, allow, csrf_token, principal, public
+from shared.access import ANYONE, CLAIMERS, allow, principal, public
 from shared.errors import ApiError
+from shared.pages import render
 from shared.web import uow
 
 bp = Blueprint("pages", __name__)
@@ -16,10 +17,7 @@ STATUS_ZH = {"published": "待认领", "claimed": "已认领", "fulfilled": "已
 
 
 def _render(template: str, status: int = 200, **context):
-    who = principal()
-    return render_template(template, who=who, csrf_field=CSRF_FIELD,
-                           csrf=csrf_token(who) if who else "", status_zh=STATUS_ZH,
-                           claimers=CLAIMERS, message=request.args.get("m"), **context), status
+    return render(template, status, status_zh=STATUS_ZH, **context)
 
 
 @bp.get("/")
