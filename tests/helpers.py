@@ -95,3 +95,14 @@ def bearer(settings, who=None, **kwargs) -> dict:
     who = who or principal(**kwargs)
     token, _ = Tokens(settings.token_keys).issue(who, settings.access_ttl_seconds, "access")
     return {"Authorization": f"Bearer {token}"}
+
+
+def publish_event(broker_url: str, env) -> None:
+    """Put an event envelope on `microwish.events`, as another service's relay would."""
+    from kombu import Producer
+
+    with Connection(broker_url) as conn:
+        Producer(conn.default_channel).publish(
+            json.dumps(env.body(), ensure_ascii=False), exchange=topology.EVENTS,
+            routing_key=env.key, message_id=env.message_id, type=env.type, delivery_mode=2,
+            content_type="application/json", retry=False)

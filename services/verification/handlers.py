@@ -32,7 +32,8 @@ def make_verify(sealer: Sealer):
             wisher_display=wish["wisher_display"], contact_masked=masked_contact(wisher),
             submitted_by=wish.get("submitted_by"), id_number_hash=wish["id_number_hash"],
             minor=wish["minor"])
-        uow.session.add(review)
+        # A wish answered after a request for more information comes again: decide afresh.
+        review = uow.session.merge(review)
         announce(uow, review, decision.reasons)
         audit.record(uow, SERVICE_ACTOR, f"verification.{review.decision}", "wish",
                      review.wish_id, review.community_code,

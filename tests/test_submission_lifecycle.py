@@ -1,0 +1,180 @@
+"""A submitter follows their wish's whole life, answers requests for information, and systems hear it all."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from services.intake import submit
+from services.intake.app import create_app
+from services.intake.models import Submission
+from shared.envelope import make_event
+from shared.idnumber import check_char
+from tests.helpers import Capture, bearer, principal, publish_event, wait_for
+from tests.test_intake_queue import APP, _pika_publish, _submission, intake  # noqa: F401
+
+COMMUNITY = "chuanhui-wenming"
+FIRST17 = "41010219480516002"
+IDN = FIRST17 + check_char(FIRST17)
+URL = "/api/v1/submissions"
+
+
+def _body(**changes) -> dict:
+    data = {"community_code": COMMUNITY, "title": "想要一台收音机",
+            "description": "老人独居，想听戏曲广播解闷。", "kind": "material",
+            "estimated_value": 120,
+            "wisher": {"name": "孙桂兰", "id_number": IDN, "phone": "13903940001",
+                       "target_groups": ["elderly_alone"], "household_size": 1,
+                       "household_monthly_income": 900},
+            "consent": {"relation": "self", "method": "in_person",
+                        "at": "2026-11-20T09:00:00+08:00"}}
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def db(make_db):
+    return make_db("intake")
+
+
+@pytest.fixture
+def liaison():
+    return principal("liaison", communities=[COMMUNITY])
+
+
+@pytest.fixture
+def client(settings, db, liaison):
+    client = create_app(settings, db).test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = bearer(settings, liaison)["Authorization"]
+    return client
+
+
+def _outcome(db, type_: str, wish_id: str, **payload) -> None:
+    """Apply an event another service would emit about the wish, as intake's consumer does."""
+    body = {"wish_id": wish_id, "source": submit.WEB, "source_ref": "x", **payload}
+    if type_ in ("wish.claimed", "wish.fulfilled", "wish.confirmed", "wish.released"):
+        body = {"wish_id": wish_id, "claim_id": "c1", "member_id": "m1"}
+    if type_ == "wish.published":
+        body.update(community_code=COMMUNITY, title="t")
+    if type_ == "wish.verified":
+        body.update(community_code=COMMUNITY, title="t", description="d", kind="material",
+                    wisher_display="孙*", submitted_by=None, contact_masked={})
+    with db.uow() as uow:
+        submit.record_outcome(uow, make_event(type_, body, "test"))
+        uow.commit()
+
+
+def _outbox(db, type_: str) -> list[dict]:
+    with db.engine.connect() as conn:
+        rows = conn.execute(select(db.outbox.c.body, db.outbox.c.routing_key)
+                            .where(db.outbox.c.type == type_)
+                            .order_by(db.outbox.c.created_at)).all()
+    return [{**json.loads(r.body)["payload"], "_key": r.routing_key} for r in rows]
+
+
+def test_the_whole_life_is_shown_with_chinese_labels_and_reasons(client, db):
+    wish = client.post(URL, json=_body()).get_json()
+    assert (wish["status"], wish["status_label"]) == ("received", "已受理")
+    reasons = [{"code": "income_unknown", "message": "请补充家庭月收入证明"}]
+    _outcome(db, "wish.needs_info", wish["id"], reasons=reasons,
+             fields_needed=["wisher.household_monthly_income"])
+    asked = client.get(f"{URL}/{wish['id']}").get_json()
+    assert asked["status"] == "needs_info" and asked["info_requested"] == reasons
+    answered = client.post(f"{URL}/{wish['id']}/info", json={
+        "changes": {"wisher": {"household_monthly_income": 800}, "urgent": True},
+        "note": "已补充低保证明"})
+    assert answered.status_code == 200, answered.get_json()
+    for status in ("verified", "published", "claimed", "fulfilled", "confirmed"):
+        _outcome(db, f"wish.{status}", wish["id"])
+    final = client.get(f"{URL}/{wish['id']}").get_json()
+    assert final["status"] == "confirmed" and final["info_requested"] is None
+    assert [(h["status"], h["label"]) for h in final["history"]] == [
+        ("received", "已受理"), ("needs_info", "需补充信息"), ("resubmitted", "已补充信息"),
+        ("verified", "审核通过"), ("published", "已发布"), ("claimed", "已被认领"),
+        ("fulfilled", "已完成"), ("confirmed", "已确认完成")]
+    assert final["history"][2]["reasons"][0]["message"] == "已补充低保证明"
+
+
+def test_answering_updates_the_same_wish_and_sends_it_to_verification_again(client, db, settings):
+    wish = client.post(URL, json=_body()).get_json()
+    _outcome(db, "wish.needs_info", wish["id"],
+             reasons=[{"code": "team_size", "message": "请说明团队人数"}])
+    resp = client.post(f"{URL}/{wish['id']}/info", json={"changes": {
+        "wish_type": "team", "team": {"name": "文明社区老年合唱团", "size": 12},
+        "wisher": {"phone": "13903940002"}}})
+    body = resp.get_json()
+    assert resp.status_code == 200 and body["id"] == wish["id"]
+    assert (body["revision"], body["status"]) == (2, "received")
+    assert body["team"] == {"name": "文明社区老年合唱团", "size": 12}
+    with db.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Submission.__table__)) == 1
+    first, second = _outbox(db, "wish.submitted")
+    assert (first["wish_id"], first["revision"]) == (wish["id"], 1)
+    assert (second["wish_id"], second["revision"]) == (wish["id"], 2)
+    assert second["team"]["size"] == 12
+    # The wisher's unchanged data travels on, sealed; the new phone replaced the old one.
+    opened = submit.Sealer(settings.pii_keys).open(second["wisher_sealed"])
+    assert opened["phone"] == "13903940002" and opened["household_monthly_income"] == 900
+    assert opened["id_number"] == IDN and "13903940002" not in json.dumps(second)
+    # Nothing asked any more: a second answer is a conflict, not a silent change.
+    again = client.post(f"{URL}/{wish['id']}/info", json={"changes": {"urgent": True}})
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "invalid_state"
+
+
+def test_an_answer_that_contradicts_the_wish_is_refused_and_changes_nothing(client, db):
+    wish = client.post(URL, json=_body()).get_json()
+    _outcome(db, "wish.needs_info", wish["id"], reasons=[{"code": "x", "message": "请补充"}])
+    resp = client.post(f"{URL}/{wish['id']}/info", json={"changes": {"wish_type": "team"}})
+    assert resp.status_code == 422
+    assert [(f["field"], f["code"]) for f in resp.get_json()["error"]["fields"]] == [
+        ("changes.team", "team_required")]
+    bad = client.post(f"{URL}/{wish['id']}/info", json={"changes": {"community_code": "x"}})
+    assert bad.status_code == 422
+    assert bad.get_json()["error"]["fields"][0]["code"] == "unknown_field"
+    after = client.get(f"{URL}/{wish['id']}").get_json()
+    assert (after["status"], after["revision"], after["wish_type"]) == (
+        "needs_info", 1, "individual")
+    assert len(_outbox(db, "wish.submitted")) == 1
+
+
+def test_rejection_reasons_reach_the_submitter_in_plain_chinese(client, db):
+    wish = client.post(URL, json=_body()).get_json()
+    reasons = [{"code": "income_over_threshold",
+                "message": "家庭人均月收入高于本区标准，暂不符合条件"}]
+    _outcome(db, "wish.rejected", wish["id"], reasons=reasons)
+    seen = client.get(f"{URL}/{wish['id']}").get_json()
+    assert (seen["status"], seen["status_label"]) == ("rejected", "未通过审核")
+    assert seen["history"][-1]["reasons"] == reasons
+
+
+def test_a_queue_source_hears_each_outcome_with_its_own_reference(settings, intake):  # noqa: F811
+    """Receipt and later outcomes arrive on `submission.*.<app_id>`, the one binding a source needs."""
+    heard = Capture(settings.broker_url, f"submission.*.{APP}")
+    try:
+        _pika_publish(settings.broker_url, _submission(), message_id="hotline-77")
+        [receipt] = heard.take(1)
+        wish_id = json.loads(receipt.body)["payload"]["wish_id"]
+        for type_, payload in (
+                ("wish.needs_info", {"reasons": [{"code": "id_photo", "message": "请补充身份证照片"}]}),
+                ("wish.verified", None),
+                ("wish.rejected", {"reasons": [{"code": "dup", "message": "本轮已有心愿"}]})):
+            body = {"wish_id": wish_id, "source": APP, "source_ref": "hotline-77",
+                    **(payload or {})}
+            if type_ == "wish.verified":
+                body.update(community_code="c", title="t", description="d", kind="spiritual",
+                            wisher_display="赵*", submitted_by=None, contact_masked={})
+            publish_event(settings.broker_url, make_event(type_, body, "verification"))
+        outcomes = [json.loads(m.body)["payload"] for m in heard.take(4)[1:]]
+    finally:
+        heard.close()
+    by_status = {o["status"]: o for o in outcomes}
+    assert set(by_status) == {"needs_info", "verified", "rejected"}
+    assert {(o["source"], o["source_ref"], o["wish_id"]) for o in outcomes} == {
+        (APP, "hotline-77", wish_id)}
+    assert by_status["needs_info"]["reasons"][0]["message"] == "请补充身份证照片"
+    assert {m.delivery_info["routing_key"] for m in heard.received[1:]} == {
+        f"submission.status.{APP}"}
+    with intake.session() as s:
+        assert wait_for(lambda: s.get(Submission, wish_id).status == "rejected" or None,
+                        what="status recorded") is True
