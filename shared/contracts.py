@@ -151,6 +151,12 @@ SCHEMAS: dict[str, type[Schema]] = {
 }
 
 
+_INSTANCES: dict[str, Schema] = {}
+
+
 def schema_for(event_type: str) -> Schema:
     """The payload schema of an event type; KeyError for a type nobody defined."""
-    return SCHEMAS[event_type]()
+    # One instance per type: building a marshmallow schema costs more than loading with it.
+    if event_type not in _INSTANCES:
+        _INSTANCES[event_type] = SCHEMAS[event_type]()
+    return _INSTANCES[event_type]

@@ -14,6 +14,7 @@ from services.intake.schemas import SubmissionSchema
 from shared.errors import Poison, field_errors
 
 SCHEMA_HEADER = "submission.v1"
+_SCHEMA = SubmissionSchema()  # reused: schemas hold no per-load state
 _APP_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -54,7 +55,7 @@ def decode(message) -> QueuedSubmission:
         raise Poison("undecodable body", [{"field": "body", "code": "invalid_json",
                                            "message": "消息内容不是有效的 UTF-8 JSON"}])
     try:
-        data = SubmissionSchema().load(body)
+        data = _SCHEMA.load(body)
     except ValidationError as exc:
         raise Poison("schema-invalid", field_errors(exc.messages)) from exc
     return QueuedSubmission(app_id, message_id, message.properties.get("user_id"), data)
