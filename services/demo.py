@@ -92,12 +92,15 @@ def seed(db, settings) -> int:
             by = submit.Submitter(submit.WEB, liaison.id, "liaison")
             minor = int(birth[:4]) >= 2012
             wisher = {"name": name, "id_number": demo_id_number(birth, n), "phone": phone,
-                      "address": _AREAS[community.split("-")[0]] + f"{n}号楼{n}0{n}室"}
+                      "address": _AREAS[community.split("-")[0]] + f"{n}号楼{n}0{n}室",
+                      "target_groups": ["left_behind_child"] if minor else ["elderly_alone"],
+                      "household_size": 3 if minor else 1,
+                      "household_monthly_income": 2400 if minor else 1100}
             consent = {"relation": "guardian" if minor else "self", "method": "in_person",
                        "name": name[0] + "监护人" if minor else None, "at": utcnow(),
                        "photo_ref": None}
             data = {"community_code": community, "title": title, "description": desc,
-                    "kind": kind, "wisher": wisher, "consent": consent}
+                    "kind": kind, "wisher": wisher, "consent": consent, "urgent": n == 1}
             _, new = submit.submit(uow, protection, by, f"demo-{n}", data)
             created += new
         uow.commit()
