@@ -61,6 +61,20 @@ MESSAGES_ZH = {
     "empty_file": "文件是空的",
     "file_type_mismatch": "文件内容与声明的类型不符，只接受 JPEG、PNG 或 WebP 图片",
     "invalid_encoding": "内容不是有效的 UTF-8 文本",
+    "idempotency_key_reused": "该幂等键已用于另一份不同的提交",
+    "duplicate_ref": "编号在文件中重复",
+    "id_number_as_number": "身份证号被存成了数字，末几位可能已丢失：请把该列设为“文本”格式后重新填写",
+    "unknown_column": "无法识别的列名",
+    "duplicate_column": "同一项出现在多列中",
+    "missing_column": "缺少必需的列",
+    "unnamed_column": "有内容的列缺少列名",
+    "invalid_username": "用户名须为 3 到 64 位字母、数字或 _ . @ -",
+    "weak_password": "密码须为 8 到 128 位，且不能与用户名相同",
+    "invalid_code": "编码须为 2 到 32 位小写字母、数字或连字符",
+    "username_taken": "该用户名已被注册",
+    "org_code_taken": "该组织编码已被使用",
+    "unknown_unit": "未登记的单位编码：请从列表中选择，或只填写单位名称",
+    "profile_missing": "尚未填写报到信息",
 }
 
 

@@ -82,6 +82,18 @@ def test_sent_twice_creates_one_wish_and_answers_each_with_the_original(settings
         assert s.get(Submission, payload["wish_id"]).source == APP
 
 
+def test_a_message_id_reused_for_another_body_is_refused_not_merged(settings, intake, receipts):
+    _pika_publish(settings.broker_url, _submission(), message_id="hotline-0002")
+    _pika_publish(settings.broker_url, {**_submission(), "title": "别的心愿"},
+                  message_id="hotline-0002")
+    first, second = receipts.take(2)
+    assert first.delivery_info["routing_key"] == f"submission.accepted.{APP}"
+    assert second.delivery_info["routing_key"] == f"submission.rejected.{APP}"
+    [error] = json.loads(second.body)["payload"]["errors"]
+    assert error["code"] == "idempotency_key_reused" and error["message"]
+    assert _count(intake) == 1
+
+
 @pytest.mark.parametrize("body, kwargs, code", [
     (b"{broken", {}, "invalid_json"),
     (b"\xff\xfe not utf-8", {}, "invalid_json"),

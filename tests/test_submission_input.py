@@ -226,3 +226,14 @@ def test_body_limits_allow_photos_on_submissions_but_not_elsewhere(client, db, s
                         content_type="application/json")
     assert _error(login, 413)["code"] == "payload_too_large"
     assert _stored(db)[0] == 1
+
+
+def test_an_idempotency_key_reused_for_another_body_is_refused(client, db):
+    key = {"Idempotency-Key": "hotline-call-8812"}
+    first = client.post(URL, json=full(), headers=key)
+    again = client.post(URL, json=full(), headers=key)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["id"] == first.get_json()["id"]
+    other = client.post(URL, json={**full(), "title": "另一个心愿"}, headers=key)
+    assert _error(other, 409)["code"] == "idempotency_key_reused"
+    assert _stored(db)[0] == 1

@@ -98,16 +98,28 @@ def create_submission():
                                                 "message": "Idempotency-Key 过长"}])
     if by.source == submit.WEB:
         ref = f"{by.account_id}:{ref}"  # one person's keys never collide with another's
-    unit = uow()
+    unit, sent = uow(), submit.digest(request.get_json())
     try:
-        sub, created = submit.submit(unit, protection(), by, ref, data)
+        sub, created = submit.submit(unit, protection(), by, ref, data, sent_digest=sent)
         unit.commit()
     except submit.ConsentMissing as refused:
         raise ApiError(422, "validation_failed", refused.fields)
+    except submit.KeyReused:
+        raise _key_reused()
     except IntegrityError:  # the same key raced in from another request: answer with that one
         unit.session.rollback()
         sub, created = submit.find(unit, by.source, ref), False
+        try:
+            submit.check_same(sub, sent)
+        except submit.KeyReused:
+            raise _key_reused()
     return view(sub), 201 if created else 200
+
+
+def _key_reused() -> ApiError:
+    return ApiError(409, "idempotency_key_reused", [{
+        "field": "Idempotency-Key", "code": "idempotency_key_reused",
+        "message": "该 Idempotency-Key 已用于另一份不同的提交"}])
 
 
 @bp.get("")

@@ -49,6 +49,8 @@ class Submission(Base):
     skills_other: Mapped[str | None] = mapped_column(String(100))
     preferred_times: Mapped[list] = mapped_column(JSON, default=list)
     preferred_times_note: Mapped[str | None] = mapped_column(String(200))
+    # SHA-256 of the body as first sent: the same key with another body is refused, not merged.
+    request_digest: Mapped[str | None] = mapped_column(String(64))
     # Bumped each time the submitter answers a request for more information.
     revision: Mapped[int] = mapped_column(Integer, default=1)
     wisher_display: Mapped[str] = mapped_column(String(50))  # masked: 张*

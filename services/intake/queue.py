@@ -24,6 +24,7 @@ class QueuedSubmission:
     message_id: str
     user_id: str | None  # the broker user that published it, as RabbitMQ validated it
     data: dict
+    digest: str | None = None  # of the body as sent: a re-send must be the same message
 
 
 def identity(message) -> tuple[str | None, str | None]:
@@ -58,7 +59,8 @@ def decode(message) -> QueuedSubmission:
         data = _SCHEMA.load(body)
     except ValidationError as exc:
         raise Poison("schema-invalid", field_errors(exc.messages)) from exc
-    return QueuedSubmission(app_id, message_id, message.properties.get("user_id"), data)
+    return QueuedSubmission(app_id, message_id, message.properties.get("user_id"), data,
+                            submit.digest(body))
 
 
 def key(message, item: QueuedSubmission) -> str:
@@ -83,14 +85,22 @@ def make_apply(protection: submit.Protection):
     def apply(uow, item: QueuedSubmission) -> None:
         account = registered_source(uow, item)
         by = submit.Submitter(item.app_id, account.id, account.role)
-        submit.submit(uow, protection, by, item.message_id, item.data)
+        submit.submit(uow, protection, by, item.message_id, item.data, sent_digest=item.digest)
     return apply
 
 
 def on_resend(uow, item: QueuedSubmission) -> None:
     """The same (app_id, message_id) again: nothing new, the original wish's id once more."""
     sub = submit.find(uow, item.app_id, item.message_id)
-    if sub is not None:
+    if sub is None:
+        return
+    try:
+        submit.check_same(sub, item.digest)
+    except submit.KeyReused:
+        submit.reject(uow, item.app_id, item.message_id, [{
+            "field": "properties.message_id", "code": "idempotency_key_reused",
+            "message": "该 message_id 已用于另一份不同的提交，未作处理"}])
+    else:
         uow.emit("submission.accepted", {"source": item.app_id, "source_ref": item.message_id,
                                          "wish_id": sub.id, "duplicate": True},
                  correlation_id=sub.id, routing_key=f"submission.accepted.{item.app_id}")

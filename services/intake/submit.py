@@ -1,6 +1,8 @@
 """Accepting a submission: check consent, encrypt the wisher's data, store it once, announce it."""
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -62,6 +64,20 @@ class Inconsistent(Exception):
         self.fields = fields
 
 
+class KeyReused(Exception):
+    """The same idempotency key came with a different body: refused, never merged."""
+
+    def __init__(self, original: Submission):
+        super().__init__("idempotency key reused with a different body")
+        self.original = original
+
+
+def digest(raw) -> str:
+    """A fingerprint of a submission as sent, independent of key order and spacing."""
+    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def find(uow, source: str, source_ref: str) -> Submission | None:
     return uow.session.scalars(
         select(Submission).where(Submission.source == source, Submission.source_ref == source_ref)
@@ -69,10 +85,12 @@ def find(uow, source: str, source_ref: str) -> Submission | None:
 
 
 def submit(uow, protection: Protection, by: Submitter, source_ref: str, data: dict,
-           now: datetime | None = None) -> tuple[Submission, bool]:
+           now: datetime | None = None, sent_digest: str | None = None
+           ) -> tuple[Submission, bool]:
     """Store a submission and emit `wish.submitted`; a repeat returns the original, created=False."""
     existing = find(uow, by.source, source_ref)
     if existing is not None:
+        check_same(existing, sent_digest)
         return existing, False
     now = now or utcnow()
     wisher = data["wisher"]
@@ -83,6 +101,7 @@ def submit(uow, protection: Protection, by: Submitter, source_ref: str, data: di
         raise ConsentMissing(problems)
     sub = Submission(id=new_id(), source=by.source, source_ref=source_ref, status="received",
                      submitted_by=by.account_id, created_at=now, history=[], minor=minor, revision=1,
+                     request_digest=sent_digest,
                      consent_relation=given["relation"], consent_method=given["method"],
                      consent_at=given["at"], consent_photo_ref=given.get("photo_ref"),
                      consent_name_enc=protection.sealer.seal_optional(given.get("name")))
@@ -95,6 +114,12 @@ def submit(uow, protection: Protection, by: Submitter, source_ref: str, data: di
                                          "wish_id": sub.id, "duplicate": False},
                  correlation_id=sub.id, routing_key=f"submission.accepted.{by.source}")
     return sub, True
+
+
+def check_same(existing: Submission, sent_digest: str | None) -> None:
+    """A repeat must be the same request; a reused key with another body is an error."""
+    if sent_digest and existing.request_digest and sent_digest != existing.request_digest:
+        raise KeyReused(existing)
 
 
 def _fill(sub: Submission, protection: Protection, data: dict) -> None:
