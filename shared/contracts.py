@@ -132,6 +132,22 @@ class SubmissionRejected(SourceRef):
     errors = fields.List(fields.Nested(FieldError), required=True)
 
 
+class MemberProfile(Schema):
+    """A claimer (党员报到) as matching and scoring keep them: never a phone or other personal data."""
+
+    member_id = fields.String(required=True)  # the claimer's account id (ClaimEvent.member_id)
+    kind = fields.String(required=True, validate=validate.OneOf(("person", "organisation")))
+    display_name = fields.String(required=True)  # the person, or the organisation they act for
+    party_member = fields.Boolean(required=True)
+    unit_code = fields.String(allow_none=True, load_default=None)  # employer unit
+    unit_name = fields.String(allow_none=True, load_default=None)
+    community_code = fields.String(allow_none=True, load_default=None)  # residence community
+    skills = fields.List(fields.String(), load_default=list)
+    available_times = fields.List(fields.String(), load_default=list)
+    org_code = fields.String(allow_none=True, load_default=None)
+    org_type = fields.String(allow_none=True, load_default=None)
+
+
 SCHEMAS: dict[str, type[Schema]] = {
     "wish.submitted": WishSubmitted,
     "wish.verified": WishVerified,
@@ -148,6 +164,8 @@ SCHEMAS: dict[str, type[Schema]] = {
     "submission.accepted": SubmissionAccepted,
     "submission.rejected": SubmissionRejected,
     "submission.status": SubmissionStatus,
+    "member.registered": MemberProfile,
+    "member.updated": MemberProfile,
 }
 
 

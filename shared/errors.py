@@ -75,6 +75,7 @@ MESSAGES_ZH = {
     "org_code_taken": "该组织编码已被使用",
     "unknown_unit": "未登记的单位编码：请从列表中选择，或只填写单位名称",
     "profile_missing": "尚未填写报到信息",
+    "answer_empty": "请填写补充说明，或修改需要更正的内容",
 }
 
 

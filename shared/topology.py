@@ -51,8 +51,10 @@ QUEUES: dict[str, list[Queue]] = {
     "matching": [
         quorum_queue("matching.wish-verified", EVENTS, ["wish.verified"]),
         quorum_queue("matching.wish-erased", EVENTS, ["wish.erased"]),
+        quorum_queue("matching.members", EVENTS, ["member.*"]),
     ],
-    "scoring": [quorum_queue("scoring.wish-confirmed", EVENTS, ["wish.confirmed"])],
+    "scoring": [quorum_queue("scoring.wish-confirmed", EVENTS, ["wish.confirmed"]),
+                quorum_queue("scoring.members", EVENTS, ["member.*"])],
 }
 
 

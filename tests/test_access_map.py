@@ -25,7 +25,10 @@ SUBS = "/api/v1/submissions"
 SERVER_OWNED = {"id": "x", "status": "confirmed", "member_id": "someone", "claimer": "x",
                 "points": 99, "submitted_by": "x", "created_at": "2020-01-01",
                 "role": "district_admin", "decided_by": "x"}
-FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes/<wish_id>/claim")}
+FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes/<wish_id>/claim"),
+              ("intake", "/submit"), ("intake", "/my/wishes/<submission_id>/info"),
+              ("intake", "/join"), ("intake", "/join/organisation")}
+ORGS = "/api/v1/members/organisations"
 
 
 def _submission() -> dict:
@@ -184,6 +187,19 @@ def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
         expect(404, "intake", "GET", f"{SUBS}/{by_liaison}/attachments/none", liaison_b,
                liaison_a)
 
+    def status_page():
+        path = "/my/wishes/{}".format
+        expect(404, "intake", "GET", path(by_liaison), liaison_b, other_resident, resident)
+        expect(404, "intake", "GET", path(by_resident), liaison_b, other_resident)
+        expect(200, "intake", "GET", path(by_liaison), liaison_a)
+        expect(200, "intake", "GET", path(by_resident), resident, liaison_a)
+        expect(200, "intake", "GET", path(by_system), liaison_a)
+
+    def answer_form():
+        path, form = f"/my/wishes/{by_liaison}/info", {"data": {"note": "已补充"}}
+        expect(404, "intake", "POST", path, liaison_b, other_resident, resident, **form)
+        expect(409, "intake", "POST", path, liaison_a, **form)  # in scope, but nothing was asked
+
     def review():
         expect(404, "verification", "GET", "/api/v1/reviews/wish-1", liaison_b,
                principal("street_admin", communities=[B]))
@@ -225,6 +241,35 @@ def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
                       json={})
         assert resp.get_json()["status"] == "confirmed"
 
+    def organisation(code):
+        """A newly registered organisation in community A, and its first admin as a caller."""
+        resp = call("intake", "POST", ORGS, json={
+            "organisation": {"code": code, "name": "川汇区团委", "type": "party_org",
+                             "community_code": A},
+            "admin": {"username": f"{code}-admin", "password": "long-enough", "name": "李华",
+                      "phone": "13800001111"}})
+        assert resp.status_code == 201, resp.get_json()
+        return principal("org_admin", id=resp.get_json()["admin"]["id"], org=code)
+
+    def org_page():
+        own, other = organisation("org-page"), principal("org_admin", org="org-other")
+        expect(404, "intake", "GET", f"{ORGS}/org-page", other, liaison_b,
+               principal("street_admin", communities=[B]))
+        expect(200, "intake", "GET", f"{ORGS}/org-page", own, liaison_a,
+               principal("district_admin"))
+
+    def org_update():
+        own, other = organisation("org-update"), principal("org_admin", org="org-other")
+        expect(404, "intake", "PATCH", f"{ORGS}/org-update", other, json={"name": "别人的"})
+        expect(200, "intake", "PATCH", f"{ORGS}/org-update", own, json={"name": "川汇区团委会"})
+
+    def org_admins():
+        own, other = organisation("org-admins"), principal("org_admin", org="org-other")
+        new = {"username": "second-admin", "password": "long-enough", "name": "王强",
+               "phone": "13800002222"}
+        expect(404, "intake", "POST", f"{ORGS}/org-admins/admins", other, json=new)
+        expect(201, "intake", "POST", f"{ORGS}/org-admins/admins", own, json=new)
+
     def points():
         path = f"/api/v1/points/{member.id}"
         expect(404, "scoring", "GET", path, other_member, principal("org_admin"),
@@ -240,6 +285,8 @@ def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
         ("intake", "/api/v1/submissions/<submission_id>/info", "POST"): answer_info,
         ("intake", "/api/v1/submissions/<submission_id>/attachments/<attachment_id>", "GET"):
             attachment,
+        ("intake", "/my/wishes/<submission_id>", "GET"): status_page,
+        ("intake", "/my/wishes/<submission_id>/info", "POST"): answer_form,
         ("verification", "/api/v1/reviews/<wish_id>", "GET"): review,
         ("verification", "/api/v1/reviews/<wish_id>/decision", "POST"): decision,
         ("matching", "/api/v1/wishes/<wish_id>/claims", "POST"):
@@ -250,6 +297,9 @@ def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
         ("matching", "/api/v1/claims/<claim_id>/fulfilment", "POST"): fulfilment,
         ("matching", "/api/v1/claims/<claim_id>/confirmation", "POST"): confirmation,
         ("scoring", "/api/v1/points/<member_id>", "GET"): points,
+        ("intake", f"{ORGS}/<code>", "GET"): org_page,
+        ("intake", f"{ORGS}/<code>", "PATCH"): org_update,
+        ("intake", f"{ORGS}/<code>/admins", "POST"): org_admins,
     }
     for check in scope.values():
         check()

@@ -132,6 +132,12 @@ def test_an_answer_that_contradicts_the_wish_is_refused_and_changes_nothing(clie
     bad = client.post(f"{URL}/{wish['id']}/info", json={"changes": {"community_code": "x"}})
     assert bad.status_code == 422
     assert bad.get_json()["error"]["fields"][0]["code"] == "unknown_field"
+    half_photo = client.post(f"{URL}/{wish['id']}/info",
+                             json={"changes": {"attachments": [{"purpose": "wish_card"}]}})
+    assert half_photo.status_code == 422
+    assert {(f["field"], f["code"]) for f in half_photo.get_json()["error"]["fields"]} == {
+        ("changes.attachments.0.content_type", "required"),
+        ("changes.attachments.0.data", "required")}
     after = client.get(f"{URL}/{wish['id']}").get_json()
     assert (after["status"], after["revision"], after["wish_type"]) == (
         "needs_info", 1, "individual")

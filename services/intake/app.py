@@ -1,7 +1,11 @@
 """Intake's application factory, its message handlers and its scheduled jobs."""
 from __future__ import annotations
 
-from services.intake import api, audit_trail, auth_api, pages, queue, retention, submit
+from services.intake import (api, audit_trail, auth_api, openapi, pages, queue, retention,
+                             submit)
+from services.intake import member_models  # noqa: F401  (its tables join METADATA)
+from services.intake import member_orgs_api, member_pages, members_api
+from services.intake import submit_pages
 from services.intake.accounts import by_api_key, principal_of
 from services.intake.models import Base
 from shared import topology
@@ -25,8 +29,11 @@ def create_app(settings=None, db=None):
     app = make_app(__name__, SERVICE, METADATA, settings, db)
     app.extensions["microwish.sealer"] = Sealer(settings.pii_keys)
     app.extensions["microwish.api_keys"] = _resolve_api_key
-    for blueprint in (api.bp, auth_api.bp, pages.bp, audit_trail.bp):
+    for blueprint in (api.bp, auth_api.bp, pages.bp, audit_trail.bp, openapi.bp):
         app.register_blueprint(blueprint)
+    for blueprint in (members_api.bp, member_orgs_api.bp, member_pages.bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(submit_pages.bp)
     return app
 
 

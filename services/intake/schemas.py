@@ -152,6 +152,9 @@ class InfoAnswerSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    changes = fields.Nested(SubmissionSchema(partial=True, exclude=("community_code", "consent")),
-                            required=True)
+    # Any wish or wisher field may be left out; a team or photo that is sent must be whole.
+    changes = fields.Nested(SubmissionSchema(
+        partial=(*SubmissionSchema._declared_fields,
+                 *(f"wisher.{name}" for name in WisherSchema._declared_fields)),
+        exclude=("community_code", "consent")), required=True)
     note = _text(1, 500, load_default=None)

@@ -1,7 +1,7 @@
 """Matching's application factory and its message handlers."""
 from __future__ import annotations
 
-from services.matching import api, claims, pages
+from services.matching import api, claims, members, pages
 from services.matching.models import Base
 from shared import topology
 from shared.consumer import Handler
@@ -21,4 +21,5 @@ def create_app(settings=None, db=None):
 
 def handlers(settings) -> list[Handler]:
     return [Handler(topology.queue("matching.wish-verified"), claims.publish),
-            Handler(topology.queue("matching.wish-erased"), claims.erase)]
+            Handler(topology.queue("matching.wish-erased"), claims.erase),
+            Handler(topology.queue("matching.members"), members.keep)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint
 from sqlalchemy import func, select
 
-from services.scoring import ledger
+from services.scoring import ledger, members
 from services.scoring.models import Base, LedgerEntry
 from shared import topology
 from shared.access import CLAIMERS, DISTRICT_ADMIN, UNIT_ADMIN, allow, require_principal
@@ -65,4 +65,5 @@ def create_app(settings=None, db=None):
 
 
 def handlers(settings) -> list[Handler]:
-    return [Handler(topology.queue("scoring.wish-confirmed"), ledger.award)]
+    return [Handler(topology.queue("scoring.wish-confirmed"), ledger.award),
+            Handler(topology.queue("scoring.members"), members.keep)]

@@ -1,0 +1,210 @@
+"""OpenAPI documents and plain JSON Schemas, generated from the marshmallow schemas we load with."""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.openapi import OpenAPIConverter
+from marshmallow import Schema, fields
+
+from shared.access import ANYONE, SYSTEM, allowed_roles
+from shared.contracts import FieldError
+from shared.errors import _MARSHMALLOW_CODES, MESSAGES_ZH
+
+OPENAPI_VERSION = "3.1.0"
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+_PATH_PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+# Which error codes each HTTP status answers with, so a client knows what to expect where.
+STATUS_CODES = {
+    400: ("请求有误", ("invalid_json", "bad_request")),
+    401: ("未登录或凭证无效", ("authentication_required", "invalid_token", "token_expired",
+                            "invalid_api_key", "invalid_credentials")),
+    403: ("无权进行此操作", ("forbidden", "csrf_failed", "community_forbidden")),
+    404: ("未找到（或不在您的权限范围内）", ("not_found", "profile_missing")),
+    409: ("与现有数据冲突", ("invalid_state", "already_claimed", "username_taken",
+                        "org_code_taken")),
+    413: ("请求内容过大", ("payload_too_large",)),
+    415: ("请求内容类型应为 application/json", ("unsupported_media_type",)),
+    422: ("提交的内容有误：fields 列出每个出错的字段", ("validation_failed",)),
+    429: ("操作过于频繁：Retry-After 头给出秒数", ("too_many_requests",)),
+}
+
+
+@dataclass(frozen=True)
+class Op:
+    """How one route is documented; the path, method and roles come from the app itself."""
+
+    summary: str
+    body: type[Schema] | Schema | None = None
+    response: type[Schema] | Schema | dict | None = None  # a dict is a raw `content` map
+    status: int = 200
+    query: type[Schema] | None = None
+    headers: tuple[str, ...] = ()  # names of header parameters in components
+    errors: tuple[int, ...] = ()  # statuses beyond those the route's shape implies
+    also: dict[int, str] = field(default_factory=dict)  # other success statuses, same body
+    example: dict | None = None  # of the request body
+    description: str = ""
+
+
+def error_codes() -> dict[str, str]:
+    """Every machine code an error or a field error may carry, with its Chinese message."""
+    codes = dict(MESSAGES_ZH)
+    for code, zh in _MARSHMALLOW_CODES.values():
+        codes.setdefault(code, zh)
+    codes.setdefault("invalid_value", "取值无效")
+    return codes
+
+
+def _drop_required(node) -> None:
+    if isinstance(node, dict):
+        node.pop("required", None)
+        for value in node.values():
+            _drop_required(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_required(value)
+
+
+def _partial_nested(self, field_obj, ret, **_kw) -> dict:
+    """marshmallow loads a partial schema's nested objects partially too: say so."""
+    if isinstance(field_obj, fields.Nested) and getattr(field_obj.parent, "partial", None) is True:
+        _drop_required(ret)
+    return {}
+
+
+def _portable(node):
+    """Python's \\A and \\Z anchors as ^ and $, which every JSON Schema validator reads."""
+    if isinstance(node, dict):
+        return {k: v.replace(r"\A", "^").replace(r"\Z", "$")
+                if k == "pattern" and isinstance(v, str) else _portable(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_portable(v) for v in node]
+    return node
+
+
+def json_schema(schema: type[Schema] | Schema, notes: dict | None = None) -> dict:
+    """A self-contained JSON Schema (nested schemas inlined) for a marshmallow schema.
+
+    `notes` maps (schema class, field name) to extra keywords, for what validators
+    written in Python cannot tell apispec (an ID number's shape, say).
+    """
+    converter = OpenAPIConverter(OPENAPI_VERSION, lambda _s: None,
+                                 APISpec("-", "-", OPENAPI_VERSION))
+    converter.add_attribute_function(_partial_nested)
+    if notes:
+        def _notes(self, field_obj, **_kw) -> dict:
+            return copy.deepcopy(notes.get((type(field_obj.parent), field_obj.name), {}))
+        converter.add_attribute_function(_notes)
+    instance = schema() if isinstance(schema, type) else schema
+    out = converter.schema2jsonschema(instance)
+    if type(instance).__doc__ and "description" not in out:
+        out["description"] = " ".join(type(instance).__doc__.split())
+    return _portable(out)
+
+
+def _name(schema) -> str:
+    cls = schema if isinstance(schema, type) else type(schema)
+    changes = not isinstance(schema, type) and (schema.partial or schema.exclude)
+    return cls.__name__.removesuffix("Schema") + ("Changes" if changes else "")
+
+
+def error_schema() -> dict:
+    codes = error_codes()
+    table = "\n".join(f"- `{code}`: {zh}" for code, zh in sorted(codes.items()))
+    return {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["code", "message", "fields"], "properties": {
+            "code": {"type": "string", "description": "机器可读的错误代码：\n" + table},
+            "message": {"type": "string", "description": "中文说明，可直接展示给用户"},
+            "fields": {"type": "array", "items": json_schema(FieldError),
+                       "description": "出错的字段（点号分隔的路径）、代码和中文说明"}}}},
+        "x-error-codes": codes}
+
+
+class Document:
+    """An OpenAPI document for one Flask app: one `Op` per endpoint, everything else derived."""
+
+    def __init__(self, title: str, version: str, description: str = "", notes: dict | None = None):
+        self.spec = APISpec(title, version, OPENAPI_VERSION, plugins=[MarshmallowPlugin()],
+                            info={"description": description})
+        self.notes = notes
+        self._named: dict[str, tuple] = {}
+        self.spec.components.schema("Error", component=error_schema())
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for status, (text, codes) in STATUS_CODES.items():
+            self.spec.components.response(f"Error{status}", {
+                "description": f"{text}（error.code: {', '.join(codes)}）", "content": error})
+        self.spec.components.security_scheme("bearerAuth", {
+            "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+            "description": "POST /api/v1/auth/login 得到的 access_token"})
+        self.spec.components.security_scheme("apiKey", {
+            "type": "apiKey", "in": "header", "name": "X-Api-Key",
+            "description": "对接系统（system）登记时得到的接口密钥"})
+
+    def header(self, name: str, description: str, schema: dict) -> None:
+        self.spec.components.parameter(name, "header", {"name": name, "description": description,
+                                                        "schema": schema})
+
+    def _ref(self, schema) -> dict:
+        shape = (schema, None, None) if isinstance(schema, type) else (
+            type(schema), schema.partial, frozenset(schema.exclude))
+        name = _name(schema)
+        if self._named.setdefault(name, shape) != shape:
+            raise ValueError(f"two schemas would both be documented as {name!r}")
+        if name not in self.spec.components.schemas:
+            self.spec.components.schema(name, component=json_schema(schema, self.notes))
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def add_app(self, app, operations: dict[str, Op]) -> None:
+        """Document every route of `app` that has an entry in `operations`."""
+        paths: dict[str, dict] = {}
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+            op = operations.get(rule.endpoint)
+            if op is None:
+                continue
+            roles = allowed_roles(app.view_functions[rule.endpoint]) or frozenset()
+            path = _PATH_PARAM.sub(r"{\1}", rule.rule)
+            for method in sorted(set(rule.methods) & set(_METHODS)):
+                paths.setdefault(path, {})[method.lower()] = self._operation(rule, op, roles)
+        for path, ops in paths.items():
+            self.spec.path(path=path, operations=ops)
+
+    def _operation(self, rule, op: Op, roles: frozenset) -> dict:
+        public = ANYONE in roles
+        params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+                  for p in sorted(rule.arguments)]
+        if op.query is not None:
+            query = self.spec.plugins[0].converter.schema2parameters(op.query, location="query")
+            params += [{**p, "schema": _portable(p["schema"])} for p in query]
+        params += list(op.headers)  # apispec turns a component's name into its $ref
+        who = "任何人（无需登录）" if public else "、".join(sorted(roles))
+        security = [] if public else [{"bearerAuth": []}]
+        if SYSTEM in roles:
+            security.append({"apiKey": []})
+        out: dict = {"operationId": rule.endpoint, "summary": op.summary,
+                     "tags": [rule.endpoint.split(".")[0]], "x-roles": sorted(roles),
+                     "description": f"{op.description}\n\n允许：{who}".strip(),
+                     "parameters": params, "security": security}
+        errors = set(op.errors) | ({401, 403} if not public else set())
+        if op.body is not None:
+            media = {"schema": self._ref(op.body)}
+            if op.example is not None:
+                media["example"] = op.example
+            out["requestBody"] = {"required": True, "content": {"application/json": media}}
+            errors |= {400, 413, 415, 422}
+        if rule.arguments:
+            errors.add(404)
+        content = op.response if isinstance(op.response, dict) or op.response is None else {
+            "application/json": {"schema": self._ref(op.response)}}
+        ok = {"description": op.summary, **({"content": content} if content else {})}
+        responses = {str(op.status): ok}
+        responses.update({str(s): {**ok, "description": d} for s, d in op.also.items()})
+        responses.update({str(s): {"$ref": f"#/components/responses/Error{s}"}
+                          for s in sorted(errors)})
+        out["responses"] = responses
+        return out
+
+    def to_dict(self) -> dict:
+        return self.spec.to_dict()
