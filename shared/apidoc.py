@@ -70,8 +70,14 @@ def _drop_required(node) -> None:
 
 def _partial_nested(self, field_obj, ret, **_kw) -> dict:
     """marshmallow loads a partial schema's nested objects partially too: say so."""
-    if isinstance(field_obj, fields.Nested) and getattr(field_obj.parent, "partial", None) is True:
+    partial = getattr(field_obj.parent, "partial", None)
+    if not isinstance(field_obj, fields.Nested) or not partial:
+        return {}
+    if partial is True:
         _drop_required(ret)
+    elif any(p.startswith(f"{field_obj.name}.") for p in partial):
+        # Dotted names ("wisher.phone") make only that nested object's own fields optional.
+        ret.pop("required", None)
     return {}
 
 
