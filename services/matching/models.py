@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.member_copy import MemberCopy
 from shared.messaging_tables import add_messaging_tables
 from shared.ratelimit import add_rate_limit_table
 
@@ -52,21 +53,5 @@ class Claim(Base):
     released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class Member(Base):
-    """A claimer as intake announced them (member.registered / member.updated)."""
-
-    __tablename__ = "members"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the claimer's account id
-    kind: Mapped[str] = mapped_column(String(20))
-    display_name: Mapped[str] = mapped_column(String(100))
-    party_member: Mapped[bool] = mapped_column(Boolean)
-    unit_code: Mapped[str | None] = mapped_column(String(32), index=True)
-    unit_name: Mapped[str | None] = mapped_column(String(100))
-    community_code: Mapped[str | None] = mapped_column(String(32), index=True)
-    skills: Mapped[list] = mapped_column(JSON, default=list)
-    available_times: Mapped[list] = mapped_column(JSON, default=list)
-    org_code: Mapped[str | None] = mapped_column(String(32))
-    org_type: Mapped[str | None] = mapped_column(String(20))
-    # When the applied event happened: a late, older event never overwrites a newer one.
-    as_of: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+class Member(MemberCopy, Base):
+    """Matching's copy of the claimers intake registered: who they are, what they offer, where."""

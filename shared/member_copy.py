@@ -1,0 +1,51 @@
+"""A service's local copy of the claimers intake registered (member.registered / member.updated)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Boolean, DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+_FIELDS = ("kind", "display_name", "party_member", "unit_code", "unit_name", "community_code",
+           "skills", "available_times", "org_code", "org_type")
+
+
+class MemberCopy:
+    """The columns of a claimer as intake announced them; mixed into each service's Member."""
+
+    __tablename__ = "members"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the claimer's account id
+    kind: Mapped[str] = mapped_column(String(20))
+    display_name: Mapped[str] = mapped_column(String(100))
+    party_member: Mapped[bool] = mapped_column(Boolean)
+    unit_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    unit_name: Mapped[str | None] = mapped_column(String(100))
+    community_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    skills: Mapped[list] = mapped_column(JSON, default=list)
+    available_times: Mapped[list] = mapped_column(JSON, default=list)
+    org_code: Mapped[str | None] = mapped_column(String(32))
+    org_type: Mapped[str | None] = mapped_column(String(20))
+    # When the applied event happened: a late, older event never overwrites a newer one.
+    as_of: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def _utc(at: datetime) -> datetime:
+    """SQLite hands datetimes back without their zone; they were stored in UTC."""
+    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
+
+
+def keeper(model):
+    """The handler that applies member events to `model`, a service's MemberCopy table."""
+    def keep(uow, event) -> None:
+        profile = event.payload
+        row = uow.session.get(model, profile["member_id"])
+        if row is None:
+            row = model(id=profile["member_id"])
+            uow.session.add(row)
+        elif _utc(row.as_of) >= _utc(event.occurred_at):
+            return
+        for name in _FIELDS:
+            setattr(row, name, profile[name])
+        row.as_of = event.occurred_at
+    return keep
