@@ -54,6 +54,23 @@ WISHES = [
 ]
 
 
+# For the review desk: wishes the rules reject (with reasons) or leave to the liaison.
+DESK = [
+    ("chuanhui-wenming", "过年想要一张超市购物卡", "想用购物卡买些年货。", "material", "孙大娘", "19460210", None),
+    ("chuanhui-zhongzhou", "想要一台电动按摩椅", "腰腿疼，想在家按摩。", "material", "周文华", "19490611", None),
+    ("chuanhui-chenzhou", "想要一个电暖器", "冬天屋里太冷，想要一个电暖器取暖。", "material", "吴玉珍", "19520923",
+     "13903941010"),
+    ("chuanhui-wenchang", "家里的灯坏了", "厨房的灯坏了好几天，自己够不着，想请电工师傅来修。", "spiritual",
+     "郑国强", "19670708", None),
+]
+# What the desk wishes' wishers say beyond the usual: over the value cap, income just above the line.
+FACTS = {
+    "想要一台电动按摩椅": {"estimated_value": 1800},
+    "想要一个电暖器": {"household_size": 2, "household_monthly_income": 2600},
+    "家里的灯坏了": {"target_groups": ["elderly_alone", "disabled"]},
+}
+
+
 def demo_id_number(birth: str, serial: int) -> str:
     """A well-formed, made-up ID number (region 410000 is 河南; check digit computed)."""
     first17 = f"410000{birth}{serial:03d}"
@@ -77,6 +94,23 @@ def accounts_banner() -> str:
             + f"\n  system client gov-hotline: X-Api-Key {DEMO_API_KEY}")
 
 
+def _wish(n: int, community: str, title: str, desc: str, kind: str, name: str, birth: str,
+          phone: str | None) -> dict:
+    """A demo submission; its wisher fits the groups their age allows (or the overrides in FACTS)."""
+    minor, elderly = int(birth[:4]) >= 2012, int(birth[:4]) <= 1966
+    groups = ["left_behind_child"] if minor else ["elderly_alone"] if elderly else ["disabled", "low_income"]
+    facts = {"target_groups": groups, "household_size": 3 if minor else 1 if elderly else 4,
+             "household_monthly_income": 2400 if minor else 1100 if elderly else 3000,
+             **FACTS.get(title, {})}
+    value = facts.pop("estimated_value", None)
+    wisher = {"name": name, "id_number": demo_id_number(birth, n), "phone": phone,
+              "address": _AREAS[community.split("-")[0]] + f"{n}号楼{n}0{n}室", **facts}
+    consent = {"relation": "guardian" if minor else "self", "method": "in_person",
+               "name": name[0] + "监护人" if minor else None, "at": utcnow(), "photo_ref": None}
+    return {"community_code": community, "title": title, "description": desc, "kind": kind,
+            "wisher": wisher, "consent": consent, "urgent": n == 1, "estimated_value": value}
+
+
 def seed(db, settings) -> int:
     """Demo accounts and wishes, posted by each community's liaison with the wisher's consent.
 
@@ -87,20 +121,10 @@ def seed(db, settings) -> int:
         seed_accounts(uow.session)
         uow.session.flush()
         liaisons = uow.session.scalars(select(Account).where(Account.role == "liaison")).all()
-        for n, (community, title, desc, kind, name, birth, phone) in enumerate(WISHES, start=1):
+        for n, (community, title, desc, kind, name, birth, phone) in enumerate(WISHES + DESK, start=1):
             liaison = next(a for a in liaisons if community in a.communities)
             by = submit.Submitter(submit.WEB, liaison.id, "liaison")
-            minor = int(birth[:4]) >= 2012
-            wisher = {"name": name, "id_number": demo_id_number(birth, n), "phone": phone,
-                      "address": _AREAS[community.split("-")[0]] + f"{n}号楼{n}0{n}室",
-                      "target_groups": ["left_behind_child"] if minor else ["elderly_alone"],
-                      "household_size": 3 if minor else 1,
-                      "household_monthly_income": 2400 if minor else 1100}
-            consent = {"relation": "guardian" if minor else "self", "method": "in_person",
-                       "name": name[0] + "监护人" if minor else None, "at": utcnow(),
-                       "photo_ref": None}
-            data = {"community_code": community, "title": title, "description": desc,
-                    "kind": kind, "wisher": wisher, "consent": consent, "urgent": n == 1}
+            data = _wish(n, community, title, desc, kind, name, birth, phone)
             _, new = submit.submit(uow, protection, by, f"demo-{n}", data)
             created += new
         uow.commit()

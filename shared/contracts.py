@@ -58,6 +58,10 @@ class WishVerified(WishDetails):
     # What a claimer of this wish may see: phone and address, masked.
     contact_masked = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True),
                                  required=True)
+    # One of shared.vocab.CATEGORIES, the standard the deed must meet, and the date it is due.
+    category = fields.String(allow_none=True, load_default=None)
+    service_standard = fields.String(allow_none=True, load_default=None)
+    deadline = fields.String(allow_none=True, load_default=None)  # ISO date
 
 
 class WishRejected(SourceRef):
@@ -71,6 +75,13 @@ class WishNeedsInfo(SourceRef):
     wish_id = fields.String(required=True)
     reasons = fields.List(fields.Nested(Reason), required=True)
     fields_needed = fields.List(fields.String(), load_default=list)
+
+
+class WishReopened(SourceRef):
+    """A liaison put an automated rejection back on the review desk: it is undecided again."""
+
+    wish_id = fields.String(required=True)
+    reasons = fields.List(fields.Nested(Reason), load_default=list)
 
 
 class WishPublished(SourceRef):
@@ -153,6 +164,7 @@ SCHEMAS: dict[str, type[Schema]] = {
     "wish.verified": WishVerified,
     "wish.rejected": WishRejected,
     "wish.needs_info": WishNeedsInfo,
+    "wish.reopened": WishReopened,
     "wish.published": WishPublished,
     "wish.claimed": ClaimEvent,
     "wish.fulfilled": ClaimEvent,

@@ -14,6 +14,7 @@ _MARSHMALLOW_CODES = {
     "Invalid input type.": ("invalid_type", "数据类型错误"),
     "Not a valid UUID.": ("invalid_type", "编号格式错误"),
     "Not a valid datetime.": ("invalid_datetime", "时间格式不正确"),
+    "Not a valid date.": ("invalid_date", "日期格式不正确"),
     "Not a valid list.": ("invalid_type", "应为列表"),
 }
 
@@ -76,6 +77,9 @@ MESSAGES_ZH = {
     "unknown_unit": "未登记的单位编码：请从列表中选择，或只填写单位名称",
     "profile_missing": "尚未填写报到信息",
     "answer_empty": "请填写补充说明，或修改需要更正的内容",
+    "in_past": "日期不能早于今天",
+    "nothing_to_change": "请至少修改一项",
+    "none_selected": "请至少选择一个心愿",
 }
 
 

@@ -48,6 +48,10 @@ class Settings:
     claims_per_hour: int = 20
     retention_days: int = 180
     retention_interval_seconds: float = 3600.0
+    # The civil-affairs allowance registry over HTTP; empty: verification's imported table.
+    registry_url: str = ""
+    registry_api_key: str = ""
+    registry_timeout_seconds: float = 3.0
 
     def database_url(self, service: str) -> str:
         return self.database_urls[service]
@@ -98,6 +102,10 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         retention_days=_int(env, "MICROWISH_RETENTION_DAYS", Settings.retention_days),
         retention_interval_seconds=float(env.get("MICROWISH_RETENTION_INTERVAL_SECONDS",
                                                  Settings.retention_interval_seconds)),
+        registry_url=env.get("MICROWISH_REGISTRY_URL", "").strip(),
+        registry_api_key=env.get("MICROWISH_REGISTRY_API_KEY", ""),
+        registry_timeout_seconds=float(env.get("MICROWISH_REGISTRY_TIMEOUT_SECONDS",
+                                               Settings.registry_timeout_seconds)),
     )
 
 

@@ -39,7 +39,7 @@ QUEUES: dict[str, list[Queue]] = {
     "intake": [
         SUBMISSIONS,
         quorum_queue("intake.wish-outcomes", EVENTS, [
-            "wish.verified", "wish.rejected", "wish.needs_info", "wish.published",
+            "wish.verified", "wish.rejected", "wish.needs_info", "wish.reopened", "wish.published",
             "wish.claimed", "wish.fulfilled", "wish.confirmed", "wish.released",
         ]),
         quorum_queue("intake.audit", EVENTS, ["audit.recorded"]),

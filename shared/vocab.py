@@ -43,3 +43,15 @@ WISH_TYPES = {"individual": "个人心愿", "team": "团体心愿"}
 KIND_LABELS = {"material": "物质类", "spiritual": "精神类"}
 ATTACHMENT_PURPOSES = {"wish_card": "心愿卡照片", "consent_card": "签字同意卡照片",
                        "other": "其他"}
+
+# The eight service categories a liaison sorts wishes into (the seed reports' own list).
+CATEGORIES = {
+    "policy": "政策宣传",
+    "legal": "法律援助",
+    "health": "医疗保健",
+    "poverty_relief": "扶贫帮困",
+    "convenience": "便民利民",
+    "culture": "文化娱乐",
+    "mediation": "治安调解",
+    "environment": "环境保护",
+}

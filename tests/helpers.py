@@ -106,3 +106,14 @@ def publish_event(broker_url: str, env) -> None:
             json.dumps(env.body(), ensure_ascii=False), exchange=topology.EVENTS,
             routing_key=env.key, message_id=env.message_id, type=env.type, delivery_mode=2,
             content_type="application/json", retry=False)
+
+
+# What a wisher tells us that every eligibility rule accepts at any age (残疾人 has no age limit).
+ELIGIBLE = {"target_groups": ["disabled"], "household_size": 1, "household_monthly_income": 900}
+
+
+def person_id(n: int, born: str = "19490101") -> str:
+    """A valid ID number for the n-th made-up person (one wish per person per round)."""
+    from shared.idnumber import check_char
+    first17 = f"411602{int(born) + n // 1000}{n % 1000:03d}"
+    return first17 + check_char(first17)

@@ -27,7 +27,11 @@ SERVER_OWNED = {"id": "x", "status": "confirmed", "member_id": "someone", "claim
                 "role": "district_admin", "decided_by": "x"}
 FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes/<wish_id>/claim"),
               ("intake", "/submit"), ("intake", "/my/wishes/<submission_id>/info"),
-              ("intake", "/join"), ("intake", "/join/organisation")}
+              ("intake", "/join"), ("intake", "/join/organisation"),
+              ("verification", "/review/approve"),
+              *(("verification", f"/review/<wish_id>/{action}")
+                for action in ("approve", "reject", "request-info", "edit", "reopen"))}
+REVIEWS = "/api/v1/reviews"
 ORGS = "/api/v1/members/organisations"
 
 
@@ -89,8 +93,8 @@ def _wish(wish_id: str, submitted_by: str | None = None, status: str = "publishe
                 contact_masked={"phone": "138****1234", "address": None})
 
 
-def _review(wish_id: str) -> Review:
-    return Review(wish_id=wish_id, community_code=A, decision="rejected", rules=[],
+def _review(wish_id: str, decision: str = "rejected") -> Review:
+    return Review(wish_id=wish_id, community_code=A, decision=decision, rules=[],
                   decided_at=utcnow(), decided_by="service", source="web", source_ref=wish_id,
                   title="想要一台收音机", description="", kind="material", wisher_display="王**")
 
@@ -205,12 +209,35 @@ def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
                principal("street_admin", communities=[B]))
         expect(200, "verification", "GET", "/api/v1/reviews/wish-1", liaison_a)
 
-    def decision():
-        note = {"decision": "verified", "note": "已上门核实"}
-        expect(404, "verification", "POST", "/api/v1/reviews/wish-1/decision", liaison_b, json=note)
-        resp = expect(200, "verification", "POST", "/api/v1/reviews/wish-1/decision", liaison_a,
-                      json=note)
-        assert resp.get_json()["decided_by"] == liaison_a.id
+    def review_personal():
+        sealed = _review("personal-1", "pending")
+        sealed.wisher_sealed = apps["verification"].extensions["microwish.sealer"].seal(
+            {"name": "王秀英", "id_number": FIRST17 + check_char(FIRST17)})
+        _add(apps["verification"], sealed)
+        path = f"{REVIEWS}/personal-1/personal"
+        expect(404, "verification", "GET", path, liaison_b)
+        resp = expect(200, "verification", "GET", path, liaison_a)
+        assert resp.get_json()["wisher"]["name"] == "王秀英"
+
+    def review_page():
+        expect(404, "verification", "GET", "/review/wish-1", liaison_b,
+               principal("street_admin", communities=[B]))
+        expect(200, "verification", "GET", "/review/wish-1", liaison_a, principal("district_admin"))
+
+    def desk_action(method, path, decision, body, done, form=False):
+        """Another community's liaison finds no such review; the wish's own liaison acts on it."""
+        def check():
+            wish_id = f"desk-{len(desk_wishes)}"
+            desk_wishes.append(wish_id)
+            _add(apps["verification"], _review(wish_id, decision))
+            sent = {"data": body} if form else {"json": body}
+            expect(404, "verification", method, path.format(wish_id), liaison_b, **sent)
+            expect(done, "verification", method, path.format(wish_id), liaison_a, **sent)
+            with apps["verification"].extensions["microwish.db"].uow() as unit:
+                assert unit.session.get(Review, wish_id).decided_by == (
+                    "service" if path.endswith("/edit") or method == "PATCH" else liaison_a.id)
+        return check
+    desk_wishes: list[str] = []
 
     def claim_wish(path):
         """Claiming is open to any claimer; nobody takes over a claimed wish or finds a missing one."""
@@ -288,7 +315,29 @@ def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
         ("intake", "/my/wishes/<submission_id>", "GET"): status_page,
         ("intake", "/my/wishes/<submission_id>/info", "POST"): answer_form,
         ("verification", "/api/v1/reviews/<wish_id>", "GET"): review,
-        ("verification", "/api/v1/reviews/<wish_id>/decision", "POST"): decision,
+        ("verification", "/api/v1/reviews/<wish_id>", "PATCH"):
+            desk_action("PATCH", REVIEWS + "/{}", "pending", {"category": "legal"}, 200),
+        ("verification", "/api/v1/reviews/<wish_id>/approve", "POST"):
+            desk_action("POST", REVIEWS + "/{}/approve", "pending", {"note": "已上门核实"}, 200),
+        ("verification", "/api/v1/reviews/<wish_id>/reject", "POST"):
+            desk_action("POST", REVIEWS + "/{}/reject", "pending", {"reason": "不符合条件"}, 200),
+        ("verification", "/api/v1/reviews/<wish_id>/request-info", "POST"):
+            desk_action("POST", REVIEWS + "/{}/request-info", "pending", {"message": "请补充"}, 200),
+        ("verification", "/api/v1/reviews/<wish_id>/reopen", "POST"):
+            desk_action("POST", REVIEWS + "/{}/reopen", "rejected", {"note": "重新核实"}, 200),
+        ("verification", "/api/v1/reviews/<wish_id>/personal", "GET"): review_personal,
+        ("verification", "/review/<wish_id>", "GET"): review_page,
+        ("verification", "/review/<wish_id>/approve", "POST"):
+            desk_action("POST", "/review/{}/approve", "pending", {"note": "已上门核实"}, 303, True),
+        ("verification", "/review/<wish_id>/reject", "POST"):
+            desk_action("POST", "/review/{}/reject", "pending", {"reason": "不符合条件"}, 303, True),
+        ("verification", "/review/<wish_id>/request-info", "POST"):
+            desk_action("POST", "/review/{}/request-info", "pending", {"message": "请补充"}, 303,
+                        True),
+        ("verification", "/review/<wish_id>/edit", "POST"):
+            desk_action("POST", "/review/{}/edit", "pending", {"category": "legal"}, 303, True),
+        ("verification", "/review/<wish_id>/reopen", "POST"):
+            desk_action("POST", "/review/{}/reopen", "rejected", {"note": "重新核实"}, 303, True),
         ("matching", "/api/v1/wishes/<wish_id>/claims", "POST"):
             claim_wish("/api/v1/wishes/{}/claims"),
         ("matching", "/wishes/<wish_id>/claim", "POST"): claim_wish("/wishes/{}/claim"),
@@ -318,7 +367,11 @@ def test_server_owned_fields_are_refused_per_endpoint(settings, apps):
     _add(apps["verification"], _review("wish-1"))
     valid = {SUBS: _submission(), "/api/v1/auth/login": {"username": "nobody", "password": "pw"},
              "/api/v1/auth/refresh": {"refresh_token": "x"},
-             "/api/v1/reviews/<wish_id>/decision": {"decision": "verified", "note": "已核实"},
+             "/api/v1/reviews/<wish_id>/approve": {"note": "已核实"},
+             "/api/v1/reviews/<wish_id>/reject": {"reason": "不符合条件"},
+             "/api/v1/reviews/<wish_id>/request-info": {"message": "请补充"},
+             "/api/v1/reviews/<wish_id>/reopen": {"note": "重新核实"},
+             "/api/v1/reviews/approve": {"wish_ids": ["wish-1"]},
              "/api/v1/claims/<claim_id>/fulfilment": {"note": "已送到"}}
     tested = set()
     for service, rule, method, roles in _rules(apps):

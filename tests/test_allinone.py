@@ -30,12 +30,13 @@ def login(client, username: str) -> dict:
 
 def test_demo_wish_goes_from_seed_to_points_in_one_process(platform):
     """Logged in as each role, a demo wish goes from the wall to the member's points."""
-    assert demo.seed(platform.dbs["intake"], platform.settings) == len(demo.WISHES)
+    assert demo.seed(platform.dbs["intake"], platform.settings) == len(demo.WISHES + demo.DESK)
     assert demo.seed(platform.dbs["intake"], platform.settings) == 0  # seeding twice adds nothing
     client = Client(platform.wsgi)
     wall = wait_for(lambda: (items := client.get("/api/v1/wishes").json["items"])
                     and len(items) == len(demo.WISHES) and items, what="demo wishes on the wall")
     assert all("*" in w["wisher"] for w in wall)
+    assert all(w["title"] not in {d[1] for d in demo.DESK} for w in wall)
 
     member, liaison = login(client, "member"), login(client, "liaison")
     unit, district = login(client, "unit"), login(client, "district")
@@ -55,6 +56,10 @@ def test_demo_wish_goes_from_seed_to_points_in_one_process(platform):
              what="intake follows the wish to confirmed")
     review = client.get(f"/api/v1/reviews/{wish['id']}", headers=liaison).json
     assert review["decision"] == "verified" and review["rules"][0]["rule"] == "identity"
+    desk = {r["title"]: r["decision"] for r in client.get(
+        "/api/v1/reviews", headers=liaison).json["items"] if r["decision"] != "verified"}
+    assert desk == {"过年想要一张超市购物卡": "rejected", "想要一台电动按摩椅": "rejected",
+                    "想要一个电暖器": "pending", "家里的灯坏了": "pending"}  # the demo desk's mix
     actions = wait_for(lambda: {a["action"] for a in client.get(
         f"/api/v1/audit?limit=1000", headers=district).json["items"]} >= {
         "verification.verified", "claim.claimed", "claim.fulfilled", "claim.confirmed",

@@ -29,6 +29,8 @@ def _call(dispatcher, path: str) -> str:
     ("/api/v1/points/m1", "scoring"),
     ("/", "matching"),
     ("/api/v1/reviews", "verification"),
+    ("/review/w1", "verification"),
+    ("/reviewer", "matching"),
     ("/api/v1/wishes/w1/claims", "matching"),
 ])
 def test_routes_by_prefix(dispatcher, path, owner):

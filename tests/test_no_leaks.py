@@ -15,7 +15,7 @@ from services.allinone import AllInOne
 from services.intake.models import Account
 from shared.idnumber import check_char
 from shared.settings import SERVICES
-from tests.helpers import Capture, wait_for
+from tests.helpers import ELIGIBLE, Capture, wait_for
 
 OUYANG, SIMA, ZHUGE, LINGHU, SHANGGUAN = (f + check_char(f) for f in (
     "41010219490315002", "41010219620708003", "41010220160512004", "41010219530222005",
@@ -36,8 +36,9 @@ TITLE = "想要一个新书包"
 def _wish(community, name, id_number, phone=None, address=None, consent=None, **extra) -> dict:
     wisher = {k: v for k, v in (("name", name), ("id_number", id_number), ("phone", phone),
                                 ("address", address)) if v}
-    return {"community_code": community, "title": TITLE, "description": "希望有人帮忙。",
-            "kind": "material", "wisher": wisher, **({"consent": consent} if consent else {}),
+    return {"community_code": community, "title": TITLE, "description": "孩子上学想要一个新书包。",
+            "wisher": {**wisher, **ELIGIBLE},
+            "kind": "material", **({"consent": consent} if consent else {}),
             **extra}
 
 

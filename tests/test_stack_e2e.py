@@ -18,15 +18,15 @@ from shared import topology
 from shared.db import Database, _normalise
 from shared.settings import SERVICES
 from tests.conftest import PG_URL
-from tests.helpers import Capture, free_port, wait_for
+from tests.helpers import ELIGIBLE, Capture, free_port, person_id, wait_for
 
 pytestmark = pytest.mark.stack
 
 def _wish(n: int) -> dict:
     return {"community_code": "chuanhui-wenming", "title": f"想要一根拐杖 #{n}",
             "description": "老人腿脚不便，想要一根结实的拐杖。", "kind": "material",
-            "wisher": {"name": "李景荣", "id_number": "11010519491231002X",
-                       "phone": "13803941234"},
+            "wisher": {"name": "李景荣", "id_number": person_id(n), "phone": "13803941234",
+                       **ELIGIBLE},
             "consent": {"relation": "self", "method": "in_person",
                         "at": "2026-11-20T10:00:00+08:00"}}
 

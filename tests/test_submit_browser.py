@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "locale": "zh-CN"}
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
-TITLE = "想要一台收音机听戏"
+TITLE = "想要一台收音机听戏曲"
 
 
 def test_liaison_posts_a_wish_with_a_photo_from_a_phone(allinone, tmp_path):
@@ -42,6 +42,8 @@ def test_liaison_posts_a_wish_with_a_photo_from_a_phone(allinone, tmp_path):
             page.locator("label", has_text="物质类").tap()
             page.fill("input[name=estimated_value]", "80")
             page.locator("label", has_text="独居老人").tap()
+            page.fill("input[name='wisher.household_size']", "1")
+            page.fill("input[name='wisher.household_monthly_income']", "900")
             page.fill("input[name='wisher.name']", "赵德明")
             first17 = "41010219480105003"
             page.fill("input[name='wisher.id_number']", first17 + check_char(first17))

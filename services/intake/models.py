@@ -23,6 +23,7 @@ CLOSED = ("confirmed", "rejected")
 STATUS_RANK = {"received": 0, "needs_info": 1, "verified": 1, "rejected": 1, "published": 2,
                "claimed": 3, "fulfilled": 4, "confirmed": 5}
 STATUS_LABELS = {"received": "已受理", "needs_info": "需补充信息", "resubmitted": "已补充信息",
+                 "reopened": "联络员重新审核",
                  "verified": "审核通过", "rejected": "未通过审核", "published": "已发布",
                  "claimed": "已被认领", "released": "认领已取消，重新等待认领",
                  "fulfilled": "已完成", "confirmed": "已确认完成"}
@@ -82,8 +83,8 @@ class Submission(Base):
     def advance(self, status: str, at: datetime, reasons: list | None = None) -> None:
         """Record an outcome; the status itself never moves backwards."""
         self.history.append(StatusChange(status=status, at=at, reasons=reasons or []))
-        if status == "resubmitted":  # answered what verification asked: it decides afresh
-            self.status = "received"
+        if status in ("resubmitted", "reopened"):  # verification decides afresh
+            self.status, self.closed_at = "received", None
             return
         if status == "released":  # a claim was given up: the wish is back on the wall
             if self.status == "claimed":

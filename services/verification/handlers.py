@@ -1,67 +1,100 @@
-"""Verify a submitted wish: open the sealed wisher data, run the rules, record and announce the decision."""
+"""Verify a submitted wish: gather the facts, run the rules, record and announce the decision."""
 from __future__ import annotations
 
-from services.verification import rules
-from services.verification.models import Review
+from sqlalchemy import delete, select
+
+from services.verification import decision as d
+from services.verification.categorise import categorise
+from services.verification.models import Review, RoundEntry
+from services.verification.policy import Policies
+from services.verification.registry import RegistryUnavailable
+from services.verification.outcomes import announce, record_verdict
+from services.verification.rules import Case
 from shared import audit
 from shared.clock import today_in_china
 from shared.envelope import utcnow
-from shared.pii import Sealer, mask_address, mask_phone
+from shared.pii import Sealer, keyed_hash
 
 SERVICE_ACTOR = "service:verification"
 
 
-def masked_contact(wisher: dict) -> dict:
-    """What a claimer of the wish may see of how to reach the wisher."""
-    return {"phone": mask_phone(wisher["phone"]) if wisher.get("phone") else None,
-            "address": mask_address(wisher["address"]) if wisher.get("address") else None}
+def household_key(hash_key: str, address: str | None) -> str | None:
+    """The keyed hash of an address with spaces and punctuation taken out: one per household."""
+    if not address:
+        return None
+    return keyed_hash(hash_key, "".join(ch for ch in address if ch.isalnum()))
 
 
-def make_verify(sealer: Sealer):
+def _allowance(registry, id_number: str):
+    try:
+        return registry.lookup(id_number)
+    except RegistryUnavailable:
+        return None
+
+
+def _others(uow, wish_id: str, round_: str, person: str, household: str | None):
+    """The same person's other wish this round, and the household's other live wishes this round."""
+    same_person = uow.session.scalars(select(RoundEntry.wish_id).where(
+        RoundEntry.round == round_, RoundEntry.id_number_hash == person,
+        RoundEntry.wish_id != wish_id)).all()
+    same_household = [] if household is None else [
+        {"wish_id": r.wish_id, "title": r.title, "description": r.description}
+        for r in uow.session.scalars(select(Review).where(
+            Review.household_hash == household, Review.round == round_,
+            Review.wish_id != wish_id, Review.decision != d.REJECTED))]
+    return list(same_person), same_household
+
+
+def hold_place(uow, review: Review) -> None:
+    """Keep the person's one place in the round for this wish, or give it back when rejected."""
+    if review.decision == d.REJECTED:
+        uow.session.execute(delete(RoundEntry).where(RoundEntry.wish_id == review.wish_id))
+        return
+    key = (review.round, review.id_number_hash)
+    if review.id_number_hash and uow.session.get(RoundEntry, key) is None:
+        # Two workers admitting one person at once: the primary key fails one, it is retried.
+        uow.session.add(RoundEntry(round=key[0], id_number_hash=key[1], wish_id=review.wish_id))
+        uow.session.flush()
+
+
+def make_verify(sealer: Sealer, hash_key: str, policies: Policies, registry_for):
+    """The handler of `wish.submitted`; `registry_for(db)` gives the civil-affairs registry."""
     def verify(uow, event) -> None:
-        wish = event.payload
-        now = utcnow()
+        wish, now = event.payload, utcnow()
+        review = uow.session.get(Review, wish["wish_id"])
+        if review is not None and review.revision >= wish.get("revision", 1):
+            return  # an older revision arriving late: the newer one was decided already
+        today = today_in_china(now)
+        policy = policies.for_community(wish["community_code"])
         wisher = sealer.open(wish["wisher_sealed"])
-        decision = rules.decide(wisher, today_in_china(now))
-        review = Review(
-            wish_id=wish["wish_id"], community_code=wish["community_code"],
-            decision="verified" if decision.verified else "rejected",
-            rules=decision.explain(), decided_at=now, decided_by="service",
-            source=wish["source"], source_ref=wish["source_ref"], title=wish["title"],
-            description=wish["description"], kind=wish["kind"],
-            wisher_display=wish["wisher_display"], contact_masked=masked_contact(wisher),
-            submitted_by=wish.get("submitted_by"), id_number_hash=wish["id_number_hash"],
-            minor=wish["minor"])
-        # A wish answered after a request for more information comes again: decide afresh.
-        review = uow.session.merge(review)
-        announce(uow, review, decision.reasons)
+        round_ = review.round if review is not None else policy.round_of(today)
+        household = household_key(hash_key, wisher.get("address"))
+        same_person, same_household = _others(uow, wish["wish_id"], round_,
+                                              wish["id_number_hash"], household)
+        case = Case(wish, wisher, today, policy, _allowance(registry_for(uow.db), wisher["id_number"]),
+                    same_person, same_household)
+        verdict = d.decide(case, categorise(wish["title"], wish["description"], wish["kind"],
+                                            wish.get("skills") or []))
+        if review is None:
+            review = Review(wish_id=wish["wish_id"], received_at=now, round=round_)
+            uow.session.add(review)
+        review.id_number_hash, review.household_hash = wish["id_number_hash"], household
+        record_verdict(review, wish, wisher, verdict, now)
+        hold_place(uow, review)
+        announce(uow, review)
         audit.record(uow, SERVICE_ACTOR, f"verification.{review.decision}", "wish",
                      review.wish_id, review.community_code,
-                     {"rules": [r["rule"] for r in review.rules]})
+                     {"rules": [r["rule"] for r in review.rules if not r["passed"]]})
     return verify
-
-
-def announce(uow, review: Review, reasons: list[dict]) -> None:
-    """Tell the other services what was decided."""
-    source = {"source": review.source, "source_ref": review.source_ref}
-    if review.decision == "verified":
-        uow.emit("wish.verified", {
-            "wish_id": review.wish_id, **source, "community_code": review.community_code,
-            "title": review.title, "description": review.description, "kind": review.kind,
-            "wisher_display": review.wisher_display, "submitted_by": review.submitted_by,
-            "contact_masked": review.contact_masked or {},
-        }, correlation_id=review.wish_id)
-    else:
-        uow.emit("wish.rejected", {"wish_id": review.wish_id, **source, "reasons": reasons},
-                 correlation_id=review.wish_id)
 
 
 def erase(uow, event) -> None:
     """Intake erased the wisher's data after retention: drop our copies too."""
     review = uow.session.get(Review, event.payload["wish_id"])
     if review is not None:
-        review.id_number_hash = None
+        review.id_number_hash = review.household_hash = review.wisher_sealed = None
         review.contact_masked = None
         review.wisher_display = "*"
         review.description = ""
+    uow.session.execute(delete(RoundEntry).where(RoundEntry.wish_id == event.payload["wish_id"]))
     uow.forget_sent(event.payload["wish_id"])

@@ -1,0 +1,257 @@
+"""The liaisons' review desk pages: the queue by status, one wish in full, and the desk's forms.
+
+Forms are validated by the JSON API's own schemas and run the same desk actions on a locked review.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+from urllib.parse import quote
+
+from flask import Blueprint, redirect, request
+from marshmallow import Schema, ValidationError
+from sqlalchemy import func, select
+
+from services.verification import api, decision as d, desk
+from services.verification.desk_schemas import (AskSchema, BulkApproveSchema, EditSchema,
+                                                NoteSchema, RejectSchema, ReopenSchema)
+from services.verification.models import Review
+from services.verification.views import DECISION_LABELS, OUTCOME_LABELS, review_view
+from shared.access import DISTRICT_ADMIN, LIAISON, allow, require_principal
+from shared.clock import CHINA, today_in_china
+from shared.errors import ApiError, field_errors
+from shared.pages import render
+from shared.vocab import (ATTACHMENT_PURPOSES, CATEGORIES, KIND_LABELS, SKILLS, TARGET_GROUPS,
+                          TIMES, WISH_TYPES)
+from shared.web import _api_error, uow
+
+bp = Blueprint("desk_pages", __name__)
+RULE_NAMES = {"identity": "身份核验", "target_group": "帮扶对象", "age": "年龄",
+              "allowance": "民政低保", "income": "家庭收入", "one_per_round": "每轮一愿",
+              "household": "同户重复", "value_cap": "价值上限", "micro_wish": "微心愿范围",
+              "team": "团体心愿", "category": "服务类别", "liaison_review": "人工审核"}
+LABELS = {"decisions": DECISION_LABELS, "outcomes": OUTCOME_LABELS, "rules": RULE_NAMES,
+          "categories": CATEGORIES, "skills": SKILLS, "groups": TARGET_GROUPS, "times": TIMES,
+          "kinds": KIND_LABELS, "wish_types": WISH_TYPES, "askable": desk.ASKABLE,
+          "purposes": ATTACHMENT_PURPOSES}
+NOTICES = {"approved": "已审核通过，心愿将发布到心愿墙。", "rejected": "已驳回，提交人会看到驳回原因。",
+           "info_requested": "已要求补充信息，心愿已退回提交人。", "edited": "修改已保存。",
+           "reopened": "已重新审核：心愿回到待人工审核，请作出决定。",
+           "bulk_approved": "已批量通过 {n} 个心愿，将发布到心愿墙。"}
+# marshmallow's date message is not in shared/errors.py's table; say it in Chinese here.
+_BAD_DATE = "日期格式不正确"
+
+
+def _texts(form, *names: str) -> dict:
+    """The named inputs, trimmed; empty ones left out so optional fields stay optional."""
+    return {name: form.get(name, "").strip() for name in names if form.get(name, "").strip()}
+
+
+def _edits(form, review: Review) -> dict:
+    """Only what the liaison changed: the edit form is filled with the current values."""
+    changes = _texts(form, "category", "deadline")
+    if changes.get("category") == review.category:
+        del changes["category"]
+    if review.deadline and changes.get("deadline") == review.deadline.isoformat():
+        del changes["deadline"]
+    skills = form.getlist("skills")
+    if set(skills) != set(review.skills or []):
+        changes["skills"] = skills
+    return changes
+
+
+@dataclass(frozen=True)
+class _Action:
+    run: Callable  # the desk's function
+    schema: type[Schema]  # the JSON API's schema for it
+    read: Callable  # (form, review) → the dict the schema expects
+    args: Callable  # loaded dict → the desk function's arguments after the review
+    done: str  # the notice shown after the redirect
+    to_queue: bool  # decided: back to the queue for the next one
+
+
+ACTIONS = {
+    "approve": _Action(desk.approve, NoteSchema, lambda f, _r: _texts(f, "note"),
+                       lambda b: [b.get("note")], "approved", True),
+    "reject": _Action(desk.reject, RejectSchema, lambda f, _r: _texts(f, "reason"),
+                      lambda b: [b["reason"]], "rejected", True),
+    "request-info": _Action(desk.ask, AskSchema,
+                            lambda f, _r: {**_texts(f, "message"),
+                                           "fields_needed": f.getlist("fields_needed")},
+                            lambda b: [b["message"], b["fields_needed"]], "info_requested", True),
+    "edit": _Action(desk.edit, EditSchema, _edits, lambda b: [b], "edited", False),
+    "reopen": _Action(desk.reopen, ReopenSchema, lambda f, _r: _texts(f, "note"),
+                      lambda b: [b["note"]], "reopened", False),
+}
+
+
+def _load(schema: Schema, data: dict) -> dict:
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise ApiError(422, "validation_failed", field_errors(exc.messages)) from exc
+
+
+def _field_messages(err: ApiError | None) -> dict[str, list[str]]:
+    """Field errors keyed by the form input they belong beside (skills.2 → skills)."""
+    out: dict[str, list[str]] = {}
+    for found in err.fields if err else []:
+        name = found["field"].split(".")[0]
+        bad_date = name == "deadline" and found["code"] == "invalid_value"
+        out.setdefault(name, []).append(_BAD_DATE if bad_date else found["message"])
+    return out
+
+
+def _forms(review: Review) -> set[str]:
+    """The desk's actions this review's state allows; only its own liaison sees them."""
+    if require_principal().role != LIAISON:
+        return set()
+    allowed = {"edit"} if review.decision in (d.PENDING, d.NEEDS_INFO) else set()
+    if review.decision == d.PENDING:
+        allowed |= {"approve", "reject", "request-info"}
+    if review.decision == d.REJECTED and review.decided_by == "service":
+        allowed.add("reopen")
+    return allowed
+
+
+def _page(template: str, status: int = 200, **context):
+    notice = NOTICES.get(request.args.get("m", ""), "")
+    count = request.args.get("n", "")
+    body, status = render(template, status, labels=LABELS, when=_when,
+                          today=today_in_china().isoformat(),
+                          notice=notice.format(n=int(count) if count.isdigit() else "若干"),
+                          **context)
+    return body, status, {"Cache-Control": "no-store"}  # the wisher in clear, for the liaison
+
+
+def _when(iso: str) -> str:
+    """A stored time as China time; SQLite hands back naive UTC."""
+    at = datetime.fromisoformat(iso)
+    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(CHINA).strftime(
+        "%Y-%m-%d %H:%M")
+
+
+@bp.errorhandler(ApiError)
+def _refused(err: ApiError):
+    """A browser gets a page (or the login form); anything else the API's JSON error."""
+    if request.accept_mimetypes.best_match(["application/json", "text/html"]) != "text/html":
+        return _api_error(err)
+    if err.status == 401:
+        back = request.path if request.method == "GET" else request.path.rsplit("/", 1)[0]
+        return redirect(f"/login?next={quote(back)}", 303)
+    return _page("review_detail.html", err.status, r=None, error=err.message)
+
+
+def _counts() -> dict[str, int]:
+    """How many reviews of each status the caller oversees (the tabs' numbers)."""
+    who = require_principal()
+    query = select(Review.decision, func.count()).group_by(Review.decision)
+    if who.role != DISTRICT_ADMIN:
+        query = query.where(Review.community_code.in_(who.communities))
+    return dict(uow().session.execute(query).all())
+
+
+def _queue(status: str, err: ApiError | None = None, chosen=(), problems=()):
+    rows = [review_view(r) for r in api.queue(status)]
+    return _page("review_queue.html", err.status if err else 200, rows=rows, showing=status,
+                 counts=_counts(), states=api.STATES, error=err.message if err else None,
+                 problems=list(problems), chosen=set(chosen),
+                 can_decide=require_principal().role == LIAISON)
+
+
+def _detail(review: Review, err: ApiError | None = None, failed: str | None = None):
+    wisher = api.wisher_for(review)  # audited: the look commits with its audit entry
+    view = review_view(review, wisher=wisher)
+    uow().commit()
+    return _page("review_detail.html", err.status if err else 200, r=view, forms=_forms(review),
+                 error=err.message if err else None, errors=_field_messages(err),
+                 failed=failed, form=request.form)
+
+
+@bp.get("/review")
+@allow(*api.OVERSEERS)
+def queue_page():
+    status = request.args.get("status")
+    return _queue(status if status in api.STATES else d.PENDING)
+
+
+@bp.get("/review/<wish_id>")
+@allow(*api.OVERSEERS)
+def detail_page(wish_id: str):
+    return _detail(api.load(wish_id))
+
+
+def _act(wish_id: str, name: str):
+    """Validate one form as the API would, run the desk action on the locked review, commit."""
+    action, unit, who = ACTIONS[name], uow(), require_principal()
+    review = api.load(wish_id, for_update=True)
+    try:
+        body = _load(action.schema(), action.read(request.form, review))
+        action.run(unit, who, review, *action.args(body))
+    except ApiError as err:
+        unit.session.rollback()
+        return _detail(api.load(wish_id), err, name)
+    unit.commit()
+    target = "/review" if action.to_queue else f"/review/{wish_id}"
+    return redirect(f"{target}?m={action.done}", 303)
+
+
+@bp.post("/review/<wish_id>/approve")
+@allow(LIAISON)
+def approve_form(wish_id: str):
+    return _act(wish_id, "approve")
+
+
+@bp.post("/review/<wish_id>/reject")
+@allow(LIAISON)
+def reject_form(wish_id: str):
+    return _act(wish_id, "reject")
+
+
+@bp.post("/review/<wish_id>/request-info")
+@allow(LIAISON)
+def request_info_form(wish_id: str):
+    return _act(wish_id, "request-info")
+
+
+@bp.post("/review/<wish_id>/edit")
+@allow(LIAISON)
+def edit_form(wish_id: str):
+    return _act(wish_id, "edit")
+
+
+@bp.post("/review/<wish_id>/reopen")
+@allow(LIAISON)
+def reopen_form(wish_id: str):
+    return _act(wish_id, "reopen")
+
+
+@bp.post("/review/approve")
+@allow(LIAISON)
+def approve_many_form():
+    """Approve the ticked wishes: all of them, or none, with why each refused one was refused."""
+    unit, who, ids = uow(), require_principal(), request.form.getlist("wish_ids")
+    try:
+        body = _load(BulkApproveSchema(), {"wish_ids": ids, **_texts(request.form, "note")})
+        approved = api.bulk_approve(unit, who, body["wish_ids"], body.get("note"))
+    except ApiError as err:
+        unit.session.rollback()
+        return _queue(d.PENDING, err, ids, _problems(err, ids))
+    unit.commit()
+    return redirect(f"/review?m=bulk_approved&n={len(approved)}", 303)
+
+
+def _problems(err: ApiError, ids: list[str]) -> list[str]:
+    """Each refused wish named by its title (when the caller may see it) and why."""
+    unique, out = list(dict.fromkeys(ids)), []
+    for found in err.fields:
+        head, _, index = found["field"].partition(".")
+        title = None
+        if head == "wish_ids" and index.isdigit() and int(index) < len(unique):
+            try:
+                title = api.load(unique[int(index)]).title
+            except ApiError:
+                pass  # gone or out of scope: say only why
+        out.append(f"《{title}》：{found['message']}" if title else found["message"])
+    return out

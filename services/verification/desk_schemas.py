@@ -1,0 +1,57 @@
+"""What the review desk accepts, for the JSON API and the web forms alike."""
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
+
+from services.verification.desk import ASKABLE
+from shared.clock import today_in_china
+from shared.vocab import CATEGORIES, SKILLS
+
+
+def _text(required: bool, most: int = 500):
+    return fields.String(required=required, validate=validate.Length(1, most, error="invalid_length"))
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class NoteSchema(_Strict):
+    note = _text(False)
+
+
+class ReopenSchema(_Strict):
+    note = _text(True)
+
+
+class RejectSchema(_Strict):
+    reason = _text(True)
+
+
+class AskSchema(_Strict):
+    message = _text(True)
+    fields_needed = fields.List(fields.String(validate=validate.OneOf(tuple(ASKABLE), error="invalid_choice")),
+                                load_default=list)
+
+
+class EditSchema(_Strict):
+    category = fields.String(validate=validate.OneOf(tuple(CATEGORIES), error="invalid_choice"))
+    skills = fields.List(fields.String(validate=validate.OneOf(tuple(SKILLS), error="invalid_choice")))
+    deadline = fields.Date()
+
+    @validates("deadline")
+    def _not_past(self, value, **_kw) -> None:
+        if value < today_in_china():
+            raise ValidationError("in_past")
+
+    @validates_schema
+    def _something(self, data, **_kw) -> None:
+        if not data:
+            raise ValidationError("nothing_to_change")
+
+
+class BulkApproveSchema(_Strict):
+    wish_ids = fields.List(fields.String(), required=True,
+                           validate=validate.Length(1, 100, error="none_selected"))
+    note = _text(False)

@@ -1,0 +1,167 @@
+"""A liaison works the review desk in a phone-sized Chromium window: the rules' doubts and
+rejections, the wisher in clear, edit and approve, reopen, ask for information, bulk approval."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import requests
+from playwright.sync_api import sync_playwright
+
+from shared.idnumber import check_char
+from tests.helpers import wait_for
+from tests.test_wall_browser import CHROMIUM, CHROMIUM_ARGS, allinone  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.browser
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "locale": "zh-CN"}
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+NEAR = {"household_size": 2, "household_monthly_income": 2600}  # 1300 a head: just over 1250
+
+
+def _login(base: str) -> dict:
+    resp = requests.post(f"{base}/api/v1/auth/login", timeout=10,
+                         json={"username": "liaison", "password": "demo-2026"})
+    assert resp.status_code == 200, resp.text
+    return {"Authorization": f"Bearer {resp.json()['access_token']}"}
+
+
+def _submit(base: str, auth: dict, serial: int, name: str, title: str, description: str,
+            community: str = "chuanhui-wenming", **wisher) -> str:
+    """One wish posted by the liaison with the wisher's consent; its id."""
+    first17 = f"411602{wisher.pop('birth', '19500918')}{500 + serial:03d}"
+    person = {"name": name, "id_number": first17 + check_char(first17), "phone": "13903940000",
+              "address": f"河南省周口市川汇区七一路{serial}号院", "target_groups": ["elderly_alone"],
+              "household_size": 1, "household_monthly_income": 900, **wisher}
+    consented = (datetime.now(timezone.utc) - timedelta(minutes=5)).isoformat()
+    body = {"community_code": community, "title": title, "description": description,
+            "kind": "material", "estimated_value": 150,
+            "wisher": {k: v for k, v in person.items() if v is not None},
+            "consent": {"relation": "self", "method": "in_person", "at": consented}}
+    resp = requests.post(f"{base}/api/v1/submissions", json=body, headers=auth, timeout=10)
+    assert resp.status_code in (200, 201, 202), resp.text
+    return resp.json()["id"]
+
+
+def _decisions(base: str, auth: dict) -> dict[str, str]:
+    items = requests.get(f"{base}/api/v1/reviews", headers=auth, timeout=10).json()["items"]
+    return {r["wish_id"]: r["decision"] for r in items}
+
+
+def test_liaison_decides_the_rules_doubts_and_rejections_on_a_phone(allinone):
+    """Posted wishes reach the desk; edited, approved, reopened, asked and bulk-approved on a phone."""
+    base, _published = allinone
+    auth = _login(base)
+    clean = _submit(base, auth, 1, "陈秀兰", "想要一个血压仪", "患高血压多年，想在家里随时量血压。")
+    gift = _submit(base, auth, 2, "刘春生", "想要一张购物卡", "过年想买点年货，希望有一张超市购物卡。")
+    edited = _submit(base, auth, 3, "周桂芳", "想要一台电风扇", "夏天太热，家里没有电风扇。",
+                     community="chuanhui-zhongzhou", **NEAR)
+    asked = _submit(base, auth, 4, "孙玉兰", "想要一床新棉被", "被子用了十几年，冬天盖着不暖和。",
+                    household_size=None, household_monthly_income=None)
+    bulk = [_submit(base, auth, 5, "郑永福", "想要一副老花镜", "眼睛花了，看不清报纸上的字。", **NEAR),
+            _submit(base, auth, 6, "王淑珍", "想要一个新书桌", "家里的旧书桌坏了，想要一张书桌写字。",
+                    community="chuanhui-chenzhou", **NEAR)]
+    mine = [clean, gift, edited, asked, *bulk]
+    decided = wait_for(lambda: (d := _decisions(base, auth)) and all(w in d for w in mine) and d,
+                       timeout=30, interval=0.2, what="verification to decide every wish")
+    assert [decided[w] for w in mine] == ["verified", "rejected", "pending", "pending",
+                                          "pending", "pending"]
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(**PHONE).new_page()
+
+            def fits() -> bool:
+                return page.evaluate(NO_SIDEWAYS_SCROLL)
+
+            def row(wish_id: str):
+                return page.locator(f"article.review-row[data-wish-id='{wish_id}']")
+
+            page.goto(f"{base}/review", wait_until="domcontentloaded")
+            page.wait_for_url(re.compile(r".*/login\?next=/review$"))
+            page.fill("input[name=username]", "liaison")
+            page.fill("input[name=password]", "demo-2026")
+            page.locator("button[type=submit]").tap()
+            page.wait_for_url(f"{base}/review")
+            assert "审核台" in page.locator("header").inner_text()
+            for wish_id in (edited, *bulk):
+                assert "家庭人均月收入1300元，本区标准1250元" in row(wish_id).inner_text()
+            assert "未填写家庭人口或家庭月收入" in row(asked).inner_text()
+            assert row(clean).count() == 0 and row(gift).count() == 0
+            assert "周**" in row(edited).inner_text() and "周桂芳" not in page.content()
+            assert fits()
+
+            # One wish in full: the wisher in clear; a new category, then approved.
+            row(edited).locator("h3 a").tap()
+            page.wait_for_url(f"{base}/review/{edited}")
+            assert page.locator("section.wisher dd.name").inner_text() == "周桂芳"
+            assert "需人工核实" in page.locator("tr[data-rule=income]").inner_text()
+            assert page.locator("dd.category").inner_text() == "扶贫帮困"
+            assert fits()
+            page.select_option("#f-edit-category", "convenience")
+            page.locator("#form-edit button").tap()
+            page.wait_for_url(f"{base}/review/{edited}?m=edited")
+            assert page.locator("dd.category").inner_text() == "便民利民"
+            page.fill("#f-approve-note", "已上门核实，家中确无电风扇")
+            page.locator("#form-approve button").tap()
+            page.wait_for_url(f"{base}/review?m=approved")
+            assert "已审核通过" in page.locator(".notice").inner_text()
+            assert row(edited).count() == 0
+
+            # The rules' rejection, readable; reopened, then decided by the liaison.
+            page.locator("nav.tabs a[data-status=rejected]").tap()
+            page.wait_for_url(f"{base}/review?status=rejected")
+            assert "购物卡" in row(gift).inner_text() and "不能是购物卡" in row(gift).inner_text()
+            assert fits()
+            row(gift).locator("h3 a").tap()
+            page.wait_for_url(f"{base}/review/{gift}")
+            page.fill("#f-reopen-note", "居民来电说明情况，重新核实")
+            page.locator("#form-reopen button").tap()
+            page.wait_for_url(f"{base}/review/{gift}?m=reopened")
+            assert page.locator("article.wish-full").get_attribute("data-decision") == "pending"
+            page.fill("#f-reject-reason", "购物卡不属于微心愿，已与居民沟通改报具体物品")
+            page.locator("#form-reject button").tap()
+            page.wait_for_url(f"{base}/review?m=rejected")
+
+            # Asking for the missing income: the wish moves to 待补充信息.
+            row(asked).locator("h3 a").tap()
+            page.wait_for_url(f"{base}/review/{asked}")
+            page.locator("#form-request-info label", has_text="家庭月收入").tap()
+            page.fill("#f-request-info-message", "请补充家庭人口和月收入")
+            page.locator("#form-request-info button").tap()
+            page.wait_for_url(f"{base}/review?m=info_requested")
+            page.locator("nav.tabs a[data-status=needs_info]").tap()
+            page.wait_for_url(f"{base}/review?status=needs_info")
+            assert "请补充家庭人口和月收入（请补充：家庭月收入）" in row(asked).inner_text()
+
+            # The remaining waiting wishes, approved together.
+            page.locator("nav.tabs a[data-status=pending]").tap()
+            page.wait_for_url(f"{base}/review?status=pending")
+            for wish_id in bulk:
+                row(wish_id).locator("input[name=wish_ids]").check()
+            assert fits()
+            page.locator("button", has_text="批量通过").tap()
+            page.wait_for_url(f"{base}/review?m=bulk_approved&n=2")
+            assert "已批量通过 2 个心愿" in page.locator(".notice").inner_text()
+            assert all(row(wish_id).count() == 0 for wish_id in bulk)
+        finally:
+            browser.close()
+
+    def status(wish_id: str) -> str:
+        return requests.get(f"{base}/api/v1/wishes/{wish_id}", timeout=10).json().get("status", "")
+    for wish_id in (clean, edited, *bulk):
+        wait_for(lambda: status(wish_id) == "published", timeout=30, interval=0.2,
+                 what=f"wish {wish_id} on the wall")
+    assert requests.get(f"{base}/api/v1/wishes/{gift}", timeout=10).status_code == 404
+
+    def submission(wish_id: str) -> dict:
+        return requests.get(f"{base}/api/v1/submissions/{wish_id}", headers=auth, timeout=10).json()
+    wait_for(lambda: "购物卡不属于微心愿" in str(submission(gift)["history"]), timeout=30,
+             interval=0.2, what="intake to hear of the liaison's rejection")
+    assert submission(gift)["status"] == "rejected"
+    needs = wait_for(lambda: (s := submission(asked))["status"] == "needs_info" and s,
+                     timeout=30, interval=0.2, what="intake to hear of the request for information")
+    assert "请补充家庭人口和月收入" in needs["info_requested"][0]["message"]
+    assert _decisions(base, auth)[edited] == "verified"
