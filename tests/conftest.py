@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from shared.db import Database, _normalise
 from shared.migrate import upgrade
 from shared.settings import SERVICES, Settings
+from shared.tokens import Tokens
 
 PG_URL = os.environ.get("MICROWISH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 AMQP_URL = os.environ.get("MICROWISH_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672")
@@ -67,3 +68,21 @@ def make_db(settings):
     yield _make
     for db in made:
         db.dispose()
+
+
+# What a browser asks for: pages answer it with HTML (and a login redirect), not JSON errors.
+HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.fixture
+def browser_of(app, settings):
+    """browser_of(who): a client with `who`'s session cookie, asking for HTML as browsers do."""
+    def make(who=None):
+        client = app.test_client()
+        client.environ_base["HTTP_ACCEPT"] = HTML
+        if who is not None:
+            token, _ = Tokens(settings.token_keys).issue(who, settings.session_ttl_seconds,
+                                                         "session")
+            client.set_cookie("mw_session", token)
+        return client
+    return make

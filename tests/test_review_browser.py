@@ -110,6 +110,11 @@ def test_liaison_decides_the_rules_doubts_and_rejections_on_a_phone(allinone):
             assert "已审核通过" in page.locator(".notice").inner_text()
             assert row(edited).count() == 0
 
+            # The rules' own approval is on record too, with its decision.
+            page.locator("nav.tabs a[data-status=verified]").tap()
+            page.wait_for_url(f"{base}/review?status=verified")
+            assert "审核通过" in row(clean).inner_text()
+
             # The rules' rejection, readable; reopened, then decided by the liaison.
             page.locator("nav.tabs a[data-status=rejected]").tap()
             page.wait_for_url(f"{base}/review?status=rejected")

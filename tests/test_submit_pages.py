@@ -18,11 +18,9 @@ from shared.envelope import make_event
 from shared.errors import MESSAGES_ZH
 from shared.idnumber import check_char
 from shared.pii import Sealer
-from shared.tokens import Tokens
 from tests.helpers import principal
 
 A, B = "chuanhui-wenming", "chuanhui-zhongzhou"
-HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 IDN = "41010219520314001" + check_char("41010219520314001")
 CHILD = "41010220190507001" + check_char("41010220190507001")
 NAME, PHONE = "李景荣", "13803941234"
@@ -55,20 +53,6 @@ def app(settings, db):
     made = create_app(settings, db)
     made.config.update(TESTING=True)
     return made
-
-
-@pytest.fixture
-def browser_of(app, settings):
-    """browser_of(who): a client with `who`'s session cookie, asking for HTML as browsers do."""
-    def make(who=None):
-        client = app.test_client()
-        client.environ_base["HTTP_ACCEPT"] = HTML
-        if who is not None:
-            token, _ = Tokens(settings.token_keys).issue(who, settings.session_ttl_seconds,
-                                                         "session")
-            client.set_cookie("mw_session", token)
-        return client
-    return make
 
 
 @pytest.fixture

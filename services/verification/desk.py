@@ -43,8 +43,11 @@ def _note(review: Review, who: Principal, code: str, outcome: str, reason: str) 
 
 
 def edit(unit, who: Principal, review: Review, changes: dict) -> None:
-    """Override the category, skills or deadline the rules chose."""
+    """Override what the rules chose or the submitter said: kind, type, category, skills, deadline."""
     _require(review, *_EDITABLE)
+    for name in ("kind", "wish_type"):
+        if name in changes:
+            setattr(review, name, changes[name])
     if "category" in changes:
         # Another category has its own service standard and, unless one is given, its own deadline.
         review.category = changes["category"]

@@ -39,8 +39,6 @@ NOTICES = {"approved": "已审核通过，心愿将发布到心愿墙。", "reje
            "info_requested": "已要求补充信息，心愿已退回提交人。", "edited": "修改已保存。",
            "reopened": "已重新审核：心愿回到待人工审核，请作出决定。",
            "bulk_approved": "已批量通过 {n} 个心愿，将发布到心愿墙。"}
-# marshmallow's date message is not in shared/errors.py's table; say it in Chinese here.
-_BAD_DATE = "日期格式不正确"
 
 
 def _texts(form, *names: str) -> dict:
@@ -50,9 +48,10 @@ def _texts(form, *names: str) -> dict:
 
 def _edits(form, review: Review) -> dict:
     """Only what the liaison changed: the edit form is filled with the current values."""
-    changes = _texts(form, "category", "deadline")
-    if changes.get("category") == review.category:
-        del changes["category"]
+    changes = _texts(form, "category", "deadline", "kind", "wish_type")
+    for name in ("category", "kind", "wish_type"):
+        if changes.get(name) == getattr(review, name):
+            del changes[name]
     if review.deadline and changes.get("deadline") == review.deadline.isoformat():
         del changes["deadline"]
     skills = form.getlist("skills")
@@ -97,9 +96,7 @@ def _field_messages(err: ApiError | None) -> dict[str, list[str]]:
     """Field errors keyed by the form input they belong beside (skills.2 → skills)."""
     out: dict[str, list[str]] = {}
     for found in err.fields if err else []:
-        name = found["field"].split(".")[0]
-        bad_date = name == "deadline" and found["code"] == "invalid_value"
-        out.setdefault(name, []).append(_BAD_DATE if bad_date else found["message"])
+        out.setdefault(found["field"].split(".")[0], []).append(found["message"])
     return out
 
 
@@ -107,9 +104,9 @@ def _forms(review: Review) -> set[str]:
     """The desk's actions this review's state allows; only its own liaison sees them."""
     if require_principal().role != LIAISON:
         return set()
-    allowed = {"edit"} if review.decision in (d.PENDING, d.NEEDS_INFO) else set()
+    allowed = {"edit", "approve", "reject"} if review.decision in (d.PENDING, d.NEEDS_INFO) else set()
     if review.decision == d.PENDING:
-        allowed |= {"approve", "reject", "request-info"}
+        allowed.add("request-info")
     if review.decision == d.REJECTED and review.decided_by == "service":
         allowed.add("reopen")
     return allowed
@@ -197,34 +194,11 @@ def _act(wish_id: str, name: str):
     return redirect(f"{target}?m={action.done}", 303)
 
 
-@bp.post("/review/<wish_id>/approve")
+@bp.post("/review/<wish_id>/<any(approve, reject, 'request-info', edit, reopen):name>")
 @allow(LIAISON)
-def approve_form(wish_id: str):
-    return _act(wish_id, "approve")
-
-
-@bp.post("/review/<wish_id>/reject")
-@allow(LIAISON)
-def reject_form(wish_id: str):
-    return _act(wish_id, "reject")
-
-
-@bp.post("/review/<wish_id>/request-info")
-@allow(LIAISON)
-def request_info_form(wish_id: str):
-    return _act(wish_id, "request-info")
-
-
-@bp.post("/review/<wish_id>/edit")
-@allow(LIAISON)
-def edit_form(wish_id: str):
-    return _act(wish_id, "edit")
-
-
-@bp.post("/review/<wish_id>/reopen")
-@allow(LIAISON)
-def reopen_form(wish_id: str):
-    return _act(wish_id, "reopen")
+def act_form(wish_id: str, name: str):
+    """One wish's form: 通过, 驳回, 要求补充信息, 修改 or 重新审核."""
+    return _act(wish_id, name)
 
 
 @bp.post("/review/approve")

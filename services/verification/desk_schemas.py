@@ -5,7 +5,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from services.verification.desk import ASKABLE
 from shared.clock import today_in_china
-from shared.vocab import CATEGORIES, SKILLS
+from shared.vocab import CATEGORIES, KIND_LABELS, SKILLS, WISH_TYPES
 
 
 def _text(required: bool, most: int = 500):
@@ -37,6 +37,8 @@ class AskSchema(_Strict):
 
 class EditSchema(_Strict):
     category = fields.String(validate=validate.OneOf(tuple(CATEGORIES), error="invalid_choice"))
+    kind = fields.String(validate=validate.OneOf(tuple(KIND_LABELS), error="invalid_choice"))
+    wish_type = fields.String(validate=validate.OneOf(tuple(WISH_TYPES), error="invalid_choice"))
     skills = fields.List(fields.String(validate=validate.OneOf(tuple(SKILLS), error="invalid_choice")))
     deadline = fields.Date()
 

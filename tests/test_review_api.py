@@ -1,0 +1,133 @@
+"""The review desk's JSON API on real PostgreSQL: edits carried to matching, asking for information,
+the wisher in clear for the liaison alone, bulk approval, reopening, and two liaisons at once."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+
+from services.intake.models import Submission
+from shared.clock import today_in_china
+from tests.helpers import bearer, principal
+from tests.test_review_pages import (A, PHONE, _audits, _events, _review, app, db, decided,  # noqa: F401
+                                     gift_card, near_threshold)
+
+LIAISON = principal("liaison", communities=[A], name="川汇联络员")
+
+
+def _as(settings, who=LIAISON) -> dict:
+    return bearer(settings, who)
+
+
+def test_edited_category_skills_and_deadline_travel_with_the_approval(app, decided, db, settings):
+    """PATCH then approve: wish.verified carries the liaison's kind, category, its standard and date."""
+    wish = near_threshold(decided, 1)
+    client, due = app.test_client(), (today_in_china() + timedelta(days=5)).isoformat()
+    resp = client.patch(f"/api/v1/reviews/{wish}", headers=_as(settings),
+                        json={"category": "convenience", "skills": ["errands", "errands"], "deadline": due,
+                              "kind": "spiritual"})
+    assert resp.status_code == 200, resp.json
+    assert (resp.json["category"], resp.json["skills"]) == ("convenience", ["errands"])
+    assert client.post(f"/api/v1/reviews/{wish}/approve", headers=_as(settings),
+                       json={"note": "已电话核实收入"}).status_code == 200
+    [verified] = _events(db, "wish.verified", wish)
+    assert (verified["category"], verified["skills"], verified["deadline"]) == ("convenience", ["errands"], due)
+    assert verified["kind"] == "spiritual"  # the liaison may correct material/spiritual too
+    assert "上门服务" in verified["service_standard"]  # 便民利民's standard, not 医疗保健's
+    assert _audits(db, wish)[-2:] == ["verification.edited", "verification.approved"]
+
+
+def test_bad_edits_are_refused_with_fields_and_chinese_messages(app, decided, settings):
+    """An unknown category, a past date, or nothing at all: 422 naming the field."""
+    wish, client = near_threshold(decided, 2), app.test_client()
+    for body, field, code in [({"category": "fun"}, "category", "invalid_choice"),
+                              ({"wish_type": "family"}, "wish_type", "invalid_choice"),
+                              ({"deadline": "2020-01-01"}, "deadline", "in_past"),
+                              ({"deadline": "明天"}, "deadline", "invalid_date"),
+                              ({}, "_schema", "nothing_to_change")]:
+        resp = client.patch(f"/api/v1/reviews/{wish}", headers=_as(settings), json=body)
+        assert resp.status_code == 422, body
+        [error] = resp.json["error"]["fields"]
+        assert (error["field"], error["code"]) == (field, code) and error["message"]
+
+
+def test_asking_for_information_names_the_fields_for_intake(app, decided, db, settings):
+    """request-info sends wish.needs_info with fields intake's answer form understands."""
+    wish, client = near_threshold(decided, 3), app.test_client()
+    bad = client.post(f"/api/v1/reviews/{wish}/request-info", headers=_as(settings),
+                      json={"message": "请补充", "fields_needed": ["wisher.salary"]})
+    assert bad.status_code == 422 and bad.json["error"]["fields"][0]["field"] == "fields_needed.0"
+    ok = client.post(f"/api/v1/reviews/{wish}/request-info", headers=_as(settings),
+                     json={"message": "请提供近三个月的收入证明",
+                           "fields_needed": ["wisher.household_monthly_income", "attachments"]})
+    assert ok.json["decision"] == "needs_info"
+    [asked] = _events(db, "wish.needs_info", wish)
+    assert asked["fields_needed"] == ["wisher.household_monthly_income", "attachments"]
+    assert "家庭月收入" in asked["reasons"][0]["message"]
+
+
+def test_the_wisher_in_clear_is_for_the_liaison_alone_and_audited(app, decided, db, settings):
+    """/personal answers the liaison (audited); the masked review never carries the phone."""
+    wish, client = near_threshold(decided, 4), app.test_client()
+    assert PHONE not in client.get(f"/api/v1/reviews/{wish}", headers=_as(settings)).text
+    personal = client.get(f"/api/v1/reviews/{wish}/personal", headers=_as(settings))
+    assert personal.json["wisher"]["phone"] == PHONE
+    assert "personal_data.viewed" in _audits(db, wish)
+    street = principal("street_admin", communities=[A])
+    assert client.get(f"/api/v1/reviews/{wish}/personal", headers=_as(settings, street)).status_code == 403
+
+
+def test_bulk_approval_changes_nothing_unless_it_can_change_everything(app, decided, db, settings):
+    """One automated rejection among the ids: 409 naming it, no event; without it, all approved."""
+    waiting = [near_threshold(decided, 10 + n) for n in range(3)]
+    rejected = gift_card(decided, 20)
+    client = app.test_client()
+    refused = client.post("/api/v1/reviews/approve", headers=_as(settings),
+                          json={"wish_ids": [*waiting, rejected]})
+    assert refused.status_code == 409
+    assert [f["field"] for f in refused.json["error"]["fields"]] == ["wish_ids.3"]
+    assert all(_events(db, "wish.verified", w) == [] for w in waiting)
+    done = client.post("/api/v1/reviews/approve", headers=_as(settings), json={"wish_ids": waiting})
+    assert [r["decision"] for r in done.json["items"]] == ["verified"] * 3
+
+
+def test_reopening_tells_intake_the_wish_is_undecided_again(app, decided, db, settings):
+    """wish.reopened goes out, so intake reopens the submission and does not erase it as closed."""
+    wish, client = gift_card(decided, 30), app.test_client()
+    resp = client.post(f"/api/v1/reviews/{wish}/reopen", headers=_as(settings),
+                       json={"note": "居民要的是米面，不是购物卡，我来改"})
+    assert resp.json["decision"] == "pending"
+    [event] = _events(db, "wish.reopened", wish)
+    assert event["reasons"][0]["code"] == "reopened"
+    assert client.post(f"/api/v1/reviews/{wish}/reopen", headers=_as(settings),
+                       json={"note": "再来一次"}).status_code == 409
+
+
+def test_intake_reopens_a_rejected_submission_and_clears_its_closing_date():
+    """rejected closes the submission; reopened makes it received again with no closing date."""
+    sub, at = Submission(status="received", history=[]), datetime(2026, 11, 23, tzinfo=timezone.utc)
+    sub.advance("rejected", at)
+    assert (sub.status, sub.closed_at) == ("rejected", at)
+    sub.advance("reopened", at)
+    assert (sub.status, sub.closed_at) == ("received", None)
+    sub.advance("verified", at)
+    assert (sub.status, sub.closed_at) == ("verified", None)
+
+
+def test_two_liaisons_approving_at_once_verify_the_wish_once(app, decided, db, settings):
+    """The row lock serialises them: one 200, one 409, one wish.verified."""
+    wish = near_threshold(decided, 40)
+    other = principal("liaison", communities=[A], name="另一位联络员")
+    barrier, statuses = threading.Barrier(2), []
+
+    def approve(who):
+        client = app.test_client()
+        barrier.wait()
+        statuses.append(client.post(f"/api/v1/reviews/{wish}/approve", headers=_as(settings, who),
+                                    json={}).status_code)
+
+    threads = [threading.Thread(target=approve, args=(w,)) for w in (LIAISON, other)]
+    [t.start() for t in threads]
+    [t.join(30) for t in threads]
+    assert sorted(statuses) == [200, 409]
+    assert len(_events(db, "wish.verified", wish)) == 1
+    assert _review(db, wish).decision == "verified"
