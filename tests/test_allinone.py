@@ -37,6 +37,10 @@ def test_demo_wish_goes_from_seed_to_points_in_one_process(platform):
                     and len(items) == len(demo.WISHES) and items, what="demo wishes on the wall")
     assert all("*" in w["wisher"] for w in wall)
     assert all(w["title"] not in {d[1] for d in demo.DESK} for w in wall)
+    sorted_ = {w["title"]: (w["category_label"], w["skill_labels"], bool(w["deadline"])) for w in wall}
+    assert sorted_["想要一个血压仪"] == ("医疗保健", [], True)  # as verification sorted it
+    assert sorted_["帮忙买米买面"] == ("便民利民", ["代购跑腿"], True)
+    assert "医疗保健" in client.get("/").get_data(as_text=True)
 
     member, liaison = login(client, "member"), login(client, "liaison")
     unit, district = login(client, "unit"), login(client, "district")

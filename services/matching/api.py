@@ -13,6 +13,7 @@ from shared.access import (CLAIMERS, DISTRICT_ADMIN, LIAISON, RESIDENT, STREET_A
 from shared.errors import ApiError
 from shared.ratelimit import RateLimit
 from shared.tokens import Principal
+from shared.vocab import CATEGORIES, SKILLS
 from shared.web import database, load_json, settings, uow
 
 bp = Blueprint("matching", __name__)
@@ -42,7 +43,11 @@ def wish_view(w: Wish) -> dict:
     """What anyone may see of a wish: no personal data beyond the masked name."""
     return {"id": w.id, "community_code": w.community_code, "title": w.title,
             "description": w.description, "kind": w.kind, "wisher": w.wisher_display,
-            "status": w.status, "published_at": w.published_at.isoformat()}
+            "status": w.status, "published_at": w.published_at.isoformat(),
+            "category": w.category, "category_label": CATEGORIES.get(w.category or "", ""),
+            "skills": w.skills or [], "skill_labels": [SKILLS.get(s, s) for s in w.skills or []],
+            "service_standard": w.service_standard, "urgent": bool(w.urgent),
+            "deadline": w.deadline.isoformat() if w.deadline else None}
 
 
 def claim_view(c: Claim, wish: Wish | None = None) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import update
 
@@ -39,7 +40,9 @@ def publish(uow, event) -> None:
         description=w["description"], kind=w["kind"], wisher_display=w["wisher_display"],
         source=w["source"], source_ref=w["source_ref"], status="published",
         published_at=utcnow(), contact_masked=w.get("contact_masked"),
-        submitted_by=w.get("submitted_by"),
+        submitted_by=w.get("submitted_by"), category=w.get("category"), skills=w.get("skills") or [],
+        service_standard=w.get("service_standard"), urgent=bool(w.get("urgent")),
+        deadline=date.fromisoformat(w["deadline"]) if w.get("deadline") else None,
     ))
     uow.emit("wish.published", {"wish_id": w["wish_id"], "community_code": w["community_code"],
                                 "title": w["title"], "source": w["source"],

@@ -1,9 +1,9 @@
 """Matching's tables: published wishes and their claims, and the outbox and inbox."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.member_copy import MemberCopy
@@ -36,6 +36,12 @@ class Wish(Base):
     # Masked phone and address, shown only to the wish's own claimer and its liaisons.
     contact_masked: Mapped[dict | None] = mapped_column(JSON)
     submitted_by: Mapped[str | None] = mapped_column(String(36))
+    # As verification sorted it: service category, skills needed, the standard and the due date.
+    category: Mapped[str | None] = mapped_column(String(20), index=True)
+    skills: Mapped[list | None] = mapped_column(JSON)
+    service_standard: Mapped[str | None] = mapped_column(Text)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Claim(Base):

@@ -9,6 +9,7 @@ from services.matching.models import Claim, Wish
 from shared.access import ANYONE, CLAIMERS, allow, principal, public
 from shared.errors import ApiError
 from shared.pages import render
+from shared.vocab import CATEGORIES, SKILLS
 from shared.web import uow
 
 bp = Blueprint("pages", __name__)
@@ -17,7 +18,8 @@ STATUS_ZH = {"published": "待认领", "claimed": "已认领", "fulfilled": "已
 
 
 def _render(template: str, status: int = 200, **context):
-    return render(template, status, status_zh=STATUS_ZH, **context)
+    return render(template, status, status_zh=STATUS_ZH, categories=CATEGORIES, skills=SKILLS,
+                  **context)
 
 
 @bp.get("/")
