@@ -4,15 +4,14 @@ from __future__ import annotations
 import base64
 import json
 
-import pytest
 from sqlalchemy import func, select
 
 from services.intake.app import create_app
 from services.intake.models import Attachment, Submission
 from shared.idnumber import check_char
 from tests.helpers import bearer, principal
+from tests.intake_fixtures import COMMUNITY, client, db, liaison  # noqa: F401
 
-COMMUNITY = "chuanhui-wenming"
 FIRST17 = "41010219560708003"
 IDN = FIRST17 + check_char(FIRST17)
 URL = "/api/v1/submissions"
@@ -43,23 +42,6 @@ def full() -> dict:
                     "at": "2026-11-20T09:00:00+08:00"},
         "attachments": [_photo(), _photo(JPEG, "image/jpeg", purpose="consent_card")],
     }
-
-
-@pytest.fixture
-def db(make_db):
-    return make_db("intake")
-
-
-@pytest.fixture
-def liaison():
-    return principal("liaison", communities=[COMMUNITY])
-
-
-@pytest.fixture
-def client(settings, db, liaison):
-    client = create_app(settings, db).test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = bearer(settings, liaison)["Authorization"]
-    return client
 
 
 def _stored(db) -> tuple[int, int, int]:

@@ -3,18 +3,16 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import func, select
 
 from services.intake import submit
-from services.intake.app import create_app
 from services.intake.models import Submission
 from shared.envelope import make_event
 from shared.idnumber import check_char
-from tests.helpers import Capture, bearer, principal, publish_event, wait_for
+from tests.helpers import Capture, publish_event, wait_for
+from tests.intake_fixtures import COMMUNITY, client, db, liaison  # noqa: F401
 from tests.test_intake_queue import APP, _pika_publish, _submission, intake  # noqa: F401
 
-COMMUNITY = "chuanhui-wenming"
 FIRST17 = "41010219480516002"
 IDN = FIRST17 + check_char(FIRST17)
 URL = "/api/v1/submissions"
@@ -31,23 +29,6 @@ def _body(**changes) -> dict:
                         "at": "2026-11-20T09:00:00+08:00"}}
     data.update(changes)
     return data
-
-
-@pytest.fixture
-def db(make_db):
-    return make_db("intake")
-
-
-@pytest.fixture
-def liaison():
-    return principal("liaison", communities=[COMMUNITY])
-
-
-@pytest.fixture
-def client(settings, db, liaison):
-    client = create_app(settings, db).test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = bearer(settings, liaison)["Authorization"]
-    return client
 
 
 def _outcome(db, type_: str, wish_id: str, **payload) -> None:

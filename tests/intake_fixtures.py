@@ -1,0 +1,26 @@
+"""Fixtures for tests of intake's JSON API: its database, a liaison, and a client logged in as them."""
+from __future__ import annotations
+
+import pytest
+
+from services.intake.app import create_app
+from tests.helpers import bearer, principal
+
+COMMUNITY = "chuanhui-wenming"
+
+
+@pytest.fixture
+def db(make_db):
+    return make_db("intake")
+
+
+@pytest.fixture
+def liaison():
+    return principal("liaison", communities=[COMMUNITY])
+
+
+@pytest.fixture
+def client(settings, db, liaison):
+    client = create_app(settings, db).test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = bearer(settings, liaison)["Authorization"]
+    return client
