@@ -8,7 +8,8 @@ import pytest
 
 from services.verification import policy, rules
 from services.verification.registry import Allowance
-from services.verification.rules import DOUBT, FAIL, PASS, Case
+from services.verification.case import DOUBT, FAIL, PASS, Case
+from services.verification.feasibility import similarity
 from shared.idnumber import check_char
 
 TODAY = date(2026, 11, 23)
@@ -190,8 +191,8 @@ def test_team_wishes_name_the_team_and_its_size():
 
 def test_similarity_sees_a_restated_wish():
     """A short wish restated inside a longer one scores high; two unrelated wishes score low."""
-    assert rules.similarity("想要新书包", "五岁半的孩子一直想要一个带卡通图案的新书包") >= CHUANHUI.similarity
-    assert rules.similarity("想要一个血压仪", "帮忙买米买面") < CHUANHUI.similarity
+    assert similarity("想要新书包", "五岁半的孩子一直想要一个带卡通图案的新书包") >= CHUANHUI.similarity
+    assert similarity("想要一个血压仪", "帮忙买米买面") < CHUANHUI.similarity
 
 
 def _raw_default() -> dict:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from services.verification import rules
 from services.verification.categorise import Categorised
-from services.verification.rules import DOUBT, FAIL, Case, RuleResult
+from services.verification.case import DOUBT, FAIL, PASS, Case, RuleResult
 
 VERIFIED, REJECTED, PENDING, NEEDS_INFO = "verified", "rejected", "pending", "needs_info"
 
@@ -32,7 +32,7 @@ def category_rule(categorised: Categorised) -> RuleResult:
     """The classifier's choice stands only when it is sure; otherwise a liaison picks."""
     reason = categorised.explain()["reason"]
     if categorised.confident:
-        return RuleResult("category", rules.PASS, "", reason)
+        return RuleResult("category", PASS, "", reason)
     return RuleResult("category", DOUBT, "category_unsure",
                       "无法确定服务类别，请社区联络员选择（" + reason + "）")
 

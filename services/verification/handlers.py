@@ -9,7 +9,7 @@ from services.verification.models import Review, RoundEntry
 from services.verification.policy import Policies
 from services.verification.registry import RegistryUnavailable
 from services.verification.outcomes import announce, record_verdict
-from services.verification.rules import Case
+from services.verification.case import Case
 from shared import audit
 from shared.clock import today_in_china
 from shared.envelope import utcnow
