@@ -131,3 +131,25 @@ def test_two_liaisons_approving_at_once_verify_the_wish_once(app, decided, db, s
     assert sorted(statuses) == [200, 409]
     assert len(_events(db, "wish.verified", wish)) == 1
     assert _review(db, wish).decision == "verified"
+
+
+def test_overlapping_bulk_approvals_in_opposite_orders_never_deadlock(app, decided, db, settings):
+    """Two liaisons tick the same wishes in opposite orders: one batch wins, the other is told why."""
+    wishes = [near_threshold(decided, 50 + n) for n in range(4)]
+    other = principal("liaison", communities=[A], name="另一位联络员")
+    barrier, answers = threading.Barrier(2), []
+
+    def approve(who, ids):
+        client = app.test_client()
+        barrier.wait()
+        resp = client.post("/api/v1/reviews/approve", headers=_as(settings, who), json={"wish_ids": ids})
+        answers.append((resp.status_code, resp.get_json()))
+
+    threads = [threading.Thread(target=approve, args=(LIAISON, wishes)),
+               threading.Thread(target=approve, args=(other, wishes[::-1]))]
+    [t.start() for t in threads]
+    [t.join(30) for t in threads]
+    assert sorted(status for status, _ in answers) == [200, 409]
+    refused = next(body for status, body in answers if status == 409)
+    assert len(refused["error"]["fields"]) == 4  # every wish was approved by the other batch
+    assert all(len(_events(db, "wish.verified", w)) == 1 for w in wishes)

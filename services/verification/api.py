@@ -129,14 +129,17 @@ def approve_many():
 
 
 def bulk_approve(unit, who, wish_ids: list[str], note: str | None) -> list[Review]:
-    reviews, problems = [], []
-    for n, wish_id in enumerate(dict.fromkeys(wish_ids)):
+    order = list(dict.fromkeys(wish_ids))
+    approved, problems = {}, []
+    # Lock in one order (by id): two liaisons' overlapping batches then wait, never deadlock.
+    for wish_id in sorted(order):
         try:
-            review = load(wish_id, for_update=True)
-            desk.approve(unit, who, review, note)
-            reviews.append(review)
+            approved[wish_id] = load(wish_id, for_update=True)
+            desk.approve(unit, who, approved[wish_id], note)
         except ApiError as err:
-            problems.append({"field": f"wish_ids.{n}", "code": err.code, "message": err.message})
+            problems.append((order.index(wish_id), err))
     if problems:  # nothing is committed: the request's unit of work rolls back
-        raise ApiError(409, "invalid_state", problems)
-    return reviews
+        raise ApiError(409, "invalid_state", [
+            {"field": f"wish_ids.{n}", "code": err.code, "message": err.message}
+            for n, err in sorted(problems, key=lambda found: found[0])])
+    return [approved[wish_id] for wish_id in order]
