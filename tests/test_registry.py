@@ -107,6 +107,31 @@ def test_reimport_updates_status_kind_and_date(settings, db, tmp_path):
     assert rows[keyed_hash(settings.pii_hash_key, TEKUN)]["imported_at"] == NOW
 
 
+def test_a_complete_district_list_ends_those_left_off_it(settings, db, tmp_path):
+    """--complete: 川汇区's new list lacks 特困 TEKUN, so TEKUN is no longer enrolled; others stay."""
+    import_csv(db, settings.pii_hash_key, SAMPLE, now=NOW)
+    later = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    path = _write(tmp_path / "full.csv", ["身份证号", "类别", "状态"], [[DIBAO, "低保", "在册"]])
+    result = import_csv(db, settings.pii_hash_key, path, "chuanhui", now=later, complete=True)
+    registry = TableRegistry(db, settings.pii_hash_key)
+    assert result.ended == 3  # 特困, 低收入 and the child; the one already ended stays ended
+    assert registry.lookup(DIBAO).enrolled and not registry.lookup(TEKUN).enrolled
+    assert registry.lookup(SAMPLE_IDS[-1]).enrolled  # no district given: not 川汇区's to end
+
+
+def test_a_complete_list_with_a_bad_row_ends_nobody(settings, db, tmp_path):
+    """A wrong row may be one of the people left off: nobody is ended until the file is right."""
+    import_csv(db, settings.pii_hash_key, SAMPLE, now=NOW)
+    path = _write(tmp_path / "full.csv", ["身份证号", "类别", "状态"],
+                  [[DIBAO, "低保", "在册"], [TEKUN[:17] + "1", "特困", "在册"]])
+    result = import_csv(db, settings.pii_hash_key, path, "chuanhui", now=datetime(2026, 3, 1, tzinfo=timezone.utc),
+                        complete=True)
+    assert result.ended == 0 and len(result.errors) == 1
+    assert TableRegistry(db, settings.pii_hash_key).lookup(TEKUN).enrolled
+    with pytest.raises(ImportFileProblem):
+        import_csv(db, settings.pii_hash_key, path, complete=True)  # whose complete list?
+
+
 def test_bad_rows_are_reported_by_row_field_and_code_without_the_id_number(settings, db, tmp_path):
     """Invalid rows are skipped and named by place, never by value; the valid rows still import."""
     wrong_check = DIBAO[:17] + ("1" if DIBAO[17] != "1" else "2")

@@ -1,12 +1,14 @@
 """Import the civil-affairs allowance list (低保/特困/低收入) from a CSV file into the registry table.
 
-    python -m services.verification.registry_import FILE.csv [--district CODE]
+    python -m services.verification.registry_import FILE.csv [--district CODE [--complete]]
 
 Columns (Chinese or English headers, any order; other columns such as names are ignored):
 身份证号/id_number, 类别/kind (低保/特困/低收入), 状态/status (在册/已退出), 起始日期/since
 (YYYY-MM-DD, may be blank) and optionally 区/district; --district fills rows that name none.
 Valid rows are upserted by the ID number's keyed hash (the number itself is never stored);
-invalid rows are skipped and reported by row and column, never by their values.
+invalid rows are skipped and reported by row and column, never by their values. With
+--complete the file is the district's whole list: anyone of that district still enrolled but not
+in it is marked ended (已退出) — unless a row was wrong, since a bad row may be one of them.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from services.verification.models import AllowanceRecord, Base
 from services.verification.registry import ENDED, ENROLLED, KIND_LABELS, KINDS
@@ -67,6 +69,7 @@ class RowError:
 class ImportResult:
     inserted: int = 0
     updated: int = 0
+    ended: int = 0
     errors: list[RowError] = field(default_factory=list)
 
 
@@ -138,8 +141,11 @@ def check(number: int, cells: dict, columns: dict, district: str | None,
             "district": district}, []
 
 
-def import_csv(db, hash_key: str, path, district: str | None = None, now=None) -> ImportResult:
+def import_csv(db, hash_key: str, path, district: str | None = None, now=None,
+               complete: bool = False) -> ImportResult:
     """Upsert the file's valid rows; report the others. Raises ImportFileProblem."""
+    if complete and not district:
+        raise ImportFileProblem("完整名单须用 --district 指明是哪个区的名单")
     now = now or utcnow()
     columns, rows = read_rows(path)
     result, records, seen, today = ImportResult(), [], {}, today_in_china(now)
@@ -163,6 +169,11 @@ def import_csv(db, hash_key: str, path, district: str | None = None, now=None) -
             session.execute(_upsert(db, batch))
             result.updated += len(existing)
             result.inserted += len(batch) - len(existing)
+        if complete and not result.errors:
+            # Every row in the file was stamped `now`: the district's older enrolled rows are gone.
+            result.ended = session.execute(update(T).where(
+                T.c.district == district, T.c.status == ENROLLED, T.c.imported_at < now,
+            ).values(status=ENDED, imported_at=now)).rowcount
         session.commit()
     return result
 
@@ -188,12 +199,15 @@ def main(argv: list[str] | None = None, out=sys.stdout, err=sys.stderr) -> int:
                                      description="从 CSV 文件导入民政低保、特困、低收入名单")
     parser.add_argument("file", help="CSV 文件，每行一人")
     parser.add_argument("--district", help="文件中未填“区”的行所属的区编码")
+    parser.add_argument("--complete", action="store_true",
+                        help="文件是该区的完整名单：名单外仍在册的人记为已退出")
     args = parser.parse_args(argv)
     settings = from_env()
     upgrade(settings, "verification")
     db = Database(settings, "verification", Base.metadata)
     try:
-        result = import_csv(db, settings.pii_hash_key, args.file, args.district)
+        result = import_csv(db, settings.pii_hash_key, args.file, args.district,
+                            complete=args.complete)
     except (OSError, ImportFileProblem) as exc:
         print(f"无法导入：{exc}", file=err)
         return 2
@@ -202,7 +216,10 @@ def main(argv: list[str] | None = None, out=sys.stdout, err=sys.stderr) -> int:
     for e in result.errors:
         print(f"  第 {e.row} 行 {e.column} [{e.code}] {e.message}", file=err)
     bad = len({e.row for e in result.errors})
-    print(f"新增 {result.inserted} 条，更新 {result.updated} 条，错误 {bad} 行", file=out)
+    ended = f"，退出 {result.ended} 条" if args.complete else ""
+    print(f"新增 {result.inserted} 条，更新 {result.updated} 条{ended}，错误 {bad} 行", file=out)
+    if args.complete and result.errors:
+        print("有错误行，未把名单外的人记为已退出；改正后请重新导入", file=err)
     return 1 if result.errors else 0
 
 
