@@ -136,6 +136,8 @@ class SubmissionStatus(SourceRef):
     wish_id = fields.String(required=True)
     status = fields.String(required=True)
     reasons = fields.List(fields.Nested(Reason), load_default=list)
+    # With needs_info: the fields to answer (names as POST /api/v1/submissions/<id>/info takes them).
+    fields_needed = fields.List(fields.String(), load_default=list)
     at = fields.String(required=True)
 
 

@@ -44,6 +44,14 @@ KIND_LABELS = {"material": "物质类", "spiritual": "精神类"}
 ATTACHMENT_PURPOSES = {"wish_card": "心愿卡照片", "consent_card": "签字同意卡照片",
                        "other": "其他"}
 
+# What verification may ask a submitter for: the names intake's answer accepts (dotted into wisher).
+INFO_FIELDS = {
+    "wisher.id_number": "身份证号码", "wisher.target_groups": "帮扶对象类别",
+    "wisher.household_size": "家庭人口", "wisher.household_monthly_income": "家庭月收入",
+    "wisher.address": "住址", "wisher.phone": "联系电话", "description": "心愿描述",
+    "estimated_value": "估计价值", "team": "团体名称和人数", "attachments": "照片（心愿卡、签字同意卡）",
+}
+
 # The eight service categories a liaison sorts wishes into (the seed reports' own list).
 CATEGORIES = {
     "policy": "政策宣传",

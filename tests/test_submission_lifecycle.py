@@ -62,6 +62,7 @@ def test_the_whole_life_is_shown_with_chinese_labels_and_reasons(client, db):
              fields_needed=["wisher.household_monthly_income"])
     asked = client.get(f"{URL}/{wish['id']}").get_json()
     assert asked["status"] == "needs_info" and asked["info_requested"] == reasons
+    assert asked["info_requested_fields"] == ["wisher.household_monthly_income"]
     answered = client.post(f"{URL}/{wish['id']}/info", json={
         "changes": {"wisher": {"household_monthly_income": 800}, "urgent": True},
         "note": "已补充低保证明"})
@@ -70,6 +71,7 @@ def test_the_whole_life_is_shown_with_chinese_labels_and_reasons(client, db):
         _outcome(db, f"wish.{status}", wish["id"])
     final = client.get(f"{URL}/{wish['id']}").get_json()
     assert final["status"] == "confirmed" and final["info_requested"] is None
+    assert final["info_requested_fields"] is None
     assert [(h["status"], h["label"]) for h in final["history"]] == [
         ("received", "已受理"), ("needs_info", "需补充信息"), ("resubmitted", "已补充信息"),
         ("verified", "审核通过"), ("published", "已发布"), ("claimed", "已被认领"),
@@ -143,7 +145,8 @@ def test_a_queue_source_hears_each_outcome_with_its_own_reference(settings, inta
         [receipt] = heard.take(1)
         wish_id = json.loads(receipt.body)["payload"]["wish_id"]
         for type_, payload in (
-                ("wish.needs_info", {"reasons": [{"code": "id_photo", "message": "请补充身份证照片"}]}),
+                ("wish.needs_info", {"reasons": [{"code": "id_photo", "message": "请补充身份证照片"}],
+                                     "fields_needed": ["attachments"]}),
                 ("wish.verified", None),
                 ("wish.rejected", {"reasons": [{"code": "dup", "message": "本轮已有心愿"}]})):
             body = {"wish_id": wish_id, "source": APP, "source_ref": "hotline-77",
@@ -160,6 +163,7 @@ def test_a_queue_source_hears_each_outcome_with_its_own_reference(settings, inta
     assert {(o["source"], o["source_ref"], o["wish_id"]) for o in outcomes} == {
         (APP, "hotline-77", wish_id)}
     assert by_status["needs_info"]["reasons"][0]["message"] == "请补充身份证照片"
+    assert by_status["needs_info"]["fields_needed"] == ["attachments"]  # the system knows what to send
     assert {m.delivery_info["routing_key"] for m in heard.received[1:]} == {
         f"submission.status.{APP}"}
     with intake.session() as s:

@@ -46,6 +46,8 @@ def view(sub: Submission) -> dict:
         **submit.wish_of(sub), "revision": sub.revision,
         "info_requested": asked.reasons if asked is not None and sub.status == "needs_info"
         else None,
+        "info_requested_fields": (asked.fields or []) if asked is not None and sub.status == "needs_info"
+        else None,
         "attachments": attachments.summary(sub.attachments),
         "wisher": sub.wisher_display,
         "wisher_masked": {"name": sub.wisher_display,

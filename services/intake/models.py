@@ -80,9 +80,10 @@ class Submission(Base):
     attachments: Mapped[list["Attachment"]] = relationship(
         order_by="Attachment.id", cascade="all, delete-orphan")
 
-    def advance(self, status: str, at: datetime, reasons: list | None = None) -> None:
+    def advance(self, status: str, at: datetime, reasons: list | None = None,
+                fields: list | None = None) -> None:
         """Record an outcome; the status itself never moves backwards."""
-        self.history.append(StatusChange(status=status, at=at, reasons=reasons or []))
+        self.history.append(StatusChange(status=status, at=at, reasons=reasons or [], fields=fields))
         if status in ("resubmitted", "reopened"):  # verification decides afresh
             self.status, self.closed_at = "received", None
             return
@@ -104,6 +105,8 @@ class StatusChange(Base):
     status: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     reasons: Mapped[list] = mapped_column(JSON, default=list)
+    # With needs_info: which fields verification asked for (shared.vocab.INFO_FIELDS).
+    fields: Mapped[list | None] = mapped_column(JSON)
 
 
 class Attachment(Base):

@@ -15,6 +15,7 @@ from services.intake.schemas import (AttachmentSchema, ConsentSchema, InfoAnswer
 from shared.access import public
 from shared.apidoc import Document, Op
 from shared.contracts import Reason
+from shared.vocab import INFO_FIELDS
 
 VERSION = "1.0.0"
 # What Python validators check that apispec cannot see, said in the document.
@@ -68,6 +69,8 @@ SubmissionView = _shape(
     skills=_req(fields.List, fields.String()), preferred_times=_req(fields.List, fields.String()),
     team=_req(fields.Nested, _shape("Team", "name", size=_req(fields.Integer)), nullable=True),
     info_requested=_req(fields.List, fields.Nested(Reason), nullable=True),
+    info_requested_fields=_req(fields.List, fields.String(validate=validate.OneOf(tuple(INFO_FIELDS))),
+                               nullable=True),
     attachments=_req(fields.List, fields.Nested(_shape(
         "AttachmentInfo", "id purpose content_type", size=_req(fields.Integer)))),
     wisher_masked=_req(fields.Nested, _shape("Masked", "", "name id_number phone address")),

@@ -200,9 +200,11 @@ def record_outcome(uow, envelope) -> None:
         return
     status = envelope.type.split(".", 1)[1]
     reasons = envelope.payload.get("reasons") or []
-    sub.advance(status, envelope.occurred_at, reasons)
+    fields = envelope.payload.get("fields_needed") or []
+    sub.advance(status, envelope.occurred_at, reasons, fields or None)
     if sub.source not in PEOPLE_SOURCES:  # the system that sent it follows it on its receipt key
         uow.emit("submission.status", {
             "source": sub.source, "source_ref": sub.source_ref, "wish_id": sub.id,
-            "status": status, "reasons": reasons, "at": envelope.occurred_at.isoformat()},
+            "status": status, "reasons": reasons, "fields_needed": fields,
+            "at": envelope.occurred_at.isoformat()},
             correlation_id=sub.id, routing_key=f"submission.status.{sub.source}")

@@ -15,14 +15,9 @@ from shared.clock import today_in_china
 from shared.envelope import utcnow
 from shared.errors import ApiError
 from shared.tokens import Principal
+from shared.vocab import INFO_FIELDS
 
-# What a liaison may ask the submitter for: the names intake's answer form accepts.
-ASKABLE = {
-    "wisher.id_number": "身份证号码", "wisher.target_groups": "帮扶对象类别",
-    "wisher.household_size": "家庭人口", "wisher.household_monthly_income": "家庭月收入",
-    "wisher.address": "住址", "wisher.phone": "联系电话", "description": "心愿描述",
-    "estimated_value": "估计价值", "team": "团体名称和人数", "attachments": "照片（心愿卡、签字同意卡）",
-}
+ASKABLE = INFO_FIELDS  # what a liaison may ask the submitter for
 # Where the desk may act: a wish waiting for a person, or for the submitter's answer (the
 # liaison may have heard it on the phone), can be decided or edited.
 _EDITABLE = (d.PENDING, d.NEEDS_INFO)
