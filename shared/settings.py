@@ -52,6 +52,7 @@ class Settings:
     registry_url: str = ""
     registry_api_key: str = ""
     registry_timeout_seconds: float = 3.0
+    registry_pause_seconds: float = 30.0  # after it failed, before asking it again
 
     def database_url(self, service: str) -> str:
         return self.database_urls[service]
@@ -106,6 +107,8 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         registry_api_key=env.get("MICROWISH_REGISTRY_API_KEY", ""),
         registry_timeout_seconds=float(env.get("MICROWISH_REGISTRY_TIMEOUT_SECONDS",
                                                Settings.registry_timeout_seconds)),
+        registry_pause_seconds=float(env.get("MICROWISH_REGISTRY_PAUSE_SECONDS",
+                                             Settings.registry_pause_seconds)),
     )
 
 

@@ -22,7 +22,7 @@ from shared.idnumber import check_char
 from shared.pii import keyed_hash
 from shared.settings import ROOT, SERVICES, Settings
 from tests.conftest import PG_URL
-from tests.helpers import free_port
+from tests.helpers import free_port, wait_for
 
 T = AllowanceRecord.__table__
 SAMPLE = ROOT / "docs" / "examples" / "allowance_sample.csv"
@@ -311,6 +311,34 @@ def test_http_malformed_replies_are_unavailable(fake, body):
     """A 200 whose body is not the protocol's JSON is no answer either."""
     fake.reply(200, body)
     assert "格式" in str(_unavailable(HttpRegistry(fake.url, timeout=2)))
+
+
+def test_after_a_failure_the_registry_is_not_asked_again_until_the_pause_is_over(fake):
+    """Down once: the next look-ups fail at once without a request (no timeout per wish); then it asks."""
+    registry = HttpRegistry(fake.url, timeout=2, pause=0.5)
+    fake.reply(503, b"busy")
+    _unavailable(registry)
+    fake.reply(200, {"enrolled": True, "kind": "dibao", "since": None})
+    assert "暂停" in str(_unavailable(registry)) and len(fake.seen) == 1
+    wait_for(lambda: _try(registry), timeout=5, interval=0.1, what="the registry asked again")
+    assert len(fake.seen) == 2  # one request after the pause, none during it
+
+
+def test_a_bad_answer_does_not_pause_the_registry(fake):
+    """A malformed reply is the service's mistake for this one wish, not an outage."""
+    registry = HttpRegistry(fake.url, timeout=2, pause=60)
+    fake.reply(200, b"[]")
+    _unavailable(registry)
+    fake.reply(200, {"enrolled": False})
+    assert not registry.lookup(DIBAO).enrolled and len(fake.seen) == 2
+
+
+def _try(registry) -> bool:
+    try:
+        registry.lookup(DIBAO)
+    except RegistryUnavailable:
+        return False
+    return True
 
 
 def test_http_timeout_is_unavailable(fake):

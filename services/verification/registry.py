@@ -28,6 +28,7 @@ MICROWISH_REGISTRY_TIMEOUT_SECONDS, default 3), TableRegistry otherwise.
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -48,6 +49,10 @@ _MAX_REPLY_BYTES = 64 * 1024  # an answer is a few fields; more means something 
 
 class RegistryUnavailable(Exception):
     """The registry could not answer (down, timed out, bad reply)."""
+
+    def __init__(self, message: str, down: bool = False):
+        super().__init__(message)
+        self.down = down  # not reachable at all (rather than a bad answer): pause asking
 
 
 @dataclass(frozen=True)
@@ -102,13 +107,28 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 class HttpRegistry:
     """A civil-affairs web service answering the protocol in this module's docstring."""
 
-    def __init__(self, base_url: str, api_key: str | None = None, timeout: float = 3.0):
+    def __init__(self, base_url: str, api_key: str | None = None, timeout: float = 3.0,
+                 pause: float = 30.0):
         self.url = base_url.rstrip("/") + "/allowance-lookups"
         self.api_key = api_key
         self.timeout = timeout
+        # After the service failed, wait this long before asking again: while it is down every
+        # wish would otherwise spend the whole timeout on it, and the queue would back up.
+        self.pause = pause
+        self._paused_until = 0.0
         self._opener = urllib.request.build_opener(_NoRedirects)
 
     def lookup(self, id_number: str) -> Allowance:
+        if time.monotonic() < self._paused_until:
+            raise RegistryUnavailable("低保名单服务刚才无法连接，暂停查询，稍后自动重试") from None
+        try:
+            return self._ask(id_number)
+        except RegistryUnavailable as exc:
+            if exc.down:
+                self._paused_until = time.monotonic() + self.pause
+            raise
+
+    def _ask(self, id_number: str) -> Allowance:
         body = json.dumps({"id_number": id_number.strip().upper()}).encode()
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.api_key:
@@ -123,10 +143,11 @@ class HttpRegistry:
                 exc.close()
                 return Allowance(False, source="http")
             exc.close()
-            raise RegistryUnavailable(f"低保名单服务返回了错误（HTTP {exc.code}）") from None
+            raise RegistryUnavailable(f"低保名单服务返回了错误（HTTP {exc.code}）",
+                                      down=exc.code >= 500) from None
         except (urllib.error.URLError, HTTPException, OSError) as exc:
             # `from None`: the causes hold nothing we need and nothing we may log.
-            raise RegistryUnavailable(f"低保名单服务无法连接或超时（{_why(exc)}）") from None
+            raise RegistryUnavailable(f"低保名单服务无法连接或超时（{_why(exc)}）", down=True) from None
         return _parse(reply)
 
 
@@ -157,5 +178,5 @@ def registry_from(settings, db) -> Registry:
     """HttpRegistry when MICROWISH_REGISTRY_URL is set, else the imported table."""
     if settings.registry_url:
         return HttpRegistry(settings.registry_url, settings.registry_api_key or None,
-                            settings.registry_timeout_seconds)
+                            settings.registry_timeout_seconds, settings.registry_pause_seconds)
     return TableRegistry(db, settings.pii_hash_key)
