@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from services.intake.models import Submission
 from shared.clock import today_in_china
 from tests.helpers import bearer, principal
-from tests.test_review_pages import (A, PHONE, _audits, _events, _review, app, db, decided,  # noqa: F401
+from tests.test_review_pages import (A, B, PHONE, _audits, _events, _review, app, db, decided,  # noqa: F401
                                      gift_card, near_threshold)
 
 LIAISON = principal("liaison", communities=[A], name="川汇联络员")
@@ -34,6 +34,21 @@ def test_edited_category_skills_and_deadline_travel_with_the_approval(app, decid
     assert verified["kind"] == "spiritual"  # the liaison may correct material/spiritual too
     assert "上门服务" in verified["service_standard"]  # 便民利民's standard, not 医疗保健's
     assert _audits(db, wish)[-2:] == ["verification.edited", "verification.approved"]
+
+
+def test_the_queue_filters_by_status_and_community_within_the_callers_scope(app, decided, settings):
+    """?status=pending&community=…: only that community's waiting wishes; another's gives nothing."""
+    here, there = near_threshold(decided, 60), near_threshold(decided, 61, community_code=B)
+    gift_card(decided, 62)
+    both = principal("liaison", communities=[A, B])
+    client = app.test_client()
+
+    def ids(query, who=both):
+        return [r["wish_id"] for r in client.get(f"/api/v1/reviews?{query}", headers=_as(settings, who)).json["items"]]
+    assert set(ids("status=pending")) == {here, there}
+    assert ids(f"status=pending&community={B}") == [there]
+    assert ids(f"community={B}", LIAISON) == []  # not theirs: the filter cannot widen the scope
+    assert client.get("/api/v1/reviews?status=done", headers=_as(settings)).status_code == 422
 
 
 def test_bad_edits_are_refused_with_fields_and_chinese_messages(app, decided, settings):

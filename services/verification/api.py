@@ -19,8 +19,8 @@ OVERSEERS = (LIAISON, STREET_ADMIN, DISTRICT_ADMIN)
 STATES = (d.PENDING, d.NEEDS_INFO, d.VERIFIED, d.REJECTED)
 
 
-def queue(status: str | None = None, limit: int = 200) -> list[Review]:
-    """The caller's communities' reviews: urgent and oldest first among those waiting."""
+def queue(status: str | None = None, community: str | None = None, limit: int = 200) -> list[Review]:
+    """The caller's communities' reviews (or one of them): urgent and oldest first among those waiting."""
     who = require_principal()
     query = select(Review).order_by(
         case((Review.decision == d.PENDING, 0), else_=1), Review.urgent.desc(),
@@ -32,6 +32,8 @@ def queue(status: str | None = None, limit: int = 200) -> list[Review]:
         query = query.where(Review.decision == status)
     if who.role != DISTRICT_ADMIN:
         query = query.where(Review.community_code.in_(who.communities))
+    if community:
+        query = query.where(Review.community_code == community)
     return list(uow().session.scalars(query))
 
 
@@ -65,7 +67,8 @@ def act(wish_id: str, action, *args) -> Review:
 @bp.get("")
 @allow(*OVERSEERS)
 def list_reviews():
-    return {"items": [review_view(r) for r in queue(request.args.get("status"))]}
+    return {"items": [review_view(r) for r in queue(request.args.get("status"),
+                                                    request.args.get("community"))]}
 
 
 @bp.get("/<wish_id>")
