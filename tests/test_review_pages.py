@@ -165,6 +165,17 @@ def test_queue_shows_own_communities_by_status_with_counts_and_reasons(browser_o
     assert set(_rows(everyone)) == {doubtful, elsewhere}
 
 
+def test_a_liaison_of_several_communities_narrows_the_queue_to_one(browser_of, decided):
+    """The 社区 filter shows one community's wishes and the tabs keep it; one community, no filter."""
+    here, there = near_threshold(decided, 1), near_threshold(decided, 2, community_code=B)
+    both = browser_of(principal("liaison", communities=[A, B]))
+    assert set(_rows(both.get("/review").text)) == {here, there}
+    narrowed = both.get(f"/review?community={B}").text
+    assert _rows(narrowed) == [there] and f'<option value="{B}" selected>' in narrowed
+    assert f'href="/review?status=rejected&amp;community={B}"' in narrowed
+    assert 'id="f-community"' not in browser_of(principal("liaison", communities=[A])).get("/review").text
+
+
 def test_liaison_sees_the_wisher_in_clear_and_each_look_is_audited(browser_of, decided, liaison,
                                                                   db):
     """Name, ID number, phone, address, groups and income for its liaison; personal_data.viewed."""

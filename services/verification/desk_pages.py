@@ -150,8 +150,10 @@ def _counts() -> dict[str, int]:
 
 
 def _queue(status: str, err: ApiError | None = None, chosen=(), problems=()):
-    rows = [review_view(r) for r in api.queue(status)]
+    community = request.args.get("community") or None
+    rows = [review_view(r) for r in api.queue(status, community)]
     return _page("review_queue.html", err.status if err else 200, rows=rows, showing=status,
+                 community=community, communities=require_principal().communities,
                  counts=_counts(), states=api.STATES, error=err.message if err else None,
                  problems=list(problems), chosen=set(chosen),
                  can_decide=require_principal().role == LIAISON)
