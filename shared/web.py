@@ -1,7 +1,9 @@
 """What every service's Flask app shares: the app skeleton, a unit of work per request, JSON errors."""
 from __future__ import annotations
 
-from flask import Flask, current_app, g, jsonify, request
+from urllib.parse import quote
+
+from flask import Flask, current_app, g, jsonify, redirect, request
 from marshmallow import Schema, ValidationError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
@@ -34,7 +36,7 @@ def make_app(import_name: str, service: str, metadata, settings: Settings | None
     app.extensions["microwish.tokens"] = Tokens(settings.token_keys)
     app.before_request(check_request)
     app.teardown_appcontext(_close_uow)
-    app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(ApiError, api_error)
     app.register_error_handler(HTTPException, _http_error)
     app.add_url_rule("/healthz", "healthz", public(lambda: {"status": "ok", "service": service}))
     app.add_url_rule("/readyz", "readyz", public(_ready))
@@ -75,7 +77,16 @@ def load_json(schema: Schema) -> dict:
         raise ApiError(422, "validation_failed", field_errors(exc.messages)) from exc
 
 
-def _api_error(err: ApiError):
+def page_or_json(err: ApiError, login_next: str, page):
+    """A browser gets `page()` (or the login form, coming back to `login_next`); others the JSON error."""
+    if request.accept_mimetypes.best_match(["application/json", "text/html"]) != "text/html":
+        return api_error(err)
+    if err.status == 401:
+        return redirect(f"/login?next={quote(login_next)}", 303)
+    return page()
+
+
+def api_error(err: ApiError):
     response = jsonify(err.to_dict())
     response.status_code = err.status
     if err.status == 401:

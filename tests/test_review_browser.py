@@ -9,8 +9,7 @@ import pytest
 import requests
 from playwright.sync_api import sync_playwright
 
-from shared.idnumber import check_char
-from tests.helpers import wait_for
+from tests.helpers import person_id, wait_for
 from tests.test_wall_browser import CHROMIUM, CHROMIUM_ARGS, allinone  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
@@ -30,8 +29,8 @@ def _login(base: str) -> dict:
 def _submit(base: str, auth: dict, serial: int, name: str, title: str, description: str,
             community: str = "chuanhui-wenming", **wisher) -> str:
     """One wish posted by the liaison with the wisher's consent; its id."""
-    first17 = f"411602{wisher.pop('birth', '19500918')}{500 + serial:03d}"
-    person = {"name": name, "id_number": first17 + check_char(first17), "phone": "13903940000",
+    person = {"name": name, "id_number": person_id(500 + serial, wisher.pop("birth", "19500918")),
+              "phone": "13903940000",
               "address": f"河南省周口市川汇区七一路{serial}号院", "target_groups": ["elderly_alone"],
               "household_size": 1, "household_monthly_income": 900, **wisher}
     consented = (datetime.now(timezone.utc) - timedelta(minutes=5)).isoformat()

@@ -17,17 +17,11 @@ from services.verification.registry import TableRegistry
 from shared.clock import today_in_china
 from shared.envelope import make_event
 from shared.errors import MESSAGES_ZH
-from shared.idnumber import check_char
 from shared.pii import Sealer, keyed_hash
-from tests.helpers import principal
+from tests.helpers import person_id, principal
 
 A, B = "chuanhui-wenming", "chuanhui-zhongzhou"
 NAME, PHONE, ADDRESS = "李景荣", "13803941234", "河南省周口市川汇区八一大道{}号"
-
-
-def id_number(serial: int, birth: str = "19500918") -> str:
-    first17 = f"411602{birth}{serial:03d}"
-    return first17 + check_char(first17)
 
 
 @pytest.fixture
@@ -49,7 +43,7 @@ def decided(settings, db):
                                   lambda d: TableRegistry(d, settings.pii_hash_key))
 
     def make(serial: int, wisher: dict | None = None, **wish) -> str:
-        person = {"name": NAME, "id_number": id_number(serial), "phone": PHONE,
+        person = {"name": NAME, "id_number": person_id(serial, "19500918"), "phone": PHONE,
                   "address": ADDRESS.format(serial), "target_groups": ["elderly_alone"],
                   "household_size": 1, "household_monthly_income": 900, **(wisher or {})}
         payload = {"wish_id": str(uuid.uuid4()), "source": "web", "source_ref": str(uuid.uuid4()),
@@ -183,7 +177,7 @@ def test_liaison_sees_the_wisher_in_clear_and_each_look_is_audited(browser_of, d
     page = browser_of(liaison).get(f"/review/{wish}")
     html = page.text
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
-    for shown in (NAME, id_number(1), PHONE, ADDRESS.format(1), "独居老人", "2 人",
+    for shown in (NAME, person_id(1, "19500918"), PHONE, ADDRESS.format(1), "独居老人", "2 人",
                   "2600 元（人均 1300 元）", "想要一个血压仪", "患高血压多年", "150 元"):
         assert shown in html, shown
     assert re.search(r'<tr class="outcome-review" data-rule="income">\s*<th scope="row">家庭收入</th>'
@@ -209,7 +203,7 @@ def test_admins_see_the_desk_masked_and_read_only(browser_of, decided, db):
         assert _rows(queue) == [wish] and 'name="wish_ids"' not in queue and "批量通过" not in queue
         html = client.get(f"/review/{wish}").text
         assert "李**" in html and "138****1234" in html and "家庭收入" in html
-        assert NAME not in html and id_number(1) not in html and PHONE not in html
+        assert NAME not in html and person_id(1, "19500918") not in html and PHONE not in html
         assert f'action="/review/{wish}/' not in html
         refused = client.post(f"/review/{wish}/approve", data={"csrf_token": _csrf(html)})
         assert refused.status_code == 403 and MESSAGES_ZH["forbidden"] in refused.text

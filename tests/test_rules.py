@@ -11,22 +11,19 @@ from services.verification.registry import Allowance
 from services.verification.case import DOUBT, FAIL, PASS, Case
 from services.verification.feasibility import similarity
 from shared.idnumber import check_char
+from tests.helpers import person_id
 
 TODAY = date(2026, 11, 23)
 POLICIES = policy.load()
 CHUANHUI = POLICIES.for_community("chuanhui-wenming")
 NOT_ENROLLED = Allowance(enrolled=False, source="table")
+LI = person_id(1, "19520314")  # 李景荣, born 14 March 1952
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-
-
-def id_number(birth: str = "19520314", serial: str = "001") -> str:
-    first17 = f"411602{birth}{serial}"
-    return first17 + check_char(first17)
 
 
 def wisher(**changes) -> dict:
     """李景荣, 74, living alone in 川汇区 on a small pension."""
-    return {"name": "李景荣", "id_number": id_number(), "phone": "13803941234",
+    return {"name": "李景荣", "id_number": LI, "phone": "13803941234",
             "address": "河南省周口市川汇区八一大道12号", "target_groups": ["elderly_alone"],
             "household_size": 1, "household_monthly_income": 900, **changes}
 
@@ -59,7 +56,7 @@ def test_an_eligible_elderly_wisher_passes_every_rule():
 
 
 @pytest.mark.parametrize("number, code", [
-    (id_number()[:17] + ("0" if id_number()[17] != "0" else "1"), "id_check_digit"),
+    (LI[:17] + ("0" if LI[17] != "0" else "1"), "id_check_digit"),
     ("41160219520230001" + check_char("41160219520230001"), "id_birth_date"),
     ("41160220270101001" + check_char("41160220270101001"), "id_birth_date_future"),
     ("41160219520314001", "id_format"),
@@ -80,18 +77,18 @@ def test_target_group_needs_one_recognised_group():
 
 def test_age_must_fit_the_groups_claimed():
     """A 45-year-old 独居老人 fails; a 17-year-old 留守儿童 fails; a 10-year-old child passes."""
-    young = rules.age(case(wisher_changes={"id_number": id_number("19810601")}))
+    young = rules.age(case(wisher_changes={"id_number": person_id(1, "19810601")}))
     check(young, FAIL, "age_mismatch")
     assert "独居老人须年满60周岁" in young.reason and "45周岁" in young.reason
-    check(rules.age(case(wisher_changes={"id_number": id_number("20090101"),
+    check(rules.age(case(wisher_changes={"id_number": person_id(1, "20090101"),
                                          "target_groups": ["left_behind_child"]})), FAIL, "age_mismatch")
-    check(rules.age(case(wisher_changes={"id_number": id_number("20160901"),
+    check(rules.age(case(wisher_changes={"id_number": person_id(1, "20160901"),
                                          "target_groups": ["left_behind_child"]})), PASS)
 
 
 def test_age_limits_come_from_the_district_policy():
     """On 59th birthday plus a day 独居老人 fails at 60 and passes where the district sets 55."""
-    born = id_number("19671122")
+    born = person_id(1, "19671122")
     check(rules.age(case(wisher_changes={"id_number": born})), FAIL, "age_mismatch")
     lenient = POLICIES.__class__({"default": {**_raw_default(), "elderly_min_age": 55}})
     check(rules.age(case(wisher_changes={"id_number": born}, policy=lenient.for_community("x-1"))), PASS)
@@ -99,7 +96,7 @@ def test_age_limits_come_from_the_district_policy():
 
 def test_one_misfit_group_among_others_goes_to_a_person():
     """A 50-year-old who is both 独居老人 and 残疾人: the desk decides, not the machine."""
-    check(rules.age(case(wisher_changes={"id_number": id_number("19760101"),
+    check(rules.age(case(wisher_changes={"id_number": person_id(1, "19760101"),
                                          "target_groups": ["elderly_alone", "disabled"]})),
           DOUBT, "age_mismatch_partial")
 

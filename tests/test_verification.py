@@ -14,8 +14,8 @@ from services.verification.registry import HttpRegistry, TableRegistry
 from shared.clock import today_in_china
 from shared.envelope import make_event
 from shared.pii import Sealer, keyed_hash
-from tests.helpers import free_port
-from tests.test_rules import id_number
+from tests.helpers import free_port, person_id
+from tests.test_rules import LI
 
 ADDRESS = "河南省周口市川汇区八一大道12号"
 
@@ -35,7 +35,7 @@ def verify(settings):
 def submitted(settings, wisher: dict | None = None, revision: int = 1, wish_id: str | None = None,
               **wish) -> object:
     """A `wish.submitted` event as intake sends it: the wisher sealed, the ID number hashed."""
-    person = {"name": "李景荣", "id_number": id_number(), "phone": "13803941234",
+    person = {"name": "李景荣", "id_number": LI, "phone": "13803941234",
               "address": ADDRESS, "target_groups": ["elderly_alone"], "household_size": 1,
               "household_monthly_income": 900, **(wisher or {})}
     payload = {
@@ -160,7 +160,7 @@ def test_two_workers_admit_one_person_only_once(db, settings, verify):
 def test_a_near_identical_wish_from_the_same_household_goes_to_the_desk(db, verify, settings):
     """Her husband (another ID number, same address) asks for the same thing: a person checks."""
     run(db, verify, submitted(settings, title="想要一套棉衣棉裤", description="天冷了想买些棉衣棉裤"))
-    husband = {"name": "李老汉", "id_number": id_number("19500101", "011"), "address": ADDRESS + " "}
+    husband = {"name": "李老汉", "id_number": person_id(11, "19500101"), "address": ADDRESS + " "}
     review = run(db, verify, submitted(settings, wisher=husband, title="想要棉衣棉裤",
                                        description="天冷了给老伴买棉衣棉裤"))
     assert review.decision == "pending"
@@ -186,7 +186,7 @@ def test_enrolment_in_the_imported_allowance_table_proves_low_income(db, verify,
     """A 低保 household with no income figure is approved: the registry says it is enrolled."""
     from services.verification.models import AllowanceRecord
     from shared.envelope import utcnow
-    person = {"id_number": id_number("19480105", "021"), "household_monthly_income": None,
+    person = {"id_number": person_id(21, "19480105"), "household_monthly_income": None,
               "target_groups": ["low_income"]}
     with db.uow() as uow:
         uow.session.add(AllowanceRecord(id_number_hash=keyed_hash(settings.pii_hash_key, person["id_number"]),

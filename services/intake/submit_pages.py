@@ -22,7 +22,7 @@ from shared.envelope import new_id
 from shared.errors import MESSAGES_ZH, ApiError, field_errors
 from shared.pages import SUBMITTERS, render
 from shared.vocab import ATTACHMENT_PURPOSES, KIND_LABELS, SKILLS, TARGET_GROUPS, TIMES, WISH_TYPES
-from shared.web import _api_error, settings, uow
+from shared.web import page_or_json, settings, uow
 
 bp = Blueprint("submit_pages", __name__)
 _WISHER = ("wisher.name", "wisher.id_number", "wisher.phone", "wisher.address",
@@ -57,12 +57,9 @@ def _allow_photos(_endpoint, _values) -> None:
 
 @bp.errorhandler(ApiError)
 def _refused(err: ApiError):
-    """A browser gets a page (or the login form); anything else the API's JSON error."""
-    if request.accept_mimetypes.best_match(["application/json", "text/html"]) != "text/html":
-        return _api_error(err)
-    if err.status == 401:
-        return redirect(f"/login?next={request.path.removesuffix('/info')}", 303)
-    return _page("wish_status.html", err.status, sub=None, error=err.message)
+    """The status page with the Chinese reason, the login form, or (for API callers) JSON."""
+    return page_or_json(err, request.path.removesuffix("/info"),
+                        lambda: _page("wish_status.html", err.status, sub=None, error=err.message))
 
 
 @bp.errorhandler(RequestEntityTooLarge)

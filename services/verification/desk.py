@@ -17,7 +17,6 @@ from shared.errors import ApiError
 from shared.tokens import Principal
 from shared.vocab import INFO_FIELDS
 
-ASKABLE = INFO_FIELDS  # what a liaison may ask the submitter for
 # Where the desk may act: a wish waiting for a person, or for the submitter's answer (the
 # liaison may have heard it on the phone), can be decided or edited.
 _EDITABLE = (d.PENDING, d.NEEDS_INFO)
@@ -81,7 +80,7 @@ def ask(unit, who: Principal, review: Review, message: str, fields_needed: list[
     """Send the wish back to its submitter with what is missing (`wish.needs_info`)."""
     _require(review, d.PENDING)
     review.decision = d.NEEDS_INFO
-    wanted = "、".join(ASKABLE[f] for f in fields_needed)
+    wanted = "、".join(INFO_FIELDS[f] for f in fields_needed)
     review.reasons = [{"code": "info_needed", "message": message + (f"（请补充：{wanted}）" if wanted else "")}]
     _note(review, who, "info_requested", "review", message)
     announce(unit, review, fields_needed)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
-from urllib.parse import quote
 
 from flask import Blueprint, redirect, request
 from marshmallow import Schema, ValidationError
@@ -22,9 +21,9 @@ from shared.access import DISTRICT_ADMIN, LIAISON, allow, require_principal
 from shared.clock import CHINA, today_in_china
 from shared.errors import ApiError, field_errors
 from shared.pages import render
-from shared.vocab import (ATTACHMENT_PURPOSES, CATEGORIES, KIND_LABELS, SKILLS, TARGET_GROUPS,
+from shared.vocab import (ATTACHMENT_PURPOSES, CATEGORIES, INFO_FIELDS, KIND_LABELS, SKILLS, TARGET_GROUPS,
                           TIMES, WISH_TYPES)
-from shared.web import _api_error, uow
+from shared.web import page_or_json, uow
 
 bp = Blueprint("desk_pages", __name__)
 RULE_NAMES = {"identity": "身份核验", "target_group": "帮扶对象", "age": "年龄",
@@ -33,7 +32,7 @@ RULE_NAMES = {"identity": "身份核验", "target_group": "帮扶对象", "age":
               "team": "团体心愿", "category": "服务类别", "liaison_review": "人工审核"}
 LABELS = {"decisions": DECISION_LABELS, "outcomes": OUTCOME_LABELS, "rules": RULE_NAMES,
           "categories": CATEGORIES, "skills": SKILLS, "groups": TARGET_GROUPS, "times": TIMES,
-          "kinds": KIND_LABELS, "wish_types": WISH_TYPES, "askable": desk.ASKABLE,
+          "kinds": KIND_LABELS, "wish_types": WISH_TYPES, "askable": INFO_FIELDS,
           "purposes": ATTACHMENT_PURPOSES}
 NOTICES = {"approved": "已审核通过，心愿将发布到心愿墙。", "rejected": "已驳回，提交人会看到驳回原因。",
            "info_requested": "已要求补充信息，心愿已退回提交人。", "edited": "修改已保存。",
@@ -131,13 +130,10 @@ def _when(iso: str) -> str:
 
 @bp.errorhandler(ApiError)
 def _refused(err: ApiError):
-    """A browser gets a page (or the login form); anything else the API's JSON error."""
-    if request.accept_mimetypes.best_match(["application/json", "text/html"]) != "text/html":
-        return _api_error(err)
-    if err.status == 401:
-        back = request.path if request.method == "GET" else request.path.rsplit("/", 1)[0]
-        return redirect(f"/login?next={quote(back)}", 303)
-    return _page("review_detail.html", err.status, r=None, error=err.message)
+    """A refused form comes back to its wish's page; a refused page to the login or an error page."""
+    back = request.path if request.method == "GET" else request.path.rsplit("/", 1)[0]
+    return page_or_json(err, back, lambda: _page("review_detail.html", err.status, r=None,
+                                                 error=err.message))
 
 
 def _counts() -> dict[str, int]:

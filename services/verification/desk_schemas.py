@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
-from services.verification.desk import ASKABLE
 from shared.clock import today_in_china
-from shared.vocab import CATEGORIES, KIND_LABELS, SKILLS, WISH_TYPES
+from shared.vocab import CATEGORIES, INFO_FIELDS, KIND_LABELS, SKILLS, WISH_TYPES
 
 
 def _text(required: bool, most: int = 500):
@@ -31,7 +30,7 @@ class RejectSchema(_Strict):
 
 class AskSchema(_Strict):
     message = _text(True)
-    fields_needed = fields.List(fields.String(validate=validate.OneOf(tuple(ASKABLE), error="invalid_choice")),
+    fields_needed = fields.List(fields.String(validate=validate.OneOf(tuple(INFO_FIELDS), error="invalid_choice")),
                                 load_default=list)
 
 
