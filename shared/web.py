@@ -71,6 +71,11 @@ def load_json(schema: Schema) -> dict:
     data = request.get_json(silent=True)
     if data is None:
         raise ApiError(400, "invalid_json")
+    return validated(schema, data)
+
+
+def validated(schema: Schema, data: dict) -> dict:
+    """Load `data` with `schema`; field errors become one 422 ApiError (forms and JSON alike)."""
     try:
         return schema.load(data)
     except ValidationError as exc:

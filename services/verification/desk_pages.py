@@ -1,29 +1,27 @@
 """The liaisons' review desk pages: the queue by status, one wish in full, and the desk's forms.
 
-Forms are validated by the JSON API's own schemas and run the same desk actions on a locked review.
+Forms (desk_forms.py) are validated by the JSON API's own schemas and run the same desk actions
+on a locked review.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable
 
 from flask import Blueprint, redirect, request
-from marshmallow import Schema, ValidationError
 from sqlalchemy import func, select
 
-from services.verification import api, decision as d, desk
-from services.verification.desk_schemas import (AskSchema, BulkApproveSchema, EditSchema,
-                                                NoteSchema, RejectSchema, ReopenSchema)
+from services.verification import api, decision as d
+from services.verification.desk_forms import ACTIONS, field_messages, texts
+from services.verification.desk_schemas import BulkApproveSchema
 from services.verification.models import Review
 from services.verification.views import DECISION_LABELS, OUTCOME_LABELS, review_view
 from shared.access import DISTRICT_ADMIN, LIAISON, allow, require_principal
 from shared.clock import CHINA, today_in_china
-from shared.errors import ApiError, field_errors
+from shared.errors import ApiError
 from shared.pages import render
 from shared.vocab import (ATTACHMENT_PURPOSES, CATEGORIES, INFO_FIELDS, KIND_LABELS, SKILLS, TARGET_GROUPS,
                           TIMES, WISH_TYPES)
-from shared.web import page_or_json, uow
+from shared.web import page_or_json, uow, validated
 
 bp = Blueprint("desk_pages", __name__)
 RULE_NAMES = {"identity": "身份核验", "target_group": "帮扶对象", "age": "年龄",
@@ -38,65 +36,6 @@ NOTICES = {"approved": "已审核通过，心愿将发布到心愿墙。", "reje
            "info_requested": "已要求补充信息，心愿已退回提交人。", "edited": "修改已保存。",
            "reopened": "已重新审核：心愿回到待人工审核，请作出决定。",
            "bulk_approved": "已批量通过 {n} 个心愿，将发布到心愿墙。"}
-
-
-def _texts(form, *names: str) -> dict:
-    """The named inputs, trimmed; empty ones left out so optional fields stay optional."""
-    return {name: form.get(name, "").strip() for name in names if form.get(name, "").strip()}
-
-
-def _edits(form, review: Review) -> dict:
-    """Only what the liaison changed: the edit form is filled with the current values."""
-    changes = _texts(form, "category", "deadline", "kind", "wish_type")
-    for name in ("category", "kind", "wish_type"):
-        if changes.get(name) == getattr(review, name):
-            del changes[name]
-    if review.deadline and changes.get("deadline") == review.deadline.isoformat():
-        del changes["deadline"]
-    skills = form.getlist("skills")
-    if set(skills) != set(review.skills or []):
-        changes["skills"] = skills
-    return changes
-
-
-@dataclass(frozen=True)
-class _Action:
-    run: Callable  # the desk's function
-    schema: type[Schema]  # the JSON API's schema for it
-    read: Callable  # (form, review) → the dict the schema expects
-    args: Callable  # loaded dict → the desk function's arguments after the review
-    done: str  # the notice shown after the redirect
-    to_queue: bool  # decided: back to the queue for the next one
-
-
-ACTIONS = {
-    "approve": _Action(desk.approve, NoteSchema, lambda f, _r: _texts(f, "note"),
-                       lambda b: [b.get("note")], "approved", True),
-    "reject": _Action(desk.reject, RejectSchema, lambda f, _r: _texts(f, "reason"),
-                      lambda b: [b["reason"]], "rejected", True),
-    "request-info": _Action(desk.ask, AskSchema,
-                            lambda f, _r: {**_texts(f, "message"),
-                                           "fields_needed": f.getlist("fields_needed")},
-                            lambda b: [b["message"], b["fields_needed"]], "info_requested", True),
-    "edit": _Action(desk.edit, EditSchema, _edits, lambda b: [b], "edited", False),
-    "reopen": _Action(desk.reopen, ReopenSchema, lambda f, _r: _texts(f, "note"),
-                      lambda b: [b["note"]], "reopened", False),
-}
-
-
-def _load(schema: Schema, data: dict) -> dict:
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        raise ApiError(422, "validation_failed", field_errors(exc.messages)) from exc
-
-
-def _field_messages(err: ApiError | None) -> dict[str, list[str]]:
-    """Field errors keyed by the form input they belong beside (skills.2 → skills)."""
-    out: dict[str, list[str]] = {}
-    for found in err.fields if err else []:
-        out.setdefault(found["field"].split(".")[0], []).append(found["message"])
-    return out
 
 
 def _forms(review: Review) -> set[str]:
@@ -160,7 +99,7 @@ def _detail(review: Review, err: ApiError | None = None, failed: str | None = No
     view = review_view(review, wisher=wisher)
     uow().commit()
     return _page("review_detail.html", err.status if err else 200, r=view, forms=_forms(review),
-                 error=err.message if err else None, errors=_field_messages(err),
+                 error=err.message if err else None, errors=field_messages(err),
                  failed=failed, form=request.form)
 
 
@@ -182,7 +121,7 @@ def _act(wish_id: str, name: str):
     action, unit, who = ACTIONS[name], uow(), require_principal()
     review = api.load(wish_id, for_update=True)
     try:
-        body = _load(action.schema(), action.read(request.form, review))
+        body = validated(action.schema(), action.read(request.form, review))
         action.run(unit, who, review, *action.args(body))
     except ApiError as err:
         unit.session.rollback()
@@ -205,7 +144,7 @@ def approve_many_form():
     """Approve the ticked wishes: all of them, or none, with why each refused one was refused."""
     unit, who, ids = uow(), require_principal(), request.form.getlist("wish_ids")
     try:
-        body = _load(BulkApproveSchema(), {"wish_ids": ids, **_texts(request.form, "note")})
+        body = validated(BulkApproveSchema(), {"wish_ids": ids, **texts(request.form, "note")})
         approved = api.bulk_approve(unit, who, body["wish_ids"], body.get("note"))
     except ApiError as err:
         unit.session.rollback()
