@@ -110,6 +110,16 @@ HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.fixture
+def app(settings, db):
+    """The Flask app of the service whose `db` the test module gives, in testing mode."""
+    from services.worker import service_module
+
+    made = service_module(db.service).create_app(settings, db)
+    made.config.update(TESTING=True)
+    return made
+
+
+@pytest.fixture
 def browser_of(app, settings):
     """browser_of(who): a client with `who`'s session cookie, asking for HTML as browsers do."""
     def make(who=None):

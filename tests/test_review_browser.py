@@ -2,7 +2,6 @@
 rejections, the wisher in clear, edit and approve, reopen, ask for information, bulk approval."""
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -10,7 +9,7 @@ import requests
 from playwright.sync_api import sync_playwright
 
 from tests.helpers import person_id, wait_for
-from tests.test_wall_browser import CHROMIUM, CHROMIUM_ARGS, allinone  # noqa: F401 (a fixture)
+from tests.test_wall_browser import CHROMIUM, CHROMIUM_ARGS, allinone, log_in_through  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
@@ -78,12 +77,7 @@ def test_liaison_decides_the_rules_doubts_and_rejections_on_a_phone(allinone):
             def row(wish_id: str):
                 return page.locator(f"article.review-row[data-wish-id='{wish_id}']")
 
-            page.goto(f"{base}/review", wait_until="domcontentloaded")
-            page.wait_for_url(re.compile(r".*/login\?next=/review$"))
-            page.fill("input[name=username]", "liaison")
-            page.fill("input[name=password]", "demo-2026")
-            page.locator("button[type=submit]").tap()
-            page.wait_for_url(f"{base}/review")
+            log_in_through(page, base, "/review")
             assert "审核台" in page.locator("header").inner_text()
             for wish_id in (edited, *bulk):
                 assert "家庭人均月收入1300元，本区标准1250元" in row(wish_id).inner_text()

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 
 from services.verification import handlers, policy
-from services.verification.app import create_app
 from services.verification.models import Review
 from services.verification.registry import TableRegistry
 from shared.clock import today_in_china
@@ -27,13 +26,6 @@ NAME, PHONE, ADDRESS = "李景荣", "13803941234", "河南省周口市川汇区�
 @pytest.fixture
 def db(make_db):
     return make_db("verification")
-
-
-@pytest.fixture
-def app(settings, db):
-    made = create_app(settings, db)
-    made.config.update(TESTING=True)
-    return made
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from playwright.sync_api import sync_playwright
 from shared.idnumber import check_char
 from tests.helpers import wait_for
 from tests.test_submit_pages import png
-from tests.test_wall_browser import CHROMIUM, CHROMIUM_ARGS, allinone  # noqa: F401 (a fixture)
+from tests.test_wall_browser import CHROMIUM, CHROMIUM_ARGS, allinone, log_in_through  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
@@ -26,12 +26,7 @@ def test_liaison_posts_a_wish_with_a_photo_from_a_phone(allinone, tmp_path):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_context(**PHONE).new_page()
-            page.goto(f"{base}/submit", wait_until="domcontentloaded")
-            page.wait_for_url(re.compile(r".*/login\?next=/submit$"))
-            page.fill("input[name=username]", "liaison")
-            page.fill("input[name=password]", "demo-2026")
-            page.locator("button[type=submit]").tap()
-            page.wait_for_url(f"{base}/submit")
+            log_in_through(page, base, "/submit")
             assert page.evaluate(NO_SIDEWAYS_SCROLL)
             assert page.locator("button.primary").bounding_box()["height"] >= 44
             assert page.locator(".choices label").first.bounding_box()["height"] >= 44

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import func, select
 
 from services.intake import submit
-from services.intake.app import create_app
 from services.intake.models import Submission
 from shared.envelope import make_event
 from shared.errors import MESSAGES_ZH
@@ -46,13 +45,6 @@ def png(width: int = 4, height: int = 3) -> bytes:
 @pytest.fixture
 def db(make_db):
     return make_db("intake")
-
-
-@pytest.fixture
-def app(settings, db):
-    made = create_app(settings, db)
-    made.config.update(TESTING=True)
-    return made
 
 
 @pytest.fixture
