@@ -97,7 +97,7 @@ def prepare(url: str, schema: str) -> None:
     """Migrate intake's schema, declare the topology and register the bench system client."""
     from kombu import Connection
 
-    from services.intake.accounts import create_account
+    from services.intake.accounts.actions import create_account
     from services.intake.app import METADATA
     from shared import topology
     from shared.db import Database

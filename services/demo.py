@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from services.intake import submit
-from services.intake.accounts import create_account, hash_api_key
-from services.intake.models import Account
+from services.intake.accounts.actions import create_account, hash_api_key
+from services.intake.accounts.models import Account
+from services.intake.submissions import actions as submit, personal, rules
 from shared.envelope import utcnow
 from shared.idnumber import check_char
 from shared.pii import Sealer
@@ -115,7 +115,7 @@ def seed(db, settings) -> int:
     """Demo accounts and wishes, posted by each community's liaison with the wisher's consent.
 
     Re-running creates nothing new. Returns how many wishes were new."""
-    protection = submit.Protection(Sealer(settings.pii_keys), settings.pii_hash_key)
+    protection = personal.Protection(Sealer(settings.pii_keys), settings.pii_hash_key)
     created = 0
     with db.uow() as uow:
         seed_accounts(uow.session)
@@ -123,7 +123,7 @@ def seed(db, settings) -> int:
         liaisons = uow.session.scalars(select(Account).where(Account.role == "liaison")).all()
         for n, (community, title, desc, kind, name, birth, phone) in enumerate(WISHES + DESK, start=1):
             liaison = next(a for a in liaisons if community in a.communities)
-            by = submit.Submitter(submit.WEB, liaison.id, "liaison")
+            by = submit.Submitter(rules.WEB, liaison.id, "liaison")
             data = _wish(n, community, title, desc, kind, name, birth, phone)
             _, new = submit.submit(uow, protection, by, f"demo-{n}", data)
             created += new

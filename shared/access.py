@@ -66,6 +66,13 @@ def in_scope(who: Principal, community_code: str) -> bool:
     return who.role in COMMUNITY_SCOPED and community_code in who.communities
 
 
+def in_communities(query, who: Principal, community_column):
+    """Narrow a query to the communities `who` oversees; a district admin oversees them all."""
+    if who.role == DISTRICT_ADMIN:
+        return query
+    return query.where(community_column.in_(who.communities))
+
+
 def csrf_token(who: Principal) -> str:
     """The form token bound to this session; any service can check it without storing it."""
     key = current_app.config["SECRET_KEY"].encode()

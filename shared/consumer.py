@@ -10,7 +10,7 @@ from kombu import Queue
 from kombu.mixins import ConsumerProducerMixin
 
 from shared import envelope
-from shared.errors import Poison
+from shared.errors import DomainError, Poison
 from shared.publisher import ConfirmingPublisher, Outgoing
 from shared.topology import DEAD, DELIVERY_LIMIT
 
@@ -38,6 +38,12 @@ class Handler:
     on_poison: Callable[[Any, Any, Poison], None] | None = None
     # Called when a message was applied before and the sender sent it again (not a redelivery).
     on_resend: Callable[[Any, Any], None] | None = None
+
+
+def as_poison(exc: Poison | DomainError) -> Poison:
+    """The bus edge's one mapping: a domain rule's refusal is poison, as retrying cannot change it
+    (anything else that fails is transient and retried)."""
+    return exc if isinstance(exc, Poison) else Poison(str(exc), exc.fields)
 
 
 def resent(message) -> bool:
@@ -78,7 +84,8 @@ class IdempotentConsumer(ConsumerProducerMixin):
                     if handler.on_resend is not None and resent(message):
                         handler.on_resend(uow, item)
                 uow.commit()
-        except Poison as poison:
+        except (Poison, DomainError) as refused:
+            poison = as_poison(refused)
             try:
                 self.dead_letter(handler, message, poison)
             except Exception as exc:  # the dead queue is unreachable: keep the message

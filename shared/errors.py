@@ -100,6 +100,17 @@ class ApiError(Exception):
         return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
 
 
+class DomainError(Exception):
+    """A service's rule said no. Each service subclasses it and maps its kinds to HTTP statuses
+    (`errors.HTTP_STATUS`); on the bus a domain error is poison: retrying cannot change the answer."""
+
+    code = "invalid_state"
+
+    def __init__(self, detail: str = "", fields: list[dict] | None = None):
+        super().__init__(detail or self.code)
+        self.fields = fields or []
+
+
 class Poison(Exception):
     """A message that can never be applied: it goes to the dead queue at once."""
 

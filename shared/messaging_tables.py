@@ -1,8 +1,7 @@
 """The outbox and inbox tables every service keeps in its own schema."""
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table,
-                        Text)
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text
 
 _Id = BigInteger().with_variant(Integer, "sqlite")
 

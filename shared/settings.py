@@ -1,4 +1,6 @@
-"""Settings read from environment variables, with safe development defaults."""
+"""What every process needs, read from environment variables with safe development defaults:
+the broker, the databases, the keys and the limits common to all. Each service's own settings are
+in its config.py."""
 from __future__ import annotations
 
 import os
@@ -33,26 +35,11 @@ class Settings:
     prefetch_count: int = 50
     retry_backoff_seconds: float = 0.5
     max_body_bytes: int = 1_000_000
-    # Submissions may carry photos (base64, up to 3 of 2 MiB): their routes allow more.
-    max_submission_bytes: int = 9_000_000
     pii_hash_key: str = _DEV_HASH_KEY
     token_keys: str = _DEV_TOKEN_KEY
-    access_ttl_seconds: int = 900
-    refresh_ttl_seconds: int = 7 * 24 * 3600
-    session_ttl_seconds: int = 1800
     cookie_secure: bool = False
     # How many reverse proxies in front of us set X-Forwarded-For; 0 trusts no header.
     trusted_proxy_hops: int = 0
-    login_failures_allowed: int = 5
-    login_window_seconds: int = 300
-    claims_per_hour: int = 20
-    retention_days: int = 180
-    retention_interval_seconds: float = 3600.0
-    # The civil-affairs allowance registry over HTTP; empty: verification's imported table.
-    registry_url: str = ""
-    registry_api_key: str = ""
-    registry_timeout_seconds: float = 3.0
-    registry_pause_seconds: float = 30.0  # after it failed, before asking it again
 
     def database_url(self, service: str) -> str:
         return self.database_urls[service]
@@ -66,7 +53,7 @@ class Settings:
 
 def from_env(env: dict[str, str] | None = None) -> Settings:
     """Build settings from MICROWISH_* variables; unset ones keep the all-in-one defaults."""
-    env = os.environ if env is None else env
+    env = environ(env)
     var_dir = Path(env.get("MICROWISH_VAR_DIR", ROOT / "var"))
     urls = {}
     schemas = {}
@@ -87,30 +74,22 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         retry_backoff_seconds=float(
             env.get("MICROWISH_RETRY_BACKOFF_SECONDS", Settings.retry_backoff_seconds)
         ),
-        max_body_bytes=_int(env, "MICROWISH_MAX_BODY_BYTES", Settings.max_body_bytes),
-        max_submission_bytes=_int(env, "MICROWISH_MAX_SUBMISSION_BYTES",
-                                  Settings.max_submission_bytes),
+        max_body_bytes=env_int(env, "MICROWISH_MAX_BODY_BYTES", Settings.max_body_bytes),
         pii_hash_key=env.get("MICROWISH_PII_HASH_KEY", _DEV_HASH_KEY),
         token_keys=env.get("MICROWISH_TOKEN_KEYS", _DEV_TOKEN_KEY),
-        access_ttl_seconds=_int(env, "MICROWISH_ACCESS_TTL_SECONDS", Settings.access_ttl_seconds),
-        refresh_ttl_seconds=_int(env, "MICROWISH_REFRESH_TTL_SECONDS", Settings.refresh_ttl_seconds),
-        session_ttl_seconds=_int(env, "MICROWISH_SESSION_TTL_SECONDS", Settings.session_ttl_seconds),
         cookie_secure=env.get("MICROWISH_COOKIE_SECURE", "0").lower() in ("1", "true", "yes"),
-        trusted_proxy_hops=_int(env, "MICROWISH_TRUSTED_PROXY_HOPS", Settings.trusted_proxy_hops),
-        login_failures_allowed=_int(env, "MICROWISH_LOGIN_FAILURES_ALLOWED", Settings.login_failures_allowed),
-        login_window_seconds=_int(env, "MICROWISH_LOGIN_WINDOW_SECONDS", Settings.login_window_seconds),
-        claims_per_hour=_int(env, "MICROWISH_CLAIMS_PER_HOUR", Settings.claims_per_hour),
-        retention_days=_int(env, "MICROWISH_RETENTION_DAYS", Settings.retention_days),
-        retention_interval_seconds=float(env.get("MICROWISH_RETENTION_INTERVAL_SECONDS",
-                                                 Settings.retention_interval_seconds)),
-        registry_url=env.get("MICROWISH_REGISTRY_URL", "").strip(),
-        registry_api_key=env.get("MICROWISH_REGISTRY_API_KEY", ""),
-        registry_timeout_seconds=float(env.get("MICROWISH_REGISTRY_TIMEOUT_SECONDS",
-                                               Settings.registry_timeout_seconds)),
-        registry_pause_seconds=float(env.get("MICROWISH_REGISTRY_PAUSE_SECONDS",
-                                             Settings.registry_pause_seconds)),
+        trusted_proxy_hops=env_int(env, "MICROWISH_TRUSTED_PROXY_HOPS", Settings.trusted_proxy_hops),
     )
 
 
-def _int(env, name: str, default: int) -> int:
+def environ(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The variables to read: `env` when given (tests), else the process's environment."""
+    return os.environ if env is None else env
+
+
+def env_int(env, name: str, default: int) -> int:
     return int(env.get(name, default))
+
+
+def env_float(env, name: str, default: float) -> float:
+    return float(env.get(name, default))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from kombu import Connection, Exchange, Queue, binding
 
+from shared.vocab import OUTCOMES
+
 EVENTS = Exchange("microwish.events", "topic", durable=True)
 INTAKE = Exchange("microwish.intake", "direct", durable=True)
 DEAD = Exchange("microwish.dead", "direct", durable=True)
@@ -38,10 +40,7 @@ SUBMISSIONS = quorum_queue("intake.submissions", INTAKE, ["submission"])
 QUEUES: dict[str, list[Queue]] = {
     "intake": [
         SUBMISSIONS,
-        quorum_queue("intake.wish-outcomes", EVENTS, [
-            "wish.verified", "wish.rejected", "wish.needs_info", "wish.reopened", "wish.published",
-            "wish.claimed", "wish.fulfilled", "wish.confirmed", "wish.released",
-        ]),
+        quorum_queue("intake.wish-outcomes", EVENTS, list(OUTCOMES)),
         quorum_queue("intake.audit", EVENTS, ["audit.recorded"]),
     ],
     "verification": [

@@ -1,5 +1,8 @@
-"""Controlled vocabularies shared by wishes and claimers, each code with its Chinese label."""
+"""Controlled vocabularies shared by every service: each code with its one Chinese label, and the
+wish's life (its statuses in order and the events that report them)."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 TARGET_GROUPS = {
     "elderly_alone": "独居老人",
@@ -63,3 +66,44 @@ CATEGORIES = {
     "mediation": "治安调解",
     "environment": "环境保护",
 }
+
+
+# The wish's life: each status it can be in, in the order it moves (it never moves back), with the
+# one Chinese label every page and response shows, and what the submitter reads as the next step.
+@dataclass(frozen=True)
+class Status:
+    code: str
+    label: str
+    rank: int
+    next_step: str
+
+
+WISH_STATUSES = (
+    Status("received", "已受理", 0, "社区正在审核这个心愿。"),
+    Status("needs_info", "需补充信息", 1, "审核需要补充信息，请按下方要求补充。"),
+    Status("verified", "审核通过", 1, "审核已通过，等待发布到心愿墙。"),
+    Status("rejected", "未通过审核", 1, "这个心愿未通过审核，原因见下方。"),
+    Status("published", "已发布", 2, "已发布到心愿墙，等待爱心人士认领。"),
+    Status("claimed", "已认领", 3, "已有爱心人士认领，正在帮助实现。"),
+    Status("fulfilled", "已完成", 4, "认领人已完成心愿，等待确认。"),
+    Status("confirmed", "已确认完成", 5, "心愿已圆满实现。"),
+)
+# Steps in a wish's history that send it back rather than forward (see the intake Submission).
+STEPS = {"resubmitted": "已补充信息", "reopened": "联络员重新审核", "released": "认领已取消"}
+STATUS_RANK = {s.code: s.rank for s in WISH_STATUSES}
+STATUS_LABELS = {**{s.code: s.label for s in WISH_STATUSES}, **STEPS}
+NEXT_STEPS = {s.code: s.next_step for s in WISH_STATUSES}
+CLOSED = ("confirmed", "rejected")
+
+# Each event of a wish's life that its submitter follows, and the status or step it reports.
+# Adding one: its contract (shared.contracts), its queue bindings (shared.topology), and here.
+OUTCOMES = {
+    "wish.needs_info": "needs_info", "wish.verified": "verified", "wish.rejected": "rejected",
+    "wish.reopened": "reopened", "wish.published": "published", "wish.claimed": "claimed",
+    "wish.released": "released", "wish.fulfilled": "fulfilled", "wish.confirmed": "confirmed",
+}
+
+
+def label(status: str) -> str:
+    """The Chinese label of a wish (or claim) status; the code itself for one nobody named."""
+    return STATUS_LABELS.get(status, status)

@@ -1,6 +1,8 @@
 """What every service's Flask app shares: the app skeleton, a unit of work per request, JSON errors."""
 from __future__ import annotations
 
+import hmac
+import secrets
 from urllib.parse import quote
 
 from flask import Flask, current_app, g, jsonify, redirect, request
@@ -9,9 +11,9 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shared.access import check_request, public
+from shared.access import CSRF_FIELD, check_request, public
 from shared.db import Database
-from shared.errors import ApiError, field_errors
+from shared.errors import ApiError, DomainError, field_errors
 from shared.pages import use_shared_templates
 from shared.settings import Settings, from_env
 from shared.tokens import Tokens
@@ -20,8 +22,12 @@ _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_la
 
 
 def make_app(import_name: str, service: str, metadata, settings: Settings | None = None,
-             db: Database | None = None) -> Flask:
-    """A Flask app bound to the service's database, with health checks, JSON errors and access checks."""
+             db: Database | None = None, http_status: dict[type, int] | None = None,
+             config=None) -> Flask:
+    """A Flask app bound to the service's database, with health checks, JSON errors and access checks.
+
+    `http_status` is the service's one mapping of its domain errors to HTTP statuses; `config` its
+    own settings (its config.py), which its views read back with that module's `current()`."""
     settings = settings or from_env()
     app = Flask(import_name, static_folder=None)
     use_shared_templates(app)
@@ -32,11 +38,14 @@ def make_app(import_name: str, service: str, metadata, settings: Settings | None
                       JSON_AS_ASCII=False)
     app.json.ensure_ascii = False
     app.extensions["microwish.settings"] = settings
+    app.extensions["microwish.config"] = config
     app.extensions["microwish.db"] = db or Database(settings, service, metadata)
     app.extensions["microwish.tokens"] = Tokens(settings.token_keys)
     app.before_request(check_request)
     app.teardown_appcontext(_close_uow)
+    app.extensions["microwish.http_status"] = http_status or {}
     app.register_error_handler(ApiError, api_error)
+    app.register_error_handler(DomainError, lambda exc: api_error(as_api_error(exc)))
     app.register_error_handler(HTTPException, _http_error)
     app.add_url_rule("/healthz", "healthz", public(lambda: {"status": "ok", "service": service}))
     app.add_url_rule("/readyz", "readyz", public(_ready))
@@ -82,6 +91,31 @@ def validated(schema: Schema, data: dict) -> dict:
         raise ApiError(422, "validation_failed", field_errors(exc.messages)) from exc
 
 
+class CsrfCookie:
+    """Double-submit CSRF for forms of visitors with no session yet (login, registration): a
+    random token in a Strict cookie on the form's path, which the form must send back."""
+
+    def __init__(self, name: str, path: str):
+        self.name, self.path = name, path
+
+    def token(self) -> str:
+        """The token this visitor already holds, or a new one."""
+        return request.cookies.get(self.name) or secrets.token_urlsafe(24)
+
+    def give(self, response, token: str):
+        response.set_cookie(self.name, token, httponly=True, samesite="Strict",
+                            secure=settings().cookie_secure, path=self.path)
+        return response
+
+    def sent_back(self) -> bool:
+        sent, expected = request.form.get(CSRF_FIELD, ""), request.cookies.get(self.name, "")
+        return bool(expected) and hmac.compare_digest(sent, expected)
+
+    def drop(self, response):
+        response.delete_cookie(self.name, path=self.path)
+        return response
+
+
 def page_or_json(err: ApiError, login_next: str, page):
     """A browser gets `page()` (or the login form, coming back to `login_next`); others the JSON error."""
     if request.accept_mimetypes.best_match(["application/json", "text/html"]) != "text/html":
@@ -89,6 +123,15 @@ def page_or_json(err: ApiError, login_next: str, page):
     if err.status == 401:
         return redirect(f"/login?next={quote(login_next)}", 303)
     return page()
+
+
+def as_api_error(exc: Exception) -> ApiError:
+    """A domain error as the HTTP error its service maps it to (409 for one it does not name)."""
+    if isinstance(exc, ApiError):
+        return exc
+    statuses = current_app.extensions["microwish.http_status"]
+    status = next((statuses[kind] for kind in type(exc).__mro__ if kind in statuses), 409)
+    return ApiError(status, exc.code, getattr(exc, "fields", []))
 
 
 def api_error(err: ApiError):

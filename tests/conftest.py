@@ -9,6 +9,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
+from services.intake.config import Config as IntakeConfig
 from shared.db import Database, _normalise
 from shared.migrate import upgrade
 from shared.settings import SERVICES, Settings
@@ -126,7 +127,7 @@ def browser_of(app, settings):
         client = app.test_client()
         client.environ_base["HTTP_ACCEPT"] = HTML
         if who is not None:
-            token, _ = Tokens(settings.token_keys).issue(who, settings.session_ttl_seconds,
+            token, _ = Tokens(settings.token_keys).issue(who, IntakeConfig.session_ttl_seconds,
                                                          "session")
             client.set_cookie("mw_session", token)
         return client

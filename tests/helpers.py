@@ -90,10 +90,11 @@ def principal(role: str, id: str | None = None, communities=(), unit: str | None
 
 def bearer(settings, who=None, **kwargs) -> dict:
     """Authorization headers carrying a fresh access token for `who` (or principal(**kwargs))."""
+    from services.intake.config import Config
     from shared.tokens import Tokens
 
     who = who or principal(**kwargs)
-    token, _ = Tokens(settings.token_keys).issue(who, settings.access_ttl_seconds, "access")
+    token, _ = Tokens(settings.token_keys).issue(who, Config.access_ttl_seconds, "access")
     return {"Authorization": f"Bearer {token}"}
 
 

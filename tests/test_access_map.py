@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from services.intake.models import Submission
+from services.intake.submissions.models import Submission
 from services.matching.models import Claim, Wish
 from services.scoring.models import LedgerEntry
 from services.verification.models import Review

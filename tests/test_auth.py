@@ -16,14 +16,17 @@ from werkzeug.test import Client
 
 from services import demo
 from services.allinone import AllInOne
-from services.intake.accounts import principal_of
+from services.intake.accounts.actions import principal_of
+from services.intake.accounts.models import Account
 from services.intake.app import create_app as create_intake_app
-from services.intake.models import RATE_LIMITS, Account
+from services.intake.config import Config as IntakeConfig
+from services.intake.models import RATE_LIMITS
 from services.matching.app import create_app as create_matching_app
+from services.matching.config import Config as MatchingConfig
 from services.matching.models import Wish
 from shared.ratelimit import RateLimit
 from shared.settings import SERVICES, Settings, from_env
-from shared.tokens import AUDIENCE, ISSUER, Tokens, TokenError
+from shared.tokens import AUDIENCE, ISSUER, TokenError, Tokens
 from tests.helpers import bearer, principal
 from tests.test_claims import _publish_wish
 
@@ -109,8 +112,10 @@ def intake(settings, make_db):
         demo.seed_accounts(uow.session)
         uow.commit()
 
-    def make(**overrides):
-        return create_intake_app(settings.with_overrides(**overrides), db).test_client(), db
+    def make(trusted_proxy_hops=0, **overrides):
+        app = create_intake_app(settings.with_overrides(trusted_proxy_hops=trusted_proxy_hops), db,
+                                IntakeConfig(**overrides))
+        return app.test_client(), db
     return make
 
 
@@ -232,7 +237,7 @@ def test_claims_are_limited_per_member_per_hour(settings, make_db):
     db = make_db("matching")
     for n in range(3):
         _publish_wish(db, f"wish-{n}")
-    client = create_matching_app(settings.with_overrides(claims_per_hour=2), db).test_client()
+    client = create_matching_app(settings, db, MatchingConfig(claims_per_hour=2)).test_client()
     eager, other = (bearer(settings, role="member", id=m) for m in ("m-eager", "m-other"))
     tries = [client.post(f"/api/v1/wishes/wish-{n}/claims", json={}, headers=eager)
              for n in range(3)]
@@ -292,11 +297,11 @@ def test_web_login_claim_and_logout_with_csrf(platform):
 
 def test_access_token_is_not_a_session_cookie(platform):
     """Only a session-typ token opens a cookie session; an access token there is anonymous."""
-    tokens, s = Tokens(platform.settings.token_keys), platform.settings
+    tokens = Tokens(platform.settings.token_keys)
     who = principal("member", name="张建国")
     for kind, seen in (("access", False), ("session", True)):
         client = Client(platform.wsgi)
-        client.set_cookie("mw_session", tokens.issue(who, s.session_ttl_seconds, kind)[0])
+        client.set_cookie("mw_session", tokens.issue(who, IntakeConfig.session_ttl_seconds, kind)[0])
         wall = client.get("/").text
         assert ("张建国" in wall) is seen and ("/wishes/wish-web/claim" in wall) is seen
 

@@ -150,7 +150,9 @@ def test_healthchecks_on_healthz():
 
 
 def test_settings_only_through_known_microwish_variables():
-    settings_source = (ROOT / "shared" / "settings.py").read_text(encoding="utf-8")
+    # What every process reads, and each service's own settings (services/<name>/config.py).
+    settings_source = "".join(path.read_text(encoding="utf-8") for path in (
+        ROOT / "shared" / "settings.py", *sorted((ROOT / "services").glob("*/config.py"))))
     for name, svc in _app_services().items():
         env = _environment(svc)
         assert "MICROWISH_BROKER_URL" in env and "MICROWISH_DATABASE_URL" in env, name

@@ -16,13 +16,13 @@ from marshmallow import ValidationError
 from openapi_spec_validator import validate as validate_openapi
 from sqlalchemy import select
 
-from services.intake import asyncapi
-from services.intake.accounts import create_account
+from services.intake.accounts.actions import create_account
+from services.intake.accounts.systems import rabbitmqctl_commands, register
 from services.intake.app import create_app
-from services.intake.models import Submission
-from services.intake.systems import rabbitmqctl_commands, register
-from services.intake.schemas import (AttachmentSchema, ConsentSchema, InfoAnswerSchema,
-                                     SubmissionSchema, TeamSchema, WisherSchema)
+from services.intake.contracts import asyncapi
+from services.intake.submissions.models import Submission
+from services.intake.submissions.schemas import (AttachmentSchema, ConsentSchema, InfoAnswerSchema,
+                                                 SubmissionSchema, TeamSchema, WisherSchema)
 from shared import topology
 from shared.access import allowed_roles
 from shared.settings import ROOT, from_env

@@ -7,8 +7,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from services.intake.config import Config as IntakeConfig
 from services.intake.app import create_app as create_intake_app
-from services.intake.models import Submission
+from services.intake.submissions.models import Submission
 from services.matching.app import create_app as create_matching_app
 from shared.idnumber import check_char
 from shared.migrate import upgrade
@@ -149,7 +150,7 @@ def test_broken_json_is_400(client):
 
 def test_oversized_body_is_413(app, client, sqlite_settings):
     """A body over the submission limit is refused before it is parsed."""
-    big = _submission(description="棉" * (sqlite_settings.max_submission_bytes // 3 + 1))
+    big = _submission(description="棉" * (IntakeConfig.max_submission_bytes // 3 + 1))
     resp = client.post(URL, data=json.dumps(big, ensure_ascii=False).encode(),
                        content_type="application/json")
     _error(resp, 413, "payload_too_large")

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from shared.idnumber import WEIGHTS, check_char, problems
 

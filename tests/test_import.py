@@ -14,9 +14,11 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from services.demo import ACCOUNTS
-from services.intake.accounts import create_account
-from services.intake import import_rows, importer, submit
-from services.intake.models import Account, Submission
+from services.intake.accounts.actions import create_account
+from services.intake.accounts.models import Account
+from services.intake.importer import actions as importer, rows as import_rows
+from services.intake.submissions import actions as submit, personal, rules
+from services.intake.submissions.models import Submission
 from shared.envelope import utcnow
 from shared.idnumber import check_char
 from shared.pii import Sealer
@@ -168,8 +170,8 @@ def test_an_import_cut_short_is_finished_by_running_it_again(settings, db, liais
     checked, errors = importer.validate(import_rows.read(path), {"chuanhui-wenming"}, utcnow(),
                                         io.StringIO())
     assert errors == []
-    protection = submit.Protection(Sealer(settings.pii_keys), settings.pii_hash_key)
-    by = submit.Submitter(submit.IMPORT, liaison_id, "liaison")
+    protection = personal.Protection(Sealer(settings.pii_keys), settings.pii_hash_key)
+    by = submit.Submitter(rules.IMPORT, liaison_id, "liaison")
     importer.store(db, protection, by, checked[:2], io.StringIO())  # then the process died
     code, out, _ = _run(settings, path)
     assert code == 0 and "新增 3 条，已存在 2 条" in out

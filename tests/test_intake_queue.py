@@ -7,9 +7,9 @@ import pika
 import pytest
 from sqlalchemy import func, select
 
-from services.intake.accounts import create_account
-from services.intake.models import Submission
-from services.intake.systems import broker_permissions, register
+from services.intake.accounts.actions import create_account
+from services.intake.accounts.systems import broker_permissions, register
+from services.intake.submissions.models import Submission
 from services.worker import runtime
 from tests.helpers import Capture, wait_for
 

@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from services.intake import members_api
-from services.intake.accounts import create_account
+from services.intake.accounts.actions import create_account
+from services.intake.accounts.models import Account
 from services.intake.app import create_app
-from services.intake.member_models import Member, Organisation
-from services.intake.models import Account
+from services.intake.claimers import http as members_api
+from services.intake.claimers.models import Member, Organisation
 from services.matching import members as matching_members
 from services.matching.models import Member as MatchingMember
 from services.scoring import members as scoring_members

@@ -12,7 +12,7 @@ from werkzeug.test import Client
 
 from services import demo
 from services.allinone import AllInOne
-from services.intake.models import Account
+from services.intake.accounts.models import Account
 from shared.idnumber import check_char
 from shared.settings import SERVICES
 from tests.helpers import ELIGIBLE, Capture, wait_for

@@ -11,11 +11,12 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
-from services.intake import audit_trail, consent, retention, submit
 from services.intake.app import create_app
-from services.intake.models import Submission
-from services.matching import claims
+from services.intake.audit import handlers as audit_trail
+from services.intake.submissions import actions as submit, jobs as retention, personal, rules
+from services.intake.submissions.models import Submission
 from services.matching.models import Wish
+from services.matching.publication import handlers as publication
 from services.verification import handlers
 from services.verification.models import Review
 from shared.clock import today_in_china
@@ -239,7 +240,7 @@ def _given(**changes) -> dict:
 ])
 def test_consent_problems(given, minor, on_behalf, codes):
     """The pure consent rules, each problem named by field and code."""
-    found = consent.problems(given, minor, on_behalf, NOW)
+    found = rules.consent_problems(given, minor, on_behalf, NOW)
     assert [(p["field"], p["code"]) for p in found] == codes
     assert all(p["message"] for p in found)
 
@@ -247,9 +248,9 @@ def test_consent_problems(given, minor, on_behalf, codes):
 def test_child_age_boundary():
     """Under 14 is a child; on the 14th birthday (China time) one no longer is."""
     born = _id("41010220120507001")
-    assert consent.is_minor(born, datetime(2026, 5, 6).date())
-    assert not consent.is_minor(born, datetime(2026, 5, 7).date())
-    assert not consent.is_minor(IDN, NOW.date())
+    assert rules.is_minor(born, datetime(2026, 5, 6).date())
+    assert not rules.is_minor(born, datetime(2026, 5, 7).date())
+    assert not rules.is_minor(IDN, NOW.date())
 
 
 def _audit(actor: str, action: str, object_id: str) -> dict:
@@ -299,7 +300,7 @@ def test_personal_reads_are_audited_and_queryable(app, settings, db, liaison):
 
 def _seed(db, settings, n: int = 120) -> tuple[set, set]:
     """n submissions: two thirds closed 200 days ago, some closed 10 days ago, the rest open."""
-    protection = submit.Protection(Sealer(settings.pii_keys), settings.pii_hash_key)
+    protection = personal.Protection(Sealer(settings.pii_keys), settings.pii_hash_key)
     by = submit.Submitter("web", "acct-1", "liaison")
     now, due, recent = utcnow(), set(), set()
     with db.uow() as uow:
@@ -377,7 +378,7 @@ def test_matching_and_verification_drop_their_copies_on_wish_erased(make_db):
         uow.session.add(Review(wish_id="w-1", decision="verified", rules=[], decided_at=utcnow(),
                                id_number_hash="ab" * 32, minor=False, **common))
         uow.commit()
-    for db, erase in ((matching, claims.erase), (verification, handlers.erase)):
+    for db, erase in ((matching, publication.on_erased), (verification, handlers.erase)):
         with db.uow() as uow:
             for wish_id in ("w-1", "w-unknown"):
                 erase(uow, make_event("wish.erased", {"wish_id": wish_id}, "intake"))

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from services.verification.models import AllowanceRecord
+from services.verification import config
 from services.verification.registry import (Allowance, HttpRegistry, RegistryUnavailable,
                                             TableRegistry, registry_from)
 from services.verification.registry_import import ImportFileProblem, import_csv
@@ -354,14 +355,13 @@ def test_http_connection_refused_is_unavailable():
 
 def test_registry_from_picks_http_when_the_url_is_set(settings, db, monkeypatch):
     """The URL setting chooses the web service, with its key and timeout; otherwise the table."""
-    from shared.settings import from_env
     env = {"MICROWISH_REGISTRY_URL": "http://registry.example:8080/api",
            "MICROWISH_REGISTRY_API_KEY": "k-123", "MICROWISH_REGISTRY_TIMEOUT_SECONDS": "1.5"}
-    chosen = registry_from(from_env(env), db)
+    chosen = registry_from(config.from_env(env), settings.pii_hash_key, db)
     assert isinstance(chosen, HttpRegistry)
     assert (chosen.url, chosen.api_key, chosen.timeout) == (
         "http://registry.example:8080/api/allowance-lookups", "k-123", 1.5)
-    chosen = registry_from(settings, db)
+    chosen = registry_from(config.Config(), settings.pii_hash_key, db)
     assert isinstance(chosen, TableRegistry)
     import_csv(db, settings.pii_hash_key, SAMPLE, now=NOW)
     assert chosen.lookup(DIBAO) == Allowance(True, "dibao", date(2023, 5, 1), "table")

@@ -5,11 +5,21 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta, timezone
 
-from services.intake.models import Submission
+from services.intake.submissions.models import Submission
 from shared.clock import today_in_china
 from tests.helpers import bearer, principal
-from tests.test_review_pages import (A, B, PHONE, _audits, _events, _review, db, decided,  # noqa: F401
-                                     gift_card, near_threshold)
+from tests.test_review_pages import (  # noqa: F401
+    PHONE,
+    A,
+    B,
+    _audits,
+    _events,
+    _review,
+    db,
+    decided,
+    gift_card,
+    near_threshold,
+)
 
 LIAISON = principal("liaison", communities=[A], name="川汇联络员")
 

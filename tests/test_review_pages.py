@@ -134,7 +134,7 @@ def test_queue_shows_own_communities_by_status_with_counts_and_reasons(browser_o
     assert _rows(html) == [doubtful]
     assert re.search(r'data-status="pending" aria-current="page">\s*待人工审核 <span class="count">1<',
                      html)
-    for status, label in (("verified", "审核通过"), ("rejected", "未通过"), ("needs_info", "待补充信息")):
+    for status, label in (("verified", "审核通过"), ("rejected", "未通过审核"), ("needs_info", "需补充信息")):
         count = "0" if status == "needs_info" else "1"
         assert re.search(rf'data-status="{status}">\s*{label} <span class="count">{count}<', html)
     row = html[html.index(f'data-wish-id="{doubtful}"'):]

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from services.verification import policy, rules
-from services.verification.registry import Allowance
 from services.verification.case import DOUBT, FAIL, PASS, Case
 from services.verification.feasibility import similarity
+from services.verification.registry import Allowance
 from shared.idnumber import check_char
 from tests.helpers import person_id
 

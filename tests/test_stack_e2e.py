@@ -11,7 +11,7 @@ from kombu import Connection
 from sqlalchemy import create_engine, text
 
 from services import demo
-from services.intake.accounts import create_account
+from services.intake.accounts.actions import create_account
 from services.stack import Stack
 from services.worker import service_module
 from shared import topology

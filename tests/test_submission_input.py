@@ -6,8 +6,9 @@ import json
 
 from sqlalchemy import func, select
 
+from services.intake.config import Config
 from services.intake.app import create_app
-from services.intake.models import Attachment, Submission
+from services.intake.submissions.models import Attachment, Submission
 from shared.idnumber import check_char
 from tests.helpers import bearer, principal
 from tests.intake_fixtures import COMMUNITY, client, db, liaison  # noqa: F401
@@ -201,7 +202,7 @@ def test_body_limits_allow_photos_on_submissions_but_not_elsewhere(client, db, s
     near = full()
     near["attachments"] = [_photo(b"\x89PNG\r\n\x1a\n" + b"\x01" * (2 * 1024 * 1024 - 16))] * 3
     assert client.post(URL, json=near).status_code == 201
-    too_big = json.dumps({**full(), "description": "x" * settings.max_submission_bytes})
+    too_big = json.dumps({**full(), "description": "x" * Config.max_submission_bytes})
     assert _error(client.post(URL, data=too_big, content_type="application/json"),
                   413)["code"] == "payload_too_large"
     login = client.post("/api/v1/auth/login", data=b"{" + b" " * settings.max_body_bytes + b"}",

@@ -5,10 +5,11 @@ import json
 
 from sqlalchemy import func, select
 
-from services.intake import submit
-from services.intake.models import Submission
+from services.intake.submissions import handlers, rules
+from services.intake.submissions.models import Submission
 from shared.envelope import make_event
 from shared.idnumber import check_char
+from shared.pii import Sealer
 from tests.helpers import Capture, publish_event, wait_for
 from tests.intake_fixtures import COMMUNITY, client, db, liaison  # noqa: F401
 from tests.test_intake_queue import APP, _pika_publish, _submission, intake  # noqa: F401
@@ -33,7 +34,7 @@ def _body(**changes) -> dict:
 
 def _outcome(db, type_: str, wish_id: str, **payload) -> None:
     """Apply an event another service would emit about the wish, as intake's consumer does."""
-    body = {"wish_id": wish_id, "source": submit.WEB, "source_ref": "x", **payload}
+    body = {"wish_id": wish_id, "source": rules.WEB, "source_ref": "x", **payload}
     if type_ in ("wish.claimed", "wish.fulfilled", "wish.confirmed", "wish.released"):
         body = {"wish_id": wish_id, "claim_id": "c1", "member_id": "m1"}
     if type_ == "wish.published":
@@ -42,7 +43,7 @@ def _outcome(db, type_: str, wish_id: str, **payload) -> None:
         body.update(community_code=COMMUNITY, title="t", description="d", kind="material",
                     wisher_display="孙*", submitted_by=None, contact_masked={})
     with db.uow() as uow:
-        submit.record_outcome(uow, make_event(type_, body, "test"))
+        handlers.record_outcome(uow, make_event(type_, body, "test"))
         uow.commit()
 
 
@@ -74,7 +75,7 @@ def test_the_whole_life_is_shown_with_chinese_labels_and_reasons(client, db):
     assert final["info_requested_fields"] is None
     assert [(h["status"], h["label"]) for h in final["history"]] == [
         ("received", "已受理"), ("needs_info", "需补充信息"), ("resubmitted", "已补充信息"),
-        ("verified", "审核通过"), ("published", "已发布"), ("claimed", "已被认领"),
+        ("verified", "审核通过"), ("published", "已发布"), ("claimed", "已认领"),
         ("fulfilled", "已完成"), ("confirmed", "已确认完成")]
     assert final["history"][2]["reasons"][0]["message"] == "已补充低保证明"
 
@@ -97,7 +98,7 @@ def test_answering_updates_the_same_wish_and_sends_it_to_verification_again(clie
     assert (second["wish_id"], second["revision"]) == (wish["id"], 2)
     assert second["team"]["size"] == 12
     # The wisher's unchanged data travels on, sealed; the new phone replaced the old one.
-    opened = submit.Sealer(settings.pii_keys).open(second["wisher_sealed"])
+    opened = Sealer(settings.pii_keys).open(second["wisher_sealed"])
     assert opened["phone"] == "13903940002" and opened["household_monthly_income"] == 900
     assert opened["id_number"] == IDN and "13903940002" not in json.dumps(second)
     # Nothing asked any more: a second answer is a conflict, not a silent change.

@@ -11,8 +11,8 @@ from io import BytesIO
 import pytest
 from sqlalchemy import func, select
 
-from services.intake import submit
-from services.intake.models import Submission
+from services.intake.submissions import handlers, personal
+from services.intake.submissions.models import Submission
 from shared.envelope import make_event
 from shared.errors import MESSAGES_ZH
 from shared.idnumber import check_char
@@ -194,7 +194,7 @@ def test_liaison_records_consent_for_their_own_communities(browser_of, liaison, 
         assert sorted(a.purpose for a in sub.attachments) == ["consent_card", "wish_card"]
         assert all(a.content_type == "image/png" for a in sub.attachments)
         assert sub.skills == ["errands", "health_care"]
-        wisher = submit.wisher_of(sub, Sealer(client.application.extensions["microwish.settings"]
+        wisher = personal.wisher_of(sub, Sealer(client.application.extensions["microwish.settings"]
                                               .pii_keys))
         assert wisher["phone"] == PHONE and wisher["target_groups"] == ["elderly_alone"]
 
@@ -290,7 +290,7 @@ def test_answering_a_request_for_information_updates_the_same_wish(browser_of, l
         sub = unit.session.get(Submission, wish_id)
         assert (sub.revision, sub.status, len(sub.attachments)) == (2, "received", 1)
         sealer = Sealer(client.application.extensions["microwish.settings"].pii_keys)
-        assert submit.wisher_of(sub, sealer)["phone"] == PHONE
+        assert personal.wisher_of(sub, sealer)["phone"] == PHONE
     sent = _events(db, "wish.submitted")
     assert [(e["wish_id"], e["revision"]) for e in sent] == [(wish_id, 1), (wish_id, 2)]
     page = client.get(f"/my/wishes/{wish_id}").text
@@ -314,5 +314,5 @@ def _apply(db, type_: str, wish_id: str, **payload) -> None:
         sub = unit.session.get(Submission, wish_id)
         event = make_event(type_, {"wish_id": wish_id, "source": sub.source,
                                    "source_ref": sub.source_ref, **payload}, "verification")
-        submit.record_outcome(unit, event)
+        handlers.record_outcome(unit, event)
         unit.commit()

@@ -1,13 +1,17 @@
-"""Intake's application factory, its message handlers and its scheduled jobs."""
+"""Intake's composition root: the app and its blueprints, what it consumes, its scheduled jobs."""
 from __future__ import annotations
 
-from services.intake import (api, audit_trail, auth_api, openapi, pages, queue, retention,
-                             submit)
-from services.intake import member_models  # noqa: F401  (its tables join METADATA)
-from services.intake import member_orgs_api, member_pages, members_api
-from services.intake import submit_pages
-from services.intake.accounts import by_api_key, principal_of
+from services.intake import config as intake_config, errors
+from services.intake.accounts import http as accounts_http, pages as accounts_pages
+from services.intake.accounts.actions import by_api_key, principal_of
+from services.intake.audit import handlers as audit_handlers, http as audit_http
+from services.intake.claimers import http as claimers_http, organisations_http, pages as claimers_pages
+from services.intake.claimers import models as _claimer_tables  # noqa: F401 (they join METADATA)
+from services.intake.contracts import openapi
 from services.intake.models import Base
+from services.intake.submissions import (actions as submissions, handlers as submission_handlers,
+                                         http as submissions_http, jobs as submission_jobs,
+                                         pages as submissions_pages)
 from shared import topology
 from shared.consumer import Handler
 from shared.pii import Sealer
@@ -16,7 +20,10 @@ from shared.settings import from_env
 from shared.web import make_app, uow
 
 SERVICE = "intake"
-METADATA = Base.metadata
+METADATA = Base.metadata  # every sub-area's models, imported above, have joined it
+BLUEPRINTS = (submissions_http.bp, submissions_pages.bp, accounts_http.bp, accounts_pages.bp,
+              claimers_http.bp, organisations_http.bp, claimers_pages.bp, audit_http.bp,
+              openapi.bp)
 
 
 def _resolve_api_key(key: str):
@@ -24,30 +31,31 @@ def _resolve_api_key(key: str):
     return principal_of(account) if account is not None else None
 
 
-def create_app(settings=None, db=None):
+def create_app(settings=None, db=None, config=None):
     settings = settings or from_env()
-    app = make_app(__name__, SERVICE, METADATA, settings, db)
+    app = make_app(__name__, SERVICE, METADATA, settings, db, errors.HTTP_STATUS,
+                   config or intake_config.from_env())
     app.extensions["microwish.sealer"] = Sealer(settings.pii_keys)
     app.extensions["microwish.api_keys"] = _resolve_api_key
-    for blueprint in (api.bp, auth_api.bp, pages.bp, audit_trail.bp, openapi.bp):
+    for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-    for blueprint in (members_api.bp, member_orgs_api.bp, member_pages.bp):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(submit_pages.bp)
     return app
 
 
 def handlers(settings) -> list[Handler]:
-    protection = submit.Protection(Sealer(settings.pii_keys), settings.pii_hash_key)
+    """Queue → handler: every message intake takes from the bus."""
+    protection = submissions.Protection(Sealer(settings.pii_keys), settings.pii_hash_key)
+    queued = submission_handlers
     return [
-        Handler(topology.SUBMISSIONS, queue.make_apply(protection),
-                decode=queue.decode, key=queue.key, on_poison=queue.on_poison,
-                on_resend=queue.on_resend),
-        Handler(topology.queue("intake.wish-outcomes"), submit.record_outcome),
-        Handler(topology.queue("intake.audit"), audit_trail.keep),
+        Handler(topology.SUBMISSIONS, queued.make_apply(protection), decode=queued.decode,
+                key=queued.key, on_poison=queued.on_poison, on_resend=queued.on_resend),
+        Handler(topology.queue("intake.wish-outcomes"), submission_handlers.record_outcome),
+        Handler(topology.queue("intake.audit"), audit_handlers.keep),
     ]
 
 
-def jobs(settings) -> list[Job]:
-    return [Job("retention", settings.retention_interval_seconds,
-                lambda db: retention.erase_due(db, settings.retention_days))]
+def jobs(settings, config=None) -> list[Job]:
+    """Intake's scheduled scans of its own tables."""
+    config = config or intake_config.from_env()
+    return [Job("retention", config.retention_interval_seconds,
+                lambda db: submission_jobs.erase_due(db, config.retention_days))]

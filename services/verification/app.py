@@ -1,7 +1,8 @@
 """Verification's application factory and its message handlers."""
 from __future__ import annotations
 
-from services.verification import api, desk_pages, handlers as on, policy
+from services.verification import config as verification_config, errors, handlers as on, policy
+from services.verification.desk import http as desk_http, pages as desk_pages
 from services.verification.models import Base
 from services.verification.registry import registry_from
 from shared import topology
@@ -14,22 +15,25 @@ SERVICE = "verification"
 METADATA = Base.metadata
 
 
-def create_app(settings=None, db=None):
+def create_app(settings=None, db=None, config=None):
     settings = settings or from_env()
-    app = make_app(__name__, SERVICE, METADATA, settings, db)
+    app = make_app(__name__, SERVICE, METADATA, settings, db, errors.HTTP_STATUS,
+                   config or verification_config.from_env())
     app.extensions["microwish.sealer"] = Sealer(settings.pii_keys)
-    app.register_blueprint(api.bp)
+    app.register_blueprint(desk_http.bp)
     app.register_blueprint(desk_pages.bp)
     return app
 
 
-def handlers(settings) -> list[Handler]:
+def handlers(settings, config=None) -> list[Handler]:
+    """Queue → handler: every message verification takes from the bus."""
+    config = config or verification_config.from_env()
     registries = {}
 
     def registry_for(db):
         # One registry per database: the table one reads verification's own tables.
         if id(db) not in registries:
-            registries[id(db)] = registry_from(settings, db)
+            registries[id(db)] = registry_from(config, settings.pii_hash_key, db)
         return registries[id(db)]
 
     verify = on.make_verify(Sealer(settings.pii_keys), settings.pii_hash_key, policy.current(),

@@ -16,9 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from services.verification.keywords import (
-    CATEGORY_KEYWORDS, FALLBACK_BY_KIND, IGNORED_PHRASES, NEGATIONS, SKILL_KEYWORDS,
-)
+from services.verification.keywords import (CATEGORY_KEYWORDS, FALLBACK_BY_KIND, IGNORED_PHRASES,
+                                            NEGATIONS, SKILL_KEYWORDS)
 from shared.vocab import CATEGORIES, KIND_LABELS, SKILLS
 
 TITLE_FACTOR = 2  # a keyword in the title says more than one in the background story

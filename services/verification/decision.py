@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from services.verification import rules
-from services.verification.categorise import Categorised
 from services.verification.case import DOUBT, FAIL, PASS, Case, RuleResult
+from services.verification.categorise import Categorised
 
 VERIFIED, REJECTED, PENDING, NEEDS_INFO = "verified", "rejected", "pending", "needs_info"
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from services.verification import decision as d
+from services.verification.case import Case
 from services.verification.categorise import categorise
 from services.verification.models import Review, RoundEntry
+from services.verification.outcomes import announce, record_verdict
 from services.verification.policy import Policies
 from services.verification.registry import RegistryUnavailable
-from services.verification.outcomes import announce, record_verdict
-from services.verification.case import Case
 from shared import audit
 from shared.clock import today_in_china
 from shared.envelope import utcnow

@@ -174,9 +174,9 @@ def _parse(reply: bytes) -> Allowance:
     return Allowance(True, data["kind"], since, source="http")
 
 
-def registry_from(settings, db) -> Registry:
-    """HttpRegistry when MICROWISH_REGISTRY_URL is set, else the imported table."""
-    if settings.registry_url:
-        return HttpRegistry(settings.registry_url, settings.registry_api_key or None,
-                            settings.registry_timeout_seconds, settings.registry_pause_seconds)
-    return TableRegistry(db, settings.pii_hash_key)
+def registry_from(config, hash_key: str, db) -> Registry:
+    """HttpRegistry when MICROWISH_REGISTRY_URL is set (verification's config), else the table."""
+    if config.registry_url:
+        return HttpRegistry(config.registry_url, config.registry_api_key or None,
+                            config.registry_timeout_seconds, config.registry_pause_seconds)
+    return TableRegistry(db, hash_key)

@@ -1,0 +1,73 @@
+"""The login and logout pages: a session cookie carrying a signed token, forms protected by CSRF."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, make_response, redirect, render_template, request
+
+from services.intake import config
+from services.intake.accounts.actions import principal_of
+from services.intake.accounts.models import Account
+from services.intake.accounts.http import login
+from shared.access import ROLES, SESSION_COOKIE, allow, public
+from shared.errors import ApiError
+from shared.web import CsrfCookie, settings, uow
+
+bp = Blueprint("pages", __name__)
+_LOGIN_CSRF = CsrfCookie("mw_login_csrf", "/login")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only our own paths: never an open redirect to another site."""
+    if not target or any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in target):
+        return "/"  # browsers drop tabs and newlines, turning "/\t/evil" into "//evil"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+def _form(error: str | None = None, status: int = 200):
+    token = _LOGIN_CSRF.token()
+    page = render_template("login.html", csrf_token=token, error=error,
+                           next=_safe_next(request.values.get("next")))
+    return _LOGIN_CSRF.give(make_response(page, status), token)
+
+
+def start_session(response, account: Account):
+    """Log `account` in on this browser: a signed session token in an HttpOnly cookie."""
+    ttl = config.current().session_ttl_seconds
+    token, _ = current_app.extensions["microwish.tokens"].issue(principal_of(account), ttl,
+                                                                "session")
+    response.set_cookie(SESSION_COOKIE, token, max_age=ttl, httponly=True, samesite="Lax",
+                        secure=settings().cookie_secure, path="/")
+    return response
+
+
+@bp.get("/login")
+@public
+def login_form():
+    return _form()
+
+
+@bp.post("/login")
+@public
+def login_submit():
+    if not _LOGIN_CSRF.sent_back():
+        return _form("页面已失效，请重新登录", 403)
+    try:
+        account = login(request.form.get("username", "")[:64], request.form.get("password", "")[:256])
+    except ApiError as err:
+        return _form(err.message, err.status)
+    uow().commit()
+    response = start_session(redirect(_safe_next(request.form.get("next")), 303), account)
+    return _LOGIN_CSRF.drop(response)
+
+
+@bp.post("/logout")
+@allow(*ROLES)
+def logout_submit():
+    """CSRF is checked before we get here (cookie sessions must send the form token)."""
+    response = redirect("/", 303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

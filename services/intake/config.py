@@ -1,0 +1,46 @@
+"""Intake's own settings: token lifetimes, login limits, retention, the submission body limit."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from flask import current_app
+
+from shared.settings import env_float, env_int, environ
+
+
+@dataclass(frozen=True)
+class Config:
+    access_ttl_seconds: int = 900
+    refresh_ttl_seconds: int = 7 * 24 * 3600
+    session_ttl_seconds: int = 1800
+    login_failures_allowed: int = 5
+    login_window_seconds: int = 300
+    retention_days: int = 180
+    retention_interval_seconds: float = 3600.0
+    # Submissions may carry photos (base64, up to 3 of 2 MiB): their routes allow more.
+    max_submission_bytes: int = 9_000_000
+
+    def with_overrides(self, **changes) -> "Config":
+        return replace(self, **changes)
+
+
+def from_env(env: dict[str, str] | None = None) -> Config:
+    """MICROWISH_* variables; unset ones keep the defaults above."""
+    env, d = environ(env), Config
+    return Config(
+        access_ttl_seconds=env_int(env, "MICROWISH_ACCESS_TTL_SECONDS", d.access_ttl_seconds),
+        refresh_ttl_seconds=env_int(env, "MICROWISH_REFRESH_TTL_SECONDS", d.refresh_ttl_seconds),
+        session_ttl_seconds=env_int(env, "MICROWISH_SESSION_TTL_SECONDS", d.session_ttl_seconds),
+        login_failures_allowed=env_int(env, "MICROWISH_LOGIN_FAILURES_ALLOWED",
+                                       d.login_failures_allowed),
+        login_window_seconds=env_int(env, "MICROWISH_LOGIN_WINDOW_SECONDS", d.login_window_seconds),
+        retention_days=env_int(env, "MICROWISH_RETENTION_DAYS", d.retention_days),
+        retention_interval_seconds=env_float(env, "MICROWISH_RETENTION_INTERVAL_SECONDS",
+                                             d.retention_interval_seconds),
+        max_submission_bytes=env_int(env, "MICROWISH_MAX_SUBMISSION_BYTES", d.max_submission_bytes),
+    )
+
+
+def current() -> Config:
+    """The running app's config."""
+    return current_app.extensions["microwish.config"]

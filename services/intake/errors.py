@@ -1,0 +1,61 @@
+"""Intake's domain errors, and what each means at the HTTP edge (on the bus, all are poison)."""
+from __future__ import annotations
+
+from shared.errors import MESSAGES_ZH, DomainError
+
+
+class IntakeError(DomainError):
+    """A submission or registration rule said no; `fields` says which fields and why."""
+
+
+class ConsentMissing(IntakeError):
+    """Nobody with the right to agree has agreed to the wish being posted."""
+
+    code = "validation_failed"
+
+    def __init__(self, fields: list[dict]):
+        super().__init__("consent missing or inadequate", fields)
+
+
+class Inconsistent(IntakeError):
+    """An answer that would leave the wish contradicting itself (a team wish with no team)."""
+
+    code = "validation_failed"
+
+    def __init__(self, fields: list[dict]):
+        super().__init__("inconsistent submission", fields)
+
+
+class KeyReused(IntakeError):
+    """The same idempotency key came with a different body: refused, never merged."""
+
+    code = "idempotency_key_reused"
+
+    def __init__(self, original, field: str = "Idempotency-Key"):
+        super().__init__("idempotency key reused with a different body", [{
+            "field": field, "code": self.code, "message": f"该 {field} 已用于另一份不同的提交"}])
+        self.original = original
+
+
+class RegistrationRefused(IntakeError):
+    """A claimer registration the data cannot make, naming the offending field."""
+
+    def __init__(self, field: str):
+        super().__init__(self.code, [{"field": field, "code": self.code,
+                                      "message": MESSAGES_ZH[self.code]}])
+
+
+class UsernameTaken(RegistrationRefused):
+    code = "username_taken"
+
+
+class OrgCodeTaken(RegistrationRefused):
+    code = "org_code_taken"
+
+
+class UnknownUnit(RegistrationRefused):
+    code = "unknown_unit"
+
+
+HTTP_STATUS = {ConsentMissing: 422, Inconsistent: 422, KeyReused: 409, UsernameTaken: 409,
+               OrgCodeTaken: 409, UnknownUnit: 422}

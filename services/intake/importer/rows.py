@@ -1,0 +1,248 @@
+"""Reading an import file (CSV or .xlsx): a row per wish, flat columns onto SubmissionSchema."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from services.intake.submissions.schemas import METHODS, RELATIONS
+from shared.clock import CHINA
+from shared.contracts import KINDS
+from shared.errors import MESSAGES_ZH
+from shared.vocab import KIND_LABELS, SKILLS, TARGET_GROUPS, TIMES, WISH_TYPES
+
+RELATION_LABELS = {"self": "本人", "guardian": "监护人", "relative": "亲属", "agent": "代理人"}
+METHOD_LABELS = {"in_person": "当面", "phone": "电话", "signed_card_photo": "签字同意卡",
+                 "self_service": "本人自助"}
+_YES, _NO = {"是", "y", "yes", "true", "1", "紧急"}, {"否", "n", "no", "false", "0", "不紧急"}
+# Excel turns a long digit string into a float, shown as 4.10102E+17: the digits are gone.
+_SCIENTIFIC = re.compile(r"\A\d(\.\d+)?[eE]\+?\d+\Z")
+_SEPARATORS = re.compile(r"[,，、;；/\s]+")
+_LOOSE_TIME = re.compile(
+    r"\A(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?\Z")
+
+
+def _labels(codes, labels: dict, **aliases) -> dict:
+    """Every way a value may be written (code, Chinese label, alias) → its code."""
+    found = {code: code for code in codes} | {label: code for code, label in labels.items()}
+    return found | {alias: code for code, names in aliases.items() for alias in names.split()}
+
+
+# (field path, how cells are read, headers accepted besides the path and its flat English key)
+COLUMNS = [
+    ("ref", "text", "编号 心愿编号"),
+    ("community_code", "text", "社区编码 社区代码"),
+    ("title", "text", "标题 心愿标题"),
+    ("description", "text", "心愿内容 内容 描述"),
+    ("kind", _labels(KINDS, KIND_LABELS, material="物质", spiritual="精神 服务 服务类"), "类型"),
+    ("wish_type", _labels(WISH_TYPES, WISH_TYPES, individual="个人", team="团体 团队"),
+     "个人/团体 心愿类型"),
+    ("team.name", "text", "团队名称"),
+    ("team.size", "int", "团队人数"),
+    ("estimated_value", "int", "估计价值 价值"),
+    ("urgent", "bool", "是否紧急 紧急"),
+    ("skills", _labels(SKILLS, SKILLS), "所需技能 技能"),
+    ("skills_other", "text", "其他技能"),
+    ("preferred_times", _labels(TIMES, TIMES), "方便时间"),
+    ("preferred_times_note", "text", "时间说明 方便时间说明"),
+    ("wisher.name", "text", "许愿人姓名 许愿人 姓名"),
+    ("wisher.id_number", "id", "身份证号 身份证号码 id_number"),
+    ("wisher.phone", "phone", "手机 手机号 电话 联系电话 phone"),
+    ("wisher.address", "text", "地址 住址 address"),
+    ("wisher.target_groups", _labels(TARGET_GROUPS, TARGET_GROUPS), "帮扶对象类别 target_groups"),
+    ("wisher.household_size", "int", "家庭人口 household_size"),
+    ("wisher.household_monthly_income", "int", "家庭月收入 household_monthly_income"),
+    ("consent.relation", _labels(RELATIONS, RELATION_LABELS, relative="家属", agent="代办人"),
+     "同意关系"),
+    ("consent.method", _labels(METHODS, METHOD_LABELS, in_person="当面同意 现场",
+                               phone="电话同意", signed_card_photo="签字同意卡照片 签字卡"),
+     "同意方式"),
+    ("consent.name", "text", "同意人姓名 同意人"),
+    ("consent.at", "datetime", "同意时间"),
+    ("consent.photo_ref", "text", "同意卡照片编号 同意卡照片"),
+]
+LIST_FIELDS = {"skills", "preferred_times", "wisher.target_groups"}
+
+
+class FileProblem(Exception):
+    """The file cannot be read as an import at all (wrong type, empty, no data)."""
+
+
+@dataclass
+class Row:
+    number: int  # the row's number in the file, the header being row 1
+    ref: str | None
+    raw: dict  # the submission as SubmissionSchema loads it
+    errors: list[dict] = field(default_factory=list)  # found in the cells themselves
+
+
+@dataclass
+class Sheet:
+    columns: dict[str, str]  # field path → the header it had in the file
+    rows: list[Row]
+    errors: list[dict]  # about the file's columns, each with its row number
+
+
+def header_key(text: str) -> str:
+    """Headers compare without spaces, case or notes in brackets: 类型（物质/精神） = 类型."""
+    text = re.sub(r"\s+", "", str(text)).replace("（", "(").replace("）", ")").lower()
+    return re.sub(r"\(.*?\)", "", text).replace(".", "_")
+
+
+_BY_HEADER = {header_key(name): (path, how) for path, how, names in COLUMNS
+              for name in (path, *names.split())}
+
+
+def err(field_: str, code: str, note: str = "") -> dict:
+    return {"field": field_, "code": code, "message": MESSAGES_ZH.get(code, "缺少必填项") + note}
+
+
+def read(path: str | Path) -> Sheet:
+    """The file's rows as submissions to load, with whatever the cells themselves got wrong."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        table = _csv_table(path)
+    elif suffix in (".xlsx", ".xlsm"):
+        table = _xlsx_table(path)
+    else:
+        raise FileProblem("只支持 .csv 或 .xlsx 文件（旧版 .xls 请先另存为 .xlsx）")
+    table = [(n, cells) for n, cells in table if not all(_blank(c) for c in cells)]
+    if not table:
+        raise FileProblem(MESSAGES_ZH["empty_file"])
+    (head_number, head), body = table[0], table[1:]
+    if not body:
+        raise FileProblem("文件中只有表头，没有心愿")
+    columns, mapping, problems = _columns(head, body)
+    errors = [{"row": head_number, **problem} for problem in problems]
+    return Sheet(columns, [_row(n, cells, mapping) for n, cells in body], errors)
+
+
+def _columns(head, body) -> tuple[dict, dict, list[dict]]:
+    """Which field each column holds, and what is wrong with the header row."""
+    columns, mapping, errors = {}, {}, []
+    for index, header in enumerate(head):
+        if _blank(header):
+            if any(index < len(cells) and not _blank(cells[index]) for _, cells in body):
+                errors.append(err("", "unnamed_column", f"（第 {index + 1} 列）"))
+            continue
+        path_how = _BY_HEADER.get(header_key(header))
+        if path_how is None:
+            errors.append({"column": str(header), **err("", "unknown_column")})
+        elif path_how[0] in columns:
+            errors.append({"column": str(header), **err(path_how[0], "duplicate_column")})
+        else:
+            columns[path_how[0]], mapping[index] = str(header).strip(), path_how
+    if "ref" not in columns:
+        errors.append({"column": "编号", **err("ref", "missing_column")})
+    return columns, mapping, errors
+
+
+def _row(number: int, cells, mapping: dict) -> Row:
+    raw, errors = {}, []
+    for index, (path, how) in mapping.items():
+        cell = cells[index] if index < len(cells) else None
+        if _blank(cell):
+            continue
+        value, code = _convert(cell, how, path in LIST_FIELDS)
+        if code:
+            errors.append(err(path, code))
+            continue
+        *parents, leaf = path.split(".")
+        target = raw
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[leaf] = value
+    return Row(number, raw.pop("ref", None), raw, errors)
+
+
+def _convert(cell, how, is_list: bool):
+    """A cell as the schema expects it, or an error code; what cannot be read goes on unchanged
+    so the schema names the problem the same way it would over HTTP."""
+    if how == "id":
+        if isinstance(cell, (int, float)) or _SCIENTIFIC.match(str(cell).strip()):
+            return None, "id_number_as_number"
+        return _text(cell), None
+    if how == "phone":
+        return re.sub(r"[\s-]", "", _text(cell)), None
+    if how == "int":
+        return _integer(cell), None
+    if how == "bool":
+        return _boolean(cell), None
+    if how == "datetime":
+        return _moment(cell), None
+    if isinstance(how, dict):
+        if is_list:
+            return [how.get(item, item) for item in _SEPARATORS.split(_text(cell)) if item], None
+        return how.get(_text(cell), how.get(_text(cell).lower(), _text(cell))), None
+    return _text(cell), None
+
+
+def _blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _text(cell) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)  # a phone or a code typed into a number cell
+    return str(cell).strip()
+
+
+def _integer(cell):
+    if isinstance(cell, bool):
+        return cell
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    if isinstance(cell, str):
+        digits = re.sub(r"[,，\s]|元\Z|人\Z", "", cell.strip())
+        return int(digits) if re.fullmatch(r"-?[0-9]+", digits) else cell
+    return cell
+
+
+def _boolean(cell):
+    if isinstance(cell, bool):
+        return cell
+    text = _text(cell).lower()
+    return True if text in _YES else False if text in _NO else text
+
+
+def _moment(cell):
+    """An ISO date-time string; a time written without a zone is China time."""
+    if isinstance(cell, date) and not isinstance(cell, datetime):
+        cell = datetime.combine(cell, time())
+    if not isinstance(cell, datetime):
+        text = re.sub(r"[/年月]", "-", _text(cell)).replace("日", "")
+        try:
+            cell = datetime.fromisoformat(text)
+        except ValueError:
+            loose = _LOOSE_TIME.match(text)
+            if loose is None:
+                return _text(cell)  # the schema answers invalid_datetime
+            cell = datetime(*(int(part or 0) for part in loose.groups()))
+    return (cell if cell.tzinfo else cell.replace(tzinfo=CHINA)).isoformat()
+
+
+def _csv_table(path: Path) -> list[tuple[int, list]]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030")  # what Excel in Chinese saves "CSV" as
+    return list(enumerate(csv.reader(io.StringIO(text, newline="")), start=1))
+
+
+def _xlsx_table(path: Path) -> list[tuple[int, list]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
+        raise FileProblem("无法读取该 Excel 文件（.xlsx）") from exc
+    try:
+        return [(n, list(cells)) for n, cells in
+                enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)]
+    finally:
+        book.close()

@@ -1,0 +1,136 @@
+"""What reaches intake from the bus: a government system's submission (or exactly why it cannot be
+read), and the outcomes other services report about a wish."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from services.intake.accounts.models import Account
+from services.intake.accounts.rules import valid_app_id
+from services.intake.errors import KeyReused
+from services.intake.submissions import actions, rules
+from services.intake.submissions.personal import Protection
+from services.intake.submissions.models import Submission
+from services.intake.submissions.rules import PEOPLE_SOURCES
+from services.intake.submissions.schemas import SubmissionSchema
+from shared.errors import Poison, field_errors
+from shared.vocab import OUTCOMES
+
+SCHEMA_HEADER = "submission.v1"
+_SCHEMA = SubmissionSchema()  # reused: schemas hold no per-load state
+
+
+@dataclass(frozen=True)
+class QueuedSubmission:
+    app_id: str
+    message_id: str
+    user_id: str | None  # the broker user that published it, as RabbitMQ validated it
+    data: dict
+    digest: str | None = None  # of the body as sent: a re-send must be the same message
+
+
+def identity(message) -> tuple[str | None, str | None]:
+    """The source and its reference, when they are readable enough to answer."""
+    app_id = message.properties.get("app_id")
+    message_id = message.properties.get("message_id")
+    if not valid_app_id(app_id) or not message_id or len(message_id) > 200:
+        return None, None
+    return app_id, message_id
+
+
+def decode(message) -> QueuedSubmission:
+    app_id, message_id = identity(message)
+    if app_id is None:
+        raise Poison("missing or invalid app_id / message_id",
+                     [{"field": "properties", "code": "missing_identity",
+                       "message": "消息缺少合法的 app_id 或 message_id"}])
+    if (message.headers or {}).get("schema") != SCHEMA_HEADER:
+        raise Poison("unknown schema header", [{"field": "headers.schema", "code": "unknown_schema",
+                                               "message": f"消息头 schema 应为 {SCHEMA_HEADER}"}])
+    if message.content_type not in ("application/json", None, ""):
+        raise Poison("unsupported content type",
+                     [{"field": "properties.content_type", "code": "unsupported_media_type",
+                       "message": "消息内容类型应为 application/json"}])
+    try:
+        raw = message.body if isinstance(message.body, str) else message.body.decode("utf-8")
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise Poison("undecodable body", [{"field": "body", "code": "invalid_json",
+                                           "message": "消息内容不是有效的 UTF-8 JSON"}])
+    try:
+        data = _SCHEMA.load(body)
+    except ValidationError as exc:
+        raise Poison("schema-invalid", field_errors(exc.messages)) from exc
+    return QueuedSubmission(app_id, message_id, message.properties.get("user_id"), data,
+                            rules.digest(body))
+
+
+def key(message, item: QueuedSubmission) -> str:
+    return f"{item.app_id}:{item.message_id}"
+
+
+def registered_source(uow, item: QueuedSubmission) -> Account:
+    """The system client that sent this: its app_id registered, published as its own broker user."""
+    account = uow.session.scalars(select(Account).where(
+        Account.app_id == item.app_id, Account.role == "system")).one_or_none()
+    if account is None or account.disabled:
+        raise Poison("unknown source", [{"field": "properties.app_id", "code": "unknown_source",
+                                         "message": "未登记的对接系统"}])
+    if item.user_id != account.broker_user:
+        raise Poison("app_id not published by its own broker user",
+                     [{"field": "properties.user_id", "code": "source_mismatch",
+                       "message": "消息的发送账号与对接系统不符（须设置 user_id 为本系统的账号）"}])
+    return account
+
+
+def make_apply(protection: Protection):
+    def apply(uow, item: QueuedSubmission) -> None:
+        account = registered_source(uow, item)
+        by = actions.Submitter(item.app_id, account.id, account.role)
+        actions.submit(uow, protection, by, item.message_id, item.data, sent_digest=item.digest)
+    return apply
+
+
+def on_resend(uow, item: QueuedSubmission) -> None:
+    """The same (app_id, message_id) again: nothing new, the original wish's id once more."""
+    sub = actions.find(uow, item.app_id, item.message_id)
+    if sub is None:
+        return
+    try:
+        actions.check_same(sub, item.digest)
+    except KeyReused:
+        actions.reject(uow, item.app_id, item.message_id, [{
+            "field": "properties.message_id", "code": "idempotency_key_reused",
+            "message": "该 message_id 已用于另一份不同的提交，未作处理"}])
+    else:
+        uow.emit("submission.accepted", {"source": item.app_id, "source_ref": item.message_id,
+                                         "wish_id": sub.id, "duplicate": True},
+                 correlation_id=sub.id, routing_key=f"submission.accepted.{item.app_id}")
+
+
+def on_poison(uow, message, poison: Poison) -> None:
+    """A refused message still gets its receipt when we can tell whom to send it to."""
+    app_id, message_id = identity(message)
+    if app_id is not None:
+        actions.reject(uow, app_id, message_id, poison.fields or [
+            {"field": "_message", "code": "rejected", "message": "消息无法处理"}])
+
+
+def record_outcome(uow, envelope) -> None:
+    """Follow a wish's life from the events other services emit about it."""
+    sub = uow.session.get(Submission, envelope.payload["wish_id"])
+    if sub is None:  # not ours (e.g. a wish created before this intake's data was reset)
+        return
+    status = OUTCOMES.get(envelope.type, envelope.type.split(".", 1)[-1])
+    reasons = envelope.payload.get("reasons") or []
+    fields = envelope.payload.get("fields_needed") or []
+    sub.advance(status, envelope.occurred_at, reasons, fields or None)
+    if sub.source not in PEOPLE_SOURCES:  # the system that sent it follows it on its receipt key
+        uow.emit("submission.status", {
+            "source": sub.source, "source_ref": sub.source_ref, "wish_id": sub.id,
+            "status": status, "reasons": reasons, "fields_needed": fields,
+            "at": envelope.occurred_at.isoformat()},
+            correlation_id=sub.id, routing_key=f"submission.status.{sub.source}")

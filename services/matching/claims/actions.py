@@ -1,0 +1,82 @@
+"""Claim use cases: claim (exactly one winner), release, fulfil, confirm; each emits its event."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import update
+
+from services.matching.claims.rules import EVENTS, STEPS
+from services.matching.errors import AlreadyClaimed, InvalidState, NotFound
+from services.matching.models import Claim, Wish
+from shared.envelope import new_id, utcnow
+
+
+@dataclass(frozen=True)
+class Claimer:
+    """Who claims: a member or an organisation's account, and the unit their points report to."""
+
+    member_id: str
+    unit_code: str | None = None
+
+
+def claim(uow, wish_id: str, claimer: Claimer) -> Claim:
+    """Claim a published wish with one conditional UPDATE: of many racing claimers, one wins."""
+    claim_id = new_id()
+    won = uow.session.execute(
+        update(Wish).where(Wish.id == wish_id, Wish.status == "published")
+        .values(status="claimed", claim_id=claim_id).returning(Wish.id)
+        .execution_options(synchronize_session=False)
+    ).first() is not None
+    if not won:
+        if uow.session.get(Wish, wish_id) is None:
+            raise NotFound(wish_id)
+        raise AlreadyClaimed(wish_id)
+    c = Claim(id=claim_id, wish_id=wish_id, member_id=claimer.member_id,
+              unit_code=claimer.unit_code, status="claimed", claimed_at=utcnow())
+    uow.session.add(c)
+    _emit(uow, "wish.claimed", c)
+    return c
+
+
+def release(uow, claim_id: str) -> Claim:
+    """The claimer gives the wish up (or its liaison takes it back): it is back on the wall."""
+    return _step(uow, "release", claim_id, released_at=utcnow())
+
+
+def fulfil(uow, claim_id: str, note: str | None) -> Claim:
+    """The claimer reports the wish done."""
+    return _step(uow, "fulfil", claim_id, fulfilled_at=utcnow(), note=note)
+
+
+def confirm(uow, claim_id: str) -> Claim:
+    """The liaison or the wisher confirms the deed; scoring awards points for it."""
+    return _step(uow, "confirm", claim_id, confirmed_at=utcnow())
+
+
+def _step(uow, step: str, claim_id: str, **stamps) -> Claim:
+    """Move a claim (and its wish) one step on, only from the step it must be at; announce it."""
+    before, after, wish_status = STEPS[step]
+    moved = uow.session.execute(
+        update(Claim).where(Claim.id == claim_id, Claim.status == before)
+        .values(status=after, **stamps).returning(Claim.id)
+        .execution_options(synchronize_session=False)
+    ).first() is not None
+    c = uow.session.get(Claim, claim_id, populate_existing=True)
+    if c is None:
+        raise NotFound(claim_id)
+    if not moved:
+        raise InvalidState(c.status)
+    wish_values = {"status": wish_status}
+    if after == "released":
+        wish_values["claim_id"] = None
+    uow.session.execute(update(Wish).where(Wish.id == c.wish_id).values(**wish_values)
+                        .execution_options(synchronize_session=False))
+    _emit(uow, EVENTS[step], c)
+    return c
+
+
+def _emit(uow, event_type: str, c: Claim) -> None:
+    wish = uow.session.get(Wish, c.wish_id)
+    uow.emit(event_type, {"wish_id": c.wish_id, "claim_id": c.id, "member_id": c.member_id,
+                          "community_code": wish.community_code if wish else None,
+                          "unit_code": c.unit_code}, correlation_id=c.wish_id)

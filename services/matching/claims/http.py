@@ -1,0 +1,122 @@
+"""Claims over HTTP: claim a wish, follow one's claims, release, fulfil, confirm."""
+from __future__ import annotations
+
+from flask import Blueprint
+from marshmallow import RAISE, Schema, fields, validate
+from sqlalchemy import select
+
+from services.matching import config
+from services.matching.claims import actions, rules
+from services.matching.errors import NotFound
+from services.matching.models import RATE_LIMITS, Claim, Wish
+from services.matching.web.views import claim_view
+from shared import audit
+from shared.access import (CLAIMERS, DISTRICT_ADMIN, LIAISON, RESIDENT, STREET_ADMIN, allow,
+                           in_communities, require_principal)
+from shared.errors import ApiError
+from shared.ratelimit import RateLimit
+from shared.web import database, load_json, uow
+
+bp = Blueprint("claims", __name__)
+_CLAIM_READERS = (*CLAIMERS, LIAISON, STREET_ADMIN, DISTRICT_ADMIN)
+
+
+class EmptySchema(Schema):
+    """Nothing to send: who acts is whoever is logged in."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class FulfilmentSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    note = fields.String(load_default=None, validate=validate.Length(0, 1000, error="invalid_length"))
+
+
+def _load_claim(claim_id: str, may) -> tuple[Claim, Wish]:
+    """The claim and its wish if `may(who, claim, wish)`; someone else's claim looks absent."""
+    c = uow().session.get(Claim, claim_id)
+    wish = uow().session.get(Wish, c.wish_id) if c is not None else None
+    if c is None or not may(require_principal(), c, wish):
+        raise NotFound(claim_id)
+    return c, wish
+
+
+def _concerns(who, c: Claim, wish: Wish) -> bool:
+    return rules.concerns(who, c.member_id, wish.community_code)
+
+
+def run_step(step, *args) -> tuple[Claim, Wish]:
+    """Run a claim step in the request's unit of work, audit it, commit."""
+    unit = uow()
+    c = step(unit, *args)
+    wish = unit.session.get(Wish, c.wish_id)
+    audit.record(unit, require_principal(), f"claim.{c.status}", "claim", c.id,
+                 wish.community_code, {"wish_id": c.wish_id})
+    unit.commit()
+    return c, wish
+
+
+def claim_as_caller(wish_id: str) -> tuple[Claim, Wish]:
+    """Claim for whoever is logged in, within their hourly allowance."""
+    who = require_principal()
+    allowed = config.current().claims_per_hour
+    limit = RateLimit(database().engine, RATE_LIMITS, allowed, 3600)
+    if limit.hit(f"claim:{who.id}") > allowed:
+        raise ApiError(429, "too_many_requests", retry_after=limit.retry_after())
+    return run_step(actions.claim, wish_id, actions.Claimer(who.id, who.unit))
+
+
+@bp.post("/api/v1/wishes/<wish_id>/claims")
+@allow(*CLAIMERS)
+def claim_wish(wish_id: str):
+    load_json(EmptySchema())
+    c, wish = claim_as_caller(wish_id)
+    return claim_view(c, wish), 201
+
+
+@bp.get("/api/v1/claims")
+@allow(*_CLAIM_READERS)
+def list_claims():
+    """A claimer's own claims; a liaison's communities' claims."""
+    who = require_principal()
+    query = select(Claim, Wish).join(Wish, Wish.id == Claim.wish_id)
+    if who.role in CLAIMERS:
+        query = query.where(Claim.member_id == who.id)
+    else:
+        query = in_communities(query, who, Wish.community_code)
+    rows = uow().session.execute(query.order_by(Claim.claimed_at.desc()).limit(200)).all()
+    return {"items": [claim_view(c, w) for c, w in rows]}
+
+
+@bp.get("/api/v1/claims/<claim_id>")
+@allow(*_CLAIM_READERS)
+def get_claim(claim_id: str):
+    return claim_view(*_load_claim(claim_id, _concerns))
+
+
+@bp.post("/api/v1/claims/<claim_id>/release")
+@allow(*CLAIMERS, LIAISON)
+def release_claim(claim_id: str):
+    load_json(EmptySchema())
+    _load_claim(claim_id, _concerns)
+    return claim_view(*run_step(actions.release, claim_id))
+
+
+@bp.post("/api/v1/claims/<claim_id>/fulfilment")
+@allow(*CLAIMERS)
+def fulfil_claim(claim_id: str):
+    data = load_json(FulfilmentSchema())
+    _load_claim(claim_id, lambda who, c, _w: rules.may_fulfil(who, c.member_id))
+    return claim_view(*run_step(actions.fulfil, claim_id, data["note"]))
+
+
+@bp.post("/api/v1/claims/<claim_id>/confirmation")
+@allow(LIAISON, RESIDENT)
+def confirm_claim(claim_id: str):
+    load_json(EmptySchema())
+    _load_claim(claim_id, lambda who, c, w: rules.may_confirm(who, w.community_code,
+                                                              w.submitted_by))
+    return claim_view(*run_step(actions.confirm, claim_id))

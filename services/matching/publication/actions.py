@@ -1,0 +1,33 @@
+"""Publication: a verified wish goes on the wall and is announced (meeting-day batches come later)."""
+from __future__ import annotations
+
+from datetime import date
+
+from services.matching.models import Wish
+from shared.envelope import utcnow
+
+
+def publish(uow, w: dict) -> None:
+    """Put a verified wish on the wall at once, once; announce `wish.published`."""
+    if uow.session.get(Wish, w["wish_id"]) is not None:
+        return
+    uow.session.add(Wish(
+        id=w["wish_id"], community_code=w["community_code"], title=w["title"],
+        description=w["description"], kind=w["kind"], wisher_display=w["wisher_display"],
+        source=w["source"], source_ref=w["source_ref"], status="published",
+        published_at=utcnow(), contact_masked=w.get("contact_masked"),
+        submitted_by=w.get("submitted_by"), category=w.get("category"), skills=w.get("skills") or [],
+        service_standard=w.get("service_standard"), urgent=bool(w.get("urgent")),
+        deadline=date.fromisoformat(w["deadline"]) if w.get("deadline") else None,
+    ))
+    uow.emit("wish.published", {"wish_id": w["wish_id"], "community_code": w["community_code"],
+                                "title": w["title"], "source": w["source"],
+                                "source_ref": w["source_ref"]}, correlation_id=w["wish_id"])
+
+
+def erase(uow, wish_id: str) -> None:
+    """Intake erased the wisher's data after retention: drop our copies too."""
+    wish = uow.session.get(Wish, wish_id)
+    if wish is not None:
+        wish.wisher_display, wish.contact_masked, wish.description = "*", None, ""
+    uow.forget_sent(wish_id)

@@ -1,0 +1,51 @@
+"""The wall page and the claimer's pages; forms post with the session's CSRF token."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect
+from sqlalchemy import select
+
+from services.matching.claims.http import claim_as_caller
+from services.matching.models import Claim, Wish
+from services.matching.web.http import wall
+from shared.access import ANYONE, CLAIMERS, allow, principal, public
+from shared.errors import ApiError, DomainError
+from shared.pages import render
+from shared.vocab import CATEGORIES, SKILLS, STATUS_LABELS
+from shared.web import as_api_error, uow
+
+bp = Blueprint("pages", __name__)
+
+
+def _render(template: str, status: int = 200, **context):
+    return render(template, status, status_zh=STATUS_LABELS, categories=CATEGORIES, skills=SKILLS,
+                  **context)
+
+
+@bp.get("/")
+@public
+def wall_page():
+    return _render("wall.html", wishes=wall())
+
+
+@bp.post("/wishes/<wish_id>/claim")
+@allow(*CLAIMERS)
+def claim_form(wish_id: str):
+    try:
+        claim_as_caller(wish_id)
+    except (ApiError, DomainError) as refused:
+        err = as_api_error(refused)
+        return _render("wall.html", err.status, wishes=wall(), error=err.message)
+    return redirect("/my/claims", 303)
+
+
+@bp.get("/my/claims")
+@allow(ANYONE)
+def my_claims_page():
+    """A claimer's own claims, each with its wish in full; everyone else is sent to log in."""
+    who = principal()
+    if who is None or who.role not in CLAIMERS:
+        return redirect("/login?next=/my/claims", 303)
+    rows = uow().session.execute(
+        select(Claim, Wish).join(Wish, Wish.id == Claim.wish_id)
+        .where(Claim.member_id == who.id).order_by(Claim.claimed_at.desc())).all()
+    return _render("my_claims.html", rows=rows)

@@ -1,0 +1,25 @@
+"""How wishes and claims are shown: the wall's masked view, a claim with its wish for whom it concerns."""
+from __future__ import annotations
+
+from services.matching.models import Claim, Wish
+from shared.vocab import CATEGORIES, SKILLS
+
+
+def wish_view(w: Wish) -> dict:
+    """What anyone may see of a wish: no personal data beyond the masked name."""
+    return {"id": w.id, "community_code": w.community_code, "title": w.title,
+            "description": w.description, "kind": w.kind, "wisher": w.wisher_display,
+            "status": w.status, "published_at": w.published_at.isoformat(),
+            "category": w.category, "category_label": CATEGORIES.get(w.category or "", ""),
+            "skills": w.skills or [], "skill_labels": [SKILLS.get(s, s) for s in w.skills or []],
+            "service_standard": w.service_standard, "urgent": bool(w.urgent),
+            "deadline": w.deadline.isoformat() if w.deadline else None}
+
+
+def claim_view(c: Claim, wish: Wish | None = None) -> dict:
+    """A claim; with its wish in full (masked contact included) for those it concerns."""
+    view = {"id": c.id, "wish_id": c.wish_id, "member_id": c.member_id, "status": c.status,
+            "claimed_at": c.claimed_at.isoformat()}
+    if wish is not None:
+        view["wish"] = {**wish_view(wish), "contact": wish.contact_masked}
+    return view

@@ -1,0 +1,51 @@
+"""Points over HTTP: a member's ledger entries and a unit admin's report on their members."""
+from __future__ import annotations
+
+from flask import Blueprint
+from sqlalchemy import func, select
+
+from services.scoring.models import LedgerEntry
+from shared.access import CLAIMERS, DISTRICT_ADMIN, UNIT_ADMIN, allow, require_principal
+from shared.errors import ApiError
+from shared.web import uow
+
+bp = Blueprint("points", __name__)
+
+
+def _visible_entries(member_id: str):
+    """A member sees all their entries, the district everyone's, a unit admin only deeds
+    done while the member was in their unit; None when the caller may see nothing."""
+    who = require_principal()
+    query = select(LedgerEntry).where(LedgerEntry.member_id == member_id)
+    if who.role == DISTRICT_ADMIN or who.id == member_id:
+        return query
+    if who.role == UNIT_ADMIN and who.unit:
+        return query.where(LedgerEntry.unit_code == who.unit)
+    return None
+
+
+@bp.get("/api/v1/points/<member_id>")
+@allow(*CLAIMERS, UNIT_ADMIN, DISTRICT_ADMIN)
+def get_points(member_id: str):
+    query = _visible_entries(member_id)
+    entries = uow().session.scalars(query.order_by(LedgerEntry.id)).all() if query is not None else []
+    if not entries and (query is None or require_principal().role == UNIT_ADMIN):
+        raise ApiError(404, "not_found")
+    return {"member_id": member_id, "total": sum(e.points for e in entries),
+            "entries": [{"wish_id": e.wish_id, "claim_id": e.claim_id, "points": e.points,
+                         "reason": e.reason, "at": e.at.isoformat()} for e in entries]}
+
+
+@bp.get("/api/v1/reports/unit")
+@allow(UNIT_ADMIN)
+def unit_report():
+    """The unit admin's own members and their points; never another unit's."""
+    who = require_principal()
+    if not who.unit:  # an admin of no unit has no members (never "everyone without a unit")
+        raise ApiError(404, "not_found")
+    rows = uow().session.execute(
+        select(LedgerEntry.member_id, func.sum(LedgerEntry.points), func.count())
+        .where(LedgerEntry.unit_code == who.unit).group_by(LedgerEntry.member_id)
+        .order_by(LedgerEntry.member_id)).all()
+    return {"unit_code": who.unit,
+            "members": [{"member_id": m, "points": int(p), "deeds": n} for m, p, n in rows]}
