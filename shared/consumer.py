@@ -18,8 +18,9 @@ log = logging.getLogger(__name__)
 
 
 def decode_event(message) -> envelope.Envelope:
-    """The default decoder: an event envelope on `microwish.events`."""
-    return envelope.decode(message.body)
+    """The default decoder: an event envelope on `microwish.events`, its payload the contract's
+    dataclass (DESIGN §7: handlers take the contract's dataclasses, never a bare dict)."""
+    return envelope.typed(envelope.decode(message.body))
 
 
 def event_key(message, item) -> str:

@@ -1,6 +1,9 @@
 """Payload schemas of every event on `microwish.events`, keyed by event type."""
 from __future__ import annotations
 
+import dataclasses
+import typing
+
 from marshmallow import Schema, fields, validate
 
 KINDS = ("material", "spiritual")
@@ -192,3 +195,26 @@ def schema_for(event_type: str) -> Schema:
     if event_type not in _INSTANCES:
         _INSTANCES[event_type] = SCHEMAS[event_type]()
     return _INSTANCES[event_type]
+
+
+_TYPES: dict[str, type] = {}
+_ANNOTATIONS = {fields.String: str, fields.Integer: int, fields.Boolean: bool, fields.List: list,
+                fields.Dict: dict}
+
+
+def payload_type(event_type: str) -> type:
+    """The frozen dataclass a handler receives an event's payload as, one field per schema field."""
+    if event_type not in _TYPES:
+        schema = SCHEMAS[event_type]
+        made = []
+        for name, f in schema._declared_fields.items():
+            kind = _ANNOTATIONS.get(type(f), typing.Any)
+            if isinstance(f, fields.Nested):
+                kind = list if f.many else dict
+            if f.required:
+                made.append((name, kind))
+            else:
+                made.append((name, kind | None, dataclasses.field(default=None)))
+        _TYPES[event_type] = dataclasses.make_dataclass(
+            schema.__name__, made, frozen=True, kw_only=True)
+    return _TYPES[event_type]

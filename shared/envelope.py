@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields
 
@@ -25,7 +26,7 @@ class Envelope:
     """One event: its identity, its type and schema version, and its payload."""
 
     type: str
-    payload: dict
+    payload: Any  # a dict going out; its contract's dataclass in a handler (typed())
     producer: str
     correlation_id: str | None = None
     routing_key: str = ""
@@ -84,3 +85,13 @@ def decode(body: bytes | str | dict) -> Envelope:
     return Envelope(type=env["type"], payload=payload, producer=env["producer"],
                     correlation_id=env["correlation_id"], message_id=env["message_id"],
                     schema_version=env["schema_version"], occurred_at=env["occurred_at"])
+
+
+def typed(env: Envelope) -> Envelope:
+    """The envelope with its (already validated) payload as its contract's dataclass."""
+    return replace(env, payload=contracts.payload_type(env.type)(**env.payload))
+
+
+def delivered(env: Envelope) -> Envelope:
+    """`env` as a consumer's handler receives it: through its JSON body, decoded and typed."""
+    return typed(decode(json.dumps(env.body(), ensure_ascii=False)))

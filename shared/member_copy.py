@@ -39,13 +39,13 @@ def keeper(model):
     """The handler that applies member events to `model`, a service's MemberCopy table."""
     def keep(uow, event) -> None:
         profile = event.payload
-        row = uow.session.get(model, profile["member_id"])
+        row = uow.session.get(model, profile.member_id)
         if row is None:
-            row = model(id=profile["member_id"])
+            row = model(id=profile.member_id)
             uow.session.add(row)
         elif _utc(row.as_of) >= _utc(event.occurred_at):
             return
         for name in _FIELDS:
-            setattr(row, name, profile[name])
+            setattr(row, name, getattr(profile, name))
         row.as_of = event.occurred_at
     return keep

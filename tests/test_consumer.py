@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import asdict
 
 import pytest
 from kombu import Connection, Producer
@@ -36,7 +37,7 @@ def _outbox_count(db) -> int:
 
 def _echo(uow, env) -> None:
     """A handler whose every application leaves one row behind, so duplicates would show."""
-    uow.emit("points.awarded", {**env.payload, "points": 1, "total": 1})
+    uow.emit("points.awarded", {**asdict(env.payload), "points": 1, "total": 1})
 
 
 @pytest.fixture

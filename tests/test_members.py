@@ -19,7 +19,7 @@ from services.matching.models import Member as MatchingMember
 from services.scoring import members as scoring_members
 from services.scoring.models import Member as ScoringMember
 from services.worker import runtime
-from shared.envelope import decode, make_event
+from shared.envelope import decode, delivered, make_event
 from shared.errors import MESSAGES_ZH
 from shared.pii import Sealer
 from shared.settings import SERVICES, Settings
@@ -294,7 +294,7 @@ def test_local_copies_apply_events_once_and_never_go_back_in_time(make_db, modul
                                  "intake"), occurred_at=registered.occurred_at + timedelta(1))
     for event in (updated, registered):  # the newer arrives first
         with db.uow() as uow:
-            module.keep(uow, decode(json.dumps(event.body())))
+            module.keep(uow, delivered(event))
             uow.commit()
     with db.uow() as uow:
         row = uow.session.get(model, "m-1")

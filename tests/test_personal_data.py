@@ -20,7 +20,7 @@ from services.matching.publication import handlers as publication
 from services.verification import handlers
 from services.verification.models import Review
 from shared.clock import today_in_china
-from shared.envelope import decode, make_event, utcnow
+from shared.envelope import decode, delivered, make_event, typed, utcnow
 from shared.idnumber import check_char
 from shared.pii import Sealer, keyed_hash
 from tests.helpers import bearer, principal
@@ -274,10 +274,10 @@ def test_personal_reads_are_audited_and_queryable(app, settings, db, liaison):
     assert (payload["action"], payload["actor_id"], payload["actor_role"], payload["object_id"]) == (
         "personal_data.read", liaison.id, "liaison", sid)
     with db.uow() as uow:
-        audit_trail.keep(uow, decode(bodies[0]))
+        audit_trail.keep(uow, typed(decode(bodies[0])))
         for event in (_audit("member-1", "wish.claimed", "wish-1"),
                       _audit("member-2", "personal_data.read", "wish-2")):
-            audit_trail.keep(uow, make_event("audit.recorded", event, "matching"))
+            audit_trail.keep(uow, delivered(make_event("audit.recorded", event, "matching")))
         uow.commit()
     admin = _as(app, settings, principal("district_admin"))
 
@@ -381,7 +381,7 @@ def test_matching_and_verification_drop_their_copies_on_wish_erased(make_db):
     for db, erase in ((matching, publication.on_erased), (verification, handlers.erase)):
         with db.uow() as uow:
             for wish_id in ("w-1", "w-unknown"):
-                erase(uow, make_event("wish.erased", {"wish_id": wish_id}, "intake"))
+                erase(uow, delivered(make_event("wish.erased", {"wish_id": wish_id}, "intake")))
             uow.commit()
     with matching.uow() as uow:
         wish = uow.session.get(Wish, "w-1")

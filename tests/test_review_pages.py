@@ -14,7 +14,7 @@ from services.verification import handlers, policy
 from services.verification.models import Review
 from services.verification.registry import TableRegistry
 from shared.clock import today_in_china
-from shared.envelope import make_event
+from shared.envelope import delivered, make_event
 from shared.errors import MESSAGES_ZH
 from shared.pii import Sealer, keyed_hash
 from tests.helpers import person_id, principal
@@ -46,7 +46,7 @@ def decided(settings, db):
                    "id_number_hash": keyed_hash(settings.pii_hash_key, person["id_number"]),
                    "minor": False, **wish}
         with db.uow() as unit:
-            verify(unit, make_event("wish.submitted", payload, "intake", payload["wish_id"]))
+            verify(unit, delivered(make_event("wish.submitted", payload, "intake", payload["wish_id"])))
             unit.commit()
         return payload["wish_id"]
     return make

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from services.intake.submissions import handlers, rules
 from services.intake.submissions.models import Submission
-from shared.envelope import make_event
+from shared.envelope import delivered, make_event
 from shared.idnumber import check_char
 from shared.pii import Sealer
 from tests.helpers import Capture, publish_event, wait_for
@@ -43,7 +43,7 @@ def _outcome(db, type_: str, wish_id: str, **payload) -> None:
         body.update(community_code=COMMUNITY, title="t", description="d", kind="material",
                     wisher_display="孙*", submitted_by=None, contact_masked={})
     with db.uow() as uow:
-        handlers.record_outcome(uow, make_event(type_, body, "test"))
+        handlers.record_outcome(uow, delivered(make_event(type_, body, "test")))
         uow.commit()
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from services.intake.submissions import handlers, personal
 from services.intake.submissions.models import Submission
-from shared.envelope import make_event
+from shared.envelope import delivered, make_event
 from shared.errors import MESSAGES_ZH
 from shared.idnumber import check_char
 from shared.pii import Sealer
@@ -314,5 +314,5 @@ def _apply(db, type_: str, wish_id: str, **payload) -> None:
         sub = unit.session.get(Submission, wish_id)
         event = make_event(type_, {"wish_id": wish_id, "source": sub.source,
                                    "source_ref": sub.source_ref, **payload}, "verification")
-        handlers.record_outcome(unit, event)
+        handlers.record_outcome(unit, delivered(event))
         unit.commit()

@@ -12,7 +12,7 @@ from services.verification import handlers, policy
 from services.verification.models import Review, RoundEntry
 from services.verification.registry import HttpRegistry, TableRegistry
 from shared.clock import today_in_china
-from shared.envelope import make_event
+from shared.envelope import delivered, make_event
 from shared.pii import Sealer, keyed_hash
 from tests.helpers import free_port, person_id
 from tests.test_rules import LI
@@ -46,7 +46,7 @@ def submitted(settings, wisher: dict | None = None, revision: int = 1, wish_id: 
         "wisher_sealed": Sealer(settings.pii_keys).seal(person),
         "id_number_hash": keyed_hash(settings.pii_hash_key, person["id_number"]),
         "minor": False, "revision": revision, **wish}
-    return make_event("wish.submitted", payload, "intake", payload["wish_id"])
+    return delivered(make_event("wish.submitted", payload, "intake", payload["wish_id"]))
 
 
 def run(db, verify, event) -> Review:
@@ -54,7 +54,7 @@ def run(db, verify, event) -> Review:
         verify(uow, event)
         uow.commit()
     with db.uow() as uow:
-        review = uow.session.get(Review, event.payload["wish_id"])
+        review = uow.session.get(Review, event.payload.wish_id)
         uow.session.expunge(review)
         return review
 

@@ -1,6 +1,8 @@
 """Verify a submitted wish: gather the facts, run the rules, record and announce the decision."""
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from sqlalchemy import delete, select
 
 from services.verification import decision as d
@@ -61,25 +63,26 @@ def make_verify(sealer: Sealer, hash_key: str, policies: Policies, registry_for)
     """The handler of `wish.submitted`; `registry_for(db)` gives the civil-affairs registry."""
     def verify(uow, event) -> None:
         wish, now = event.payload, utcnow()
-        review = uow.session.get(Review, wish["wish_id"])
-        if review is not None and review.revision >= wish.get("revision", 1):
+        review = uow.session.get(Review, wish.wish_id)
+        if review is not None and review.revision >= (wish.revision or 1):
             return  # an older revision arriving late: the newer one was decided already
         today = today_in_china(now)
-        policy = policies.for_community(wish["community_code"])
-        wisher = sealer.open(wish["wisher_sealed"])
+        policy = policies.for_community(wish.community_code)
+        wisher = sealer.open(wish.wisher_sealed)
         round_ = review.round if review is not None else policy.round_of(today)
         household = household_key(hash_key, wisher.get("address"))
-        same_person, same_household = _others(uow, wish["wish_id"], round_,
-                                              wish["id_number_hash"], household)
-        case = Case(wish, wisher, today, policy, _allowance(registry_for(uow.db), wisher["id_number"]),
-                    same_person, same_household)
-        verdict = d.decide(case, categorise(wish["title"], wish["description"], wish["kind"],
-                                            wish.get("skills") or []))
+        same_person, same_household = _others(uow, wish.wish_id, round_, wish.id_number_hash,
+                                              household)
+        facts = asdict(wish)  # the rules read the wish as plain data
+        allowance = _allowance(registry_for(uow.db), wisher["id_number"])
+        case = Case(facts, wisher, today, policy, allowance, same_person, same_household)
+        verdict = d.decide(case, categorise(wish.title, wish.description, wish.kind,
+                                            wish.skills or []))
         if review is None:
-            review = Review(wish_id=wish["wish_id"], received_at=now, round=round_)
+            review = Review(wish_id=wish.wish_id, received_at=now, round=round_)
             uow.session.add(review)
-        review.id_number_hash, review.household_hash = wish["id_number_hash"], household
-        record_verdict(review, wish, wisher, verdict, now)
+        review.id_number_hash, review.household_hash = wish.id_number_hash, household
+        record_verdict(review, facts, wisher, verdict, now)
         hold_place(uow, review)
         announce(uow, review)
         audit.record(uow, SERVICE_ACTOR, f"verification.{review.decision}", "wish",
@@ -90,11 +93,12 @@ def make_verify(sealer: Sealer, hash_key: str, policies: Policies, registry_for)
 
 def erase(uow, event) -> None:
     """Intake erased the wisher's data after retention: drop our copies too."""
-    review = uow.session.get(Review, event.payload["wish_id"])
+    wish_id = event.payload.wish_id
+    review = uow.session.get(Review, wish_id)
     if review is not None:
         review.id_number_hash = review.household_hash = review.wisher_sealed = None
         review.contact_masked = None
         review.wisher_display = "*"
         review.description = ""
-    uow.session.execute(delete(RoundEntry).where(RoundEntry.wish_id == event.payload["wish_id"]))
-    uow.forget_sent(event.payload["wish_id"])
+    uow.session.execute(delete(RoundEntry).where(RoundEntry.wish_id == wish_id))
+    uow.forget_sent(wish_id)

@@ -120,13 +120,14 @@ def on_poison(uow, message, poison: Poison) -> None:
 
 
 def record_outcome(uow, envelope) -> None:
-    """Follow a wish's life from the events other services emit about it."""
-    sub = uow.session.get(Submission, envelope.payload["wish_id"])
+    """Follow a wish's life from the events other services emit about it (OUTCOMES)."""
+    outcome = envelope.payload  # one of several contracts: only some carry reasons or fields
+    sub = uow.session.get(Submission, outcome.wish_id)
     if sub is None:  # not ours (e.g. a wish created before this intake's data was reset)
         return
     status = OUTCOMES.get(envelope.type, envelope.type.split(".", 1)[-1])
-    reasons = envelope.payload.get("reasons") or []
-    fields = envelope.payload.get("fields_needed") or []
+    reasons = getattr(outcome, "reasons", None) or []
+    fields = getattr(outcome, "fields_needed", None) or []
     sub.advance(status, envelope.occurred_at, reasons, fields or None)
     if sub.source not in PEOPLE_SOURCES:  # the system that sent it follows it on its receipt key
         uow.emit("submission.status", {

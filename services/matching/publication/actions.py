@@ -7,22 +7,22 @@ from services.matching.models import Wish
 from shared.envelope import utcnow
 
 
-def publish(uow, w: dict) -> None:
-    """Put a verified wish on the wall at once, once; announce `wish.published`."""
-    if uow.session.get(Wish, w["wish_id"]) is not None:
+def publish(uow, w) -> None:
+    """Put a verified wish (a WishVerified) on the wall at once, once; announce `wish.published`."""
+    if uow.session.get(Wish, w.wish_id) is not None:
         return
     uow.session.add(Wish(
-        id=w["wish_id"], community_code=w["community_code"], title=w["title"],
-        description=w["description"], kind=w["kind"], wisher_display=w["wisher_display"],
-        source=w["source"], source_ref=w["source_ref"], status="published",
-        published_at=utcnow(), contact_masked=w.get("contact_masked"),
-        submitted_by=w.get("submitted_by"), category=w.get("category"), skills=w.get("skills") or [],
-        service_standard=w.get("service_standard"), urgent=bool(w.get("urgent")),
-        deadline=date.fromisoformat(w["deadline"]) if w.get("deadline") else None,
+        id=w.wish_id, community_code=w.community_code, title=w.title,
+        description=w.description, kind=w.kind, wisher_display=w.wisher_display,
+        source=w.source, source_ref=w.source_ref, status="published",
+        published_at=utcnow(), contact_masked=w.contact_masked,
+        submitted_by=w.submitted_by, category=w.category, skills=w.skills or [],
+        service_standard=w.service_standard, urgent=bool(w.urgent),
+        deadline=date.fromisoformat(w.deadline) if w.deadline else None,
     ))
-    uow.emit("wish.published", {"wish_id": w["wish_id"], "community_code": w["community_code"],
-                                "title": w["title"], "source": w["source"],
-                                "source_ref": w["source_ref"]}, correlation_id=w["wish_id"])
+    uow.emit("wish.published", {"wish_id": w.wish_id, "community_code": w.community_code,
+                                "title": w.title, "source": w.source,
+                                "source_ref": w.source_ref}, correlation_id=w.wish_id)
 
 
 def erase(uow, wish_id: str) -> None:

@@ -9,4 +9,4 @@ def on_verified(uow, event) -> None:
 
 
 def on_erased(uow, event) -> None:
-    actions.erase(uow, event.payload["wish_id"])
+    actions.erase(uow, event.payload.wish_id)

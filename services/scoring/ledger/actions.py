@@ -1,6 +1,8 @@
 """The ledger's use cases: award points for a confirmed deed once, and read a member's balance."""
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from sqlalchemy import func, select
 
 from services.scoring.ledger.rules import points_for
@@ -16,18 +18,18 @@ def total(session, member_id: str) -> int:
     )
 
 
-def award(uow, deed: dict) -> None:
-    """Append one ledger entry for a confirmed claim, once, and announce the new total."""
+def award(uow, deed) -> None:
+    """Append one ledger entry for a confirmed claim (a ClaimEvent), once; announce the new total."""
     session = uow.session
-    if session.scalar(select(LedgerEntry.id).where(LedgerEntry.claim_id == deed["claim_id"])):
+    if session.scalar(select(LedgerEntry.id).where(LedgerEntry.claim_id == deed.claim_id)):
         return
     points = points_for(deed)
-    session.add(LedgerEntry(member_id=deed["member_id"], unit_code=deed.get("unit_code"),
-                            wish_id=deed["wish_id"], claim_id=deed["claim_id"],
+    session.add(LedgerEntry(member_id=deed.member_id, unit_code=deed.unit_code,
+                            wish_id=deed.wish_id, claim_id=deed.claim_id,
                             points=points, reason="wish.confirmed", at=utcnow()))
     session.flush()
-    uow.emit("points.awarded", {**deed, "points": points,
-                                "total": total(session, deed["member_id"])},
-             correlation_id=deed["wish_id"])
-    audit.record(uow, "service:scoring", "points.awarded", "claim", deed["claim_id"],
-                 deed.get("community_code"), {"member_id": deed["member_id"], "points": points})
+    uow.emit("points.awarded", {**asdict(deed), "points": points,
+                                "total": total(session, deed.member_id)},
+             correlation_id=deed.wish_id)
+    audit.record(uow, "service:scoring", "points.awarded", "claim", deed.claim_id,
+                 deed.community_code, {"member_id": deed.member_id, "points": points})
