@@ -12,7 +12,7 @@ from marshmallow import Schema, fields
 
 from shared.access import ANYONE, SYSTEM, allowed_roles
 from shared.contracts import FieldError
-from shared.errors import _MARSHMALLOW_CODES, MESSAGES_ZH
+from shared.errors import MARSHMALLOW_CODES, MESSAGES_ZH
 
 OPENAPI_VERSION = "3.1.0"
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -52,7 +52,7 @@ class Op:
 def error_codes() -> dict[str, str]:
     """Every machine code an error or a field error may carry, with its Chinese message."""
     codes = dict(MESSAGES_ZH)
-    for code, zh in _MARSHMALLOW_CODES.values():
+    for code, zh in MARSHMALLOW_CODES.values():
         codes.setdefault(code, zh)
     codes.setdefault("invalid_value", "取值无效")
     return codes

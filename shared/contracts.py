@@ -205,9 +205,8 @@ _ANNOTATIONS = {fields.String: str, fields.Integer: int, fields.Boolean: bool, f
 def payload_type(event_type: str) -> type:
     """The frozen dataclass a handler receives an event's payload as, one field per schema field."""
     if event_type not in _TYPES:
-        schema = SCHEMAS[event_type]
         made = []
-        for name, f in schema._declared_fields.items():
+        for name, f in schema_for(event_type).fields.items():
             kind = _ANNOTATIONS.get(type(f), typing.Any)
             if isinstance(f, fields.Nested):
                 kind = list if f.many else dict
@@ -216,5 +215,5 @@ def payload_type(event_type: str) -> type:
             else:
                 made.append((name, kind | None, dataclasses.field(default=None)))
         _TYPES[event_type] = dataclasses.make_dataclass(
-            schema.__name__, made, frozen=True, kw_only=True)
+            SCHEMAS[event_type].__name__, made, frozen=True, kw_only=True)
     return _TYPES[event_type]

@@ -10,7 +10,8 @@ from shared.settings import Settings
 from shared.unit_of_work import UnitOfWork
 
 
-def _normalise(url: str) -> str:
+def normalise(url: str) -> str:
+    """A database URL as SQLAlchemy should open it."""
     # psycopg 3 is the driver we ship; accept the plain scheme ops will type.
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
@@ -19,7 +20,7 @@ def _normalise(url: str) -> str:
 
 def make_engine(settings: Settings, service: str) -> Engine:
     """The service's engine; on PostgreSQL every connection works inside the service's schema."""
-    url = _normalise(settings.database_url(service))
+    url = normalise(settings.database_url(service))
     if url.startswith("sqlite"):
         Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # marshmallow's own messages, mapped to our codes and Chinese wording.
-_MARSHMALLOW_CODES = {
+MARSHMALLOW_CODES = {
     "Missing data for required field.": ("required", "缺少必填项"),
     "Unknown field.": ("unknown_field", "不允许的字段"),
     "Field may not be null.": ("required", "该字段不能为空"),
@@ -132,7 +132,7 @@ def field_errors(messages, prefix: str = "") -> list[dict]:
         if isinstance(text, (dict, list)):
             out.extend(field_errors(text, prefix))
             continue
-        code, zh = _MARSHMALLOW_CODES.get(text, (text, MESSAGES_ZH.get(text)))
+        code, zh = MARSHMALLOW_CODES.get(text, (text, MESSAGES_ZH.get(text)))
         if zh is None:  # a marshmallow message we have not mapped: keep it readable
             code, zh = "invalid_value", f"取值无效：{text}"
         out.append({"field": prefix or "_schema", "code": code, "message": zh})

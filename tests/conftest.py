@@ -10,7 +10,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from services.intake.config import Config as IntakeConfig
-from shared.db import Database, _normalise
+from shared.db import Database, normalise
 from shared.migrate import upgrade
 from shared.settings import SERVICES, Settings
 from shared.tokens import Tokens
@@ -73,7 +73,7 @@ def schemas():
     prefix = f"t{uuid.uuid4().hex[:10]}"
     names = {s: f"{prefix}_{s}" for s in SERVICES}
     yield names
-    engine = create_engine(_normalise(PG_URL))
+    engine = create_engine(normalise(PG_URL))
     with engine.begin() as conn:
         for name in names.values():
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))

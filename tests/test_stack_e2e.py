@@ -15,7 +15,7 @@ from services.intake.accounts.actions import create_account
 from services.stack import Stack
 from services.worker import service_module
 from shared import topology
-from shared.db import Database, _normalise
+from shared.db import Database, normalise
 from shared.settings import SERVICES
 from tests.conftest import PG_URL
 from tests.helpers import ELIGIBLE, Capture, free_port, person_id, wait_for
@@ -135,7 +135,7 @@ def test_wishes_over_http_and_amqp_reach_the_ledger(settings, stack):
 
 @pytest.fixture
 def pg():
-    engine = create_engine(_normalise(PG_URL))
+    engine = create_engine(normalise(PG_URL))
     yield engine
     engine.dispose()
 

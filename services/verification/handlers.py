@@ -47,16 +47,26 @@ def _others(uow, wish_id: str, round_: str, person: str, household: str | None):
     return list(same_person), same_household
 
 
-def hold_place(uow, review: Review) -> None:
-    """Keep the person's one place in the round for this wish, or give it back when rejected."""
+class PlaceTaken(RuntimeError):
+    """Another wish of the person took the round's place after the rules looked: decide again."""
+
+
+def hold_place(uow, review: Review) -> bool:
+    """Keep the person's one place in the round for this wish, or give it back when rejected;
+    False when another of their wishes holds it."""
     if review.decision == d.REJECTED:
         uow.session.execute(delete(RoundEntry).where(RoundEntry.wish_id == review.wish_id))
-        return
+        return True
     key = (review.round, review.id_number_hash)
-    if review.id_number_hash and uow.session.get(RoundEntry, key) is None:
+    if not review.id_number_hash:
+        return True
+    entry = uow.session.get(RoundEntry, key)
+    if entry is None:
         # Two workers admitting one person at once: the primary key fails one, it is retried.
         uow.session.add(RoundEntry(round=key[0], id_number_hash=key[1], wish_id=review.wish_id))
         uow.session.flush()
+        return True
+    return entry.wish_id == review.wish_id
 
 
 def make_verify(sealer: Sealer, hash_key: str, policies: Policies, registry_for):
@@ -83,7 +93,9 @@ def make_verify(sealer: Sealer, hash_key: str, policies: Policies, registry_for)
             uow.session.add(review)
         review.id_number_hash, review.household_hash = wish.id_number_hash, household
         record_verdict(review, facts, wisher, verdict, now)
-        hold_place(uow, review)
+        if not hold_place(uow, review):
+            # The other wish committed between our look and now; retried, the rules see it.
+            raise PlaceTaken(review.wish_id)
         announce(uow, review)
         audit.record(uow, SERVICE_ACTOR, f"verification.{review.decision}", "wish",
                      review.wish_id, review.community_code,

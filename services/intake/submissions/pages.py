@@ -1,8 +1,6 @@
 """The web pages for posting a wish from a phone and following it: the form, list and status."""
 from __future__ import annotations
 
-import base64
-import re
 from datetime import datetime, timezone
 
 from flask import Blueprint, redirect, request
@@ -14,7 +12,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from services.intake import config
 from services.intake.errors import ConsentMissing, Inconsistent, KeyReused
 from services.intake.importer.rows import METHOD_LABELS, RELATION_LABELS
-from services.intake.submissions import actions, attachments, http as api, personal, rules
+from services.intake.submissions import actions, http as api, personal, rules
+from services.intake.submissions.forms import (ANSWER_FIELDS, CONSENT_FIELDS, PHOTOS, WISH_FIELDS,
+                                               errors_by_input, photos, read)
 from services.intake.submissions.models import Submission
 from services.intake.submissions.schemas import InfoAnswerSchema, SubmissionSchema
 from shared.access import LIAISON, allow, require_principal
@@ -27,19 +27,7 @@ from shared.vocab import (ATTACHMENT_PURPOSES, KIND_LABELS, NEXT_STEPS, SKILLS, 
 from shared.web import page_or_json, uow
 
 bp = Blueprint("submit_pages", __name__)
-_WISHER = ("wisher.name", "wisher.id_number", "wisher.phone", "wisher.address",
-           "wisher.target_groups", "wisher.household_size", "wisher.household_monthly_income")
-WISH_FIELDS = ("community_code", "title", "description", "kind", "wish_type", "team.name",
-               "team.size", "estimated_value", "urgent", "skills", "skills_other",
-               "preferred_times", "preferred_times_note", *_WISHER)
-CONSENT_FIELDS = ("consent.relation", "consent.method", "consent.name", "consent.at")
-ANSWER_FIELDS = ("title", "description", "estimated_value", *_WISHER)
-PHOTOS = {"photo": "wish_card", "consent_photo": "consent_card"}  # file input → purpose
 _PLACED = {*WISH_FIELDS, *CONSENT_FIELDS, *PHOTOS, "consent", "consent.photo_ref", "note"}
-_INTS = {"estimated_value", "team.size", "wisher.household_size", "wisher.household_monthly_income"}
-_LISTS = {"skills", "preferred_times", "wisher.target_groups"}
-_COMPACT = {"wisher.id_number", "wisher.phone"}  # typed in groups on phones: 138 0394 1234
-_LOCAL_TIME = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?\Z")
 LABELS = {"status": STATUS_LABELS, "groups": TARGET_GROUPS, "skills": SKILLS, "times": TIMES,
           "kinds": KIND_LABELS, "wish_types": WISH_TYPES, "relations": RELATION_LABELS,
           "purposes": ATTACHMENT_PURPOSES,
@@ -49,7 +37,7 @@ _NOTICES = {"submitted": "心愿已提交，社区将尽快审核。", "answered
 
 
 @bp.url_value_preprocessor
-def _allow_photos(_endpoint, _values) -> None:
+def _allowphotos(_endpoint, _values) -> None:
     """Forms carry photos: raise the body limit before the access check reads the form's token."""
     request.max_content_length = config.current().max_submission_bytes
 
@@ -78,13 +66,13 @@ def submit_form():
 def submit_post():
     """The same submission the JSON API takes, validated by the same schema, stored once per key."""
     who, form = require_principal(), request.form
-    data = _read(form, WISH_FIELDS + (CONSENT_FIELDS if who.role == LIAISON else ()))
+    data = read(form, WISH_FIELDS + (CONSENT_FIELDS if who.role == LIAISON else ()))
     data.setdefault("wisher", {})  # so an empty section names each missing field, not "wisher"
     if who.role == LIAISON:
         data.setdefault("consent", {})
     if "community_code" not in data and len(who.communities) == 1:
         data["community_code"] = who.communities[0]
-    items, sources = _photos(PHOTOS if who.role == LIAISON else ("photo",))
+    items, sources = photos(PHOTOS if who.role == LIAISON else ("photo",))
     if items:
         data["attachments"] = items
     if "consent_photo" in sources and isinstance(data.get("consent"), dict):
@@ -93,9 +81,9 @@ def submit_post():
         loaded = SubmissionSchema().load(data)
         by = api.submitter(who, loaded["community_code"])
     except ValidationError as exc:
-        return _form_page(form, _errors(field_errors(exc.messages), sources))
+        return _form_page(form, errors_by_input(field_errors(exc.messages), sources))
     except ApiError as refused:
-        return _form_page(form, _errors(refused.fields, sources), refused.status)
+        return _form_page(form, errors_by_input(refused.fields, sources), refused.status)
     key = form.get("idempotency_key", "")
     ref = f"{who.id}:{key if 0 < len(key) <= 100 else new_id()}"  # as the API keys web posts
     unit, sent = uow(), rules.digest(data)
@@ -108,7 +96,7 @@ def submit_post():
             sub = actions.find(unit, by.source, ref)
             actions.check_same(sub, sent)
     except ConsentMissing as refused:
-        return _form_page(form, _errors(refused.fields, sources))
+        return _form_page(form, errors_by_input(refused.fields, sources))
     except KeyReused as reused:  # sent, then changed (the back button): ask, don't merge
         return _form_page(form, status=409, key=new_id(), sent_before=reused.original.id)
     return redirect(f"/my/wishes/{sub.id}?m=submitted", 303)
@@ -136,9 +124,9 @@ def answer_info(submission_id: str):
     if sub.status != "needs_info":
         return _status_page(sub, status=409, error="该心愿当前不需要补充信息")
     current = personal.wish_of(sub)
-    changes = {k: v for k, v in _read(form, ANSWER_FIELDS).items()
+    changes = {k: v for k, v in read(form, ANSWER_FIELDS).items()
                if k == "wisher" or v != current.get(k)}
-    items, sources = _photos(("photo",))
+    items, sources = photos(("photo",))
     if items:
         changes["attachments"] = items
     note = form.get("note", "").strip()
@@ -149,72 +137,11 @@ def answer_info(submission_id: str):
         actions.answer(uow(), api.protection(), sub, loaded["changes"], loaded.get("note"),
                       require_principal().role)
     except ValidationError as exc:
-        return _status_page(sub, form, _errors(field_errors(exc.messages), sources), 422)
+        return _status_page(sub, form, errors_by_input(field_errors(exc.messages), sources), 422)
     except Inconsistent as bad:
-        return _status_page(sub, form, _errors(bad.fields, sources), 422)
+        return _status_page(sub, form, errors_by_input(bad.fields, sources), 422)
     uow().commit()
     return redirect(f"/my/wishes/{sub.id}?m=answered", 303)
-
-
-def _read(form, names) -> dict:
-    """Form fields → the nested dict the schema loads; blank fields are left out."""
-    data: dict = {}
-    for name in names:
-        value = _value(form, name)
-        if value is not None:
-            head, _, tail = name.partition(".")
-            (data.setdefault(head, {}) if tail else data)[tail or head] = value
-    return data
-
-
-def _value(form, name: str):
-    if name in _LISTS:
-        return form.getlist(name) or None
-    if name == "urgent":
-        return True if form.get(name) else None
-    text = form.get(name, "").strip()
-    if name in _COMPACT:
-        text = re.sub(r"[\s-]+", "", text)
-    if not text:
-        return None
-    if name in _INTS:
-        try:
-            return int(text)
-        except ValueError:
-            return text  # the schema answers 应为整数
-    if name == "consent.at" and _LOCAL_TIME.match(text):
-        return text + "+08:00"  # a phone's date-time picker gives local (China) time
-    return text
-
-
-def _photos(names) -> tuple[list[dict], list[str]]:
-    """Chosen photos as the API's base64 attachments, and which input each came from."""
-    items, sources = [], []
-    for name in names:
-        upload = request.files.get(name)
-        if upload is None or not upload.filename:
-            continue
-        raw = upload.read(attachments.MAX_BYTES + 1)  # one byte over is enough to refuse it
-        sniffed = next((t for t, magic in attachments.TYPES.items() if raw.startswith(magic)), None)
-        items.append({"purpose": PHOTOS[name], "content_type": sniffed or upload.mimetype,
-                      "data": base64.b64encode(raw).decode()})
-        sources.append(name)
-    return items, sources
-
-
-def _errors(found: list[dict], sources: list[str]) -> dict[str, list[str]]:
-    """Field errors keyed by the form input they belong next to."""
-    out: dict[str, list[str]] = {}
-    for err in found:
-        name, message = err["field"].removeprefix("changes."), err["message"]
-        if name.startswith("attachments"):
-            index = name.split(".")[1] if "." in name else ""
-            name = sources[int(index)] if index.isdigit() and int(index) < len(sources) else "photo"
-            if err["code"] == "invalid_choice":  # a HEIC or PDF, say: not a type we take
-                message = MESSAGES_ZH["file_type_mismatch"]
-        name = "team.name" if name == "team" else name
-        out.setdefault(name, []).append(message)
-    return out
 
 
 def _form_page(form, errors: dict | None = None, status: int | None = None,
