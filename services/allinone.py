@@ -1,13 +1,15 @@
 """The all-in-one embedded default: four apps behind one WSGI dispatcher, consumers and relays in threads.
 
-`python -m services.allinone` migrates, seeds demo data and serves http://127.0.0.1:8000 on
-kombu's memory:// transport and SQLite files under var/.
+`microwish run` (or `python -m services.allinone`) migrates, seeds demo data and serves
+http://127.0.0.1:8000 (MICROWISH_HOST, MICROWISH_PORT) on kombu's memory:// transport and SQLite
+files under var/.
 """
 from __future__ import annotations
 
 import logging
 import os
 
+import click
 from werkzeug.serving import run_simple
 
 from services import demo
@@ -70,7 +72,12 @@ class AllInOne:
             rt.stop()
 
 
-def main() -> None:
+@click.command("run")
+def run() -> None:
+    """The all-in-one platform with demo data, in one process.
+
+    Serves http://127.0.0.1:8000; MICROWISH_HOST and MICROWISH_PORT change where.
+    """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     platform = AllInOne()
     platform.migrate()
@@ -78,8 +85,8 @@ def main() -> None:
     created = demo.seed(platform.dbs["intake"], platform.settings)
     host = os.environ.get("MICROWISH_HOST", "127.0.0.1")
     port = int(os.environ.get("MICROWISH_PORT", "8000"))
-    print(f"微心愿 all-in-one: {created} demo wishes submitted; open http://{host}:{port}/", flush=True)
-    print(demo.accounts_banner(), flush=True)
+    click.echo(f"微心愿 all-in-one: {created} demo wishes submitted; open http://{host}:{port}/")
+    click.echo(demo.accounts_banner())
     try:
         run_simple(host, port, platform.wsgi, threaded=True, use_reloader=False)
     finally:
@@ -87,4 +94,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(prog_name="python -m services.allinone")

@@ -1,7 +1,7 @@
 """The stack: every service as its own processes — gunicorn for HTTP, one worker for consumer and relay.
 
-`python -m services.stack` migrates and runs them all against RabbitMQ and PostgreSQL until Ctrl-C.
-The end-to-end tests start the same processes through `Stack`.
+`microwish stack` (or `python -m services.stack`) migrates and runs them all against RabbitMQ and
+PostgreSQL until Ctrl-C. The end-to-end tests start the same processes through `Stack`.
 """
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import signal
 import subprocess
 import sys
 import time
+
+import click
 
 from shared.settings import ROOT, SERVICES
 
@@ -77,20 +79,25 @@ class Stack:
         self.procs.clear()
 
 
-def main() -> None:
-    stack = Stack()
-    stack.migrate()
-    stack.start()
-    print("stack running: " + ", ".join(f"{s} {stack.url(s)}" for s in SERVICES), flush=True)
+@click.command("stack")
+def stack() -> None:
+    """Every service as its own processes, until Ctrl-C.
+
+    Migrates, then runs gunicorn and a worker per service against RabbitMQ and PostgreSQL.
+    """
+    running = Stack()
+    running.migrate()
+    running.start()
+    click.echo("stack running: " + ", ".join(f"{s} {running.url(s)}" for s in SERVICES))
     try:
-        while all(p.poll() is None for p in stack.procs.values()):
+        while all(p.poll() is None for p in running.procs.values()):
             time.sleep(1)
-        print("a process exited; stopping the stack", file=sys.stderr)
+        click.echo("a process exited; stopping the stack", err=True)
     except KeyboardInterrupt:
         pass
     finally:
-        stack.stop()
+        running.stop()
 
 
 if __name__ == "__main__":
-    main()
+    stack(prog_name="python -m services.stack")

@@ -1,9 +1,13 @@
-"""A service's worker process: `python -m services.worker <service>` runs its consumer and relay."""
+"""A service's worker process: `microwish worker <service>` runs its consumer and relay.
+
+`python -m services.worker <service>` is the same command; docker-compose.yml and the stack use it.
+"""
 from __future__ import annotations
 
 import importlib
 import logging
-import sys
+
+import click
 
 from shared.db import Database
 from shared.runtime import ServiceRuntime
@@ -24,13 +28,17 @@ def runtime(name: str, settings, db: Database | None = None) -> ServiceRuntime:
     return ServiceRuntime(db, settings, module.handlers(settings), jobs)
 
 
-def main(argv: list[str]) -> None:
+@click.command("worker")
+@click.argument("service", type=click.Choice(SERVICES), metavar="SERVICE")
+def worker(service: str) -> None:
+    """One service's consumer and outbox relay.
+
+    Runs until SIGTERM or Ctrl-C, each finishing the message in hand.
+    """
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    if len(argv) != 1:
-        raise SystemExit("usage: python -m services.worker <service>")
-    runtime(argv[0], from_env()).run_forever()
+    runtime(service, from_env()).run_forever()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    worker(prog_name="python -m services.worker")

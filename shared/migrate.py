@@ -1,8 +1,10 @@
-"""Alembic migrations per service: `python -m shared.migrate [service ...]` brings each schema up to date."""
+"""Alembic migrations per service: `microwish migrate [service ...]` brings each schema up to date.
+
+`python -m shared.migrate` is the same command; docker-compose.yml and the stack use it.
+"""
 from __future__ import annotations
 
-import sys
-
+import click
 from alembic import command
 from alembic.config import Config
 
@@ -29,12 +31,18 @@ def upgrade(settings: Settings, service: str, revision: str = "head") -> None:
         engine.dispose()
 
 
-def main(argv: list[str] | None = None) -> None:
+@click.command("migrate")
+@click.argument("services", nargs=-1, type=click.Choice(SERVICES), metavar="[SERVICE]...")
+def migrate(services: tuple[str, ...]) -> None:
+    """Bring the services' schemas up to date.
+
+    The services named, or all four when none is.
+    """
     settings = from_env()
-    for service in (argv if argv else SERVICES):
+    for service in services or SERVICES:
         upgrade(settings, service)
-        print(f"migrated {service}")
+        click.echo(f"migrated {service}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    migrate(prog_name="python -m shared.migrate")
