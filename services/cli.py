@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from services.allinone import run
+from services.intake.importer.cli import import_wishes
 from services.stack import stack
 from services.worker import worker
 from shared.migrate import migrate
@@ -14,7 +15,7 @@ def main() -> None:
     """微心愿 platform: run it, migrate it, import into it. Settings come from MICROWISH_* variables."""
 
 
-for command in (run, stack, worker, migrate):
+for command in (run, stack, worker, migrate, import_wishes):
     main.add_command(command)
 
 

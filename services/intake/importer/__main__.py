@@ -1,4 +1,4 @@
 """`python -m services.intake.importer`: the same as `microwish import`."""
-from services.intake.importer.actions import main
+from services.intake.importer.cli import import_wishes
 
-raise SystemExit(main())
+import_wishes(prog_name="python -m services.intake.importer")

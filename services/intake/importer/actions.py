@@ -1,11 +1,11 @@
 """Bulk import of wishes from a CSV or .xlsx file, by a community liaison on residents' behalf.
 
-    python -m services.intake.importer FILE --as USERNAME [--report REPORT.csv] [--dry-run]
+    microwish import FILE --as USERNAME [--report REPORT.csv] [--dry-run]
 
 All or nothing: every row goes through the same SubmissionSchema and consent rules as the HTTP API
 first; if any row is wrong nothing is stored and a per-row error report (row, ref, field, code,
 message; never the cells' values) is written. Exit codes: 0 stored, 1 rows refused, 2 unusable file
-or account.
+or account. What it says and writes on the terminal is in cli.py.
 
 Exactly once per row: each row is stored under source "import" with source_ref
 "<account id>:<编号>", so importing the same file again creates nothing and reports the wishes
@@ -15,8 +15,6 @@ stored and is recovered by simply running the same import again.
 """
 from __future__ import annotations
 
-import argparse
-import csv
 import sys
 import time
 from dataclasses import dataclass
@@ -28,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.intake.accounts.models import Account
 from services.intake.app import METADATA
-from services.intake.importer import rows as import_rows
+from services.intake.importer import cli as terminal, rows as import_rows
 from services.intake.submissions import actions as submit, personal, rules
 from services.intake.submissions.models import Submission
 from services.intake.submissions.schemas import SubmissionSchema
@@ -39,11 +37,10 @@ from shared.envelope import utcnow
 from shared.errors import field_errors
 from shared.migrate import upgrade
 from shared.pii import Sealer
-from shared.settings import Settings, from_env
+from shared.settings import Settings
 
 BATCH = 250
 MAX_REF = 100  # source_ref is "<36-char account id>:<ref>", at most 200 characters
-SHOWN = 20  # errors printed on the terminal; the report has them all
 
 
 @dataclass(frozen=True)
@@ -52,26 +49,6 @@ class Outcome:
     ref: str
     wish_id: str | None  # None in a dry run for a row not yet stored
     created: bool
-
-
-class Progress:
-    """A progress bar on stderr; one line per tenth when stderr is not a terminal."""
-
-    def __init__(self, label: str, total: int, stream):
-        self.label, self.total, self.stream, self.done = label, max(total, 1), stream, 0
-        self.tty, self.drawn_at, self.tenth = stream.isatty(), 0.0, -1
-
-    def advance(self, n: int = 1) -> None:
-        self.done += n
-        line = (f"{self.label} [{'#' * (30 * self.done // self.total):<30}] "
-                f"{self.done}/{self.total} {100 * self.done // self.total}%")
-        if self.tty and (time.monotonic() - self.drawn_at > 0.1 or self.done >= self.total):
-            self.stream.write("\r" + line + ("\n" if self.done >= self.total else ""))
-            self.drawn_at = time.monotonic()
-        elif not self.tty and 10 * self.done // self.total > self.tenth:
-            self.tenth = 10 * self.done // self.total
-            self.stream.write(line + "\n")
-        self.stream.flush()
 
 
 def check(schema, row: import_rows.Row, communities: set, now) -> tuple[dict | None, list[dict]]:
@@ -105,29 +82,31 @@ def validate(sheet: import_rows.Sheet, communities: set, now, stream,
     if sheet.errors:  # rows read under the wrong columns would only add misleading errors
         return [], sheet.errors
     schema, first_row, checked, errors = SubmissionSchema(), {}, [], []
-    progress = Progress("校验", len(sheet.rows), stream)
-    for row in sheet.rows:
-        data, problems = check(schema, row, communities, now)
-        if row.ref and row.ref in first_row:
-            same = f"（与第 {first_row[row.ref]} 行相同）"
-            problems.append(import_rows.err("ref", "duplicate_ref", same))
-        first_row.setdefault(row.ref, row.number)
-        before = (stored or {}).get(row.ref)
-        if before and before[1] and before[1] != rules.digest(row.raw):
-            problems.append({"field": "ref", "code": "idempotency_key_reused",
-                             "message": "该编号已导入过不同的内容：已导入的心愿不会被改动，"
-                                        "请恢复原内容或改用新编号"})
-        errors += [{"row": row.number, "ref": row.ref, **e} for e in problems]
-        checked.append((row, data))
-        progress.advance()
+    with terminal.progress("校验", len(sheet.rows), stream) as progress:
+        for row in sheet.rows:
+            data, problems = check(schema, row, communities, now)
+            if row.ref and row.ref in first_row:
+                same = f"（与第 {first_row[row.ref]} 行相同）"
+                problems.append(import_rows.err("ref", "duplicate_ref", same))
+            first_row.setdefault(row.ref, row.number)
+            before = (stored or {}).get(row.ref)
+            if before and before[1] and before[1] != rules.digest(row.raw):
+                problems.append({"field": "ref", "code": "idempotency_key_reused",
+                                 "message": "该编号已导入过不同的内容：已导入的心愿不会被改动，"
+                                            "请恢复原内容或改用新编号"})
+            errors += [{"row": row.number, "ref": row.ref, **e} for e in problems]
+            checked.append((row, data))
+            progress.update(1)
     return ([] if errors else checked), errors
 
 
 def store(db: Database, protection, by: submit.Submitter, checked: list, stream) -> list[Outcome]:
-    progress, outcomes = Progress("导入", len(checked), stream), []
-    for start in range(0, len(checked), BATCH):
-        outcomes += _store_batch(db, protection, by, checked[start:start + BATCH])
-        progress.advance(len(checked[start:start + BATCH]))
+    outcomes = []
+    with terminal.progress("导入", len(checked), stream) as progress:
+        for start in range(0, len(checked), BATCH):
+            batch = checked[start:start + BATCH]
+            outcomes += _store_batch(db, protection, by, batch)
+            progress.update(len(batch))
     return outcomes
 
 
@@ -167,11 +146,12 @@ def existing(db: Database, account_id: str, refs: list) -> dict[str, tuple[str, 
 
 def run(settings: Settings, path: str, username: str, report: str | None = None,
         dry_run: bool = False, out=sys.stdout, err=sys.stderr) -> int:
+    """Import the file as `username`: 0 stored, 1 rows refused, 2 unusable file or account."""
     started = time.monotonic()
     try:
         sheet = import_rows.read(path)
     except (OSError, import_rows.FileProblem) as exc:
-        print(f"无法导入：{exc}", file=err)
+        terminal.unusable(exc, err)
         return 2
     upgrade(settings, "intake")
     db = Database(settings, "intake", METADATA)
@@ -179,13 +159,14 @@ def run(settings: Settings, path: str, username: str, report: str | None = None,
         with db.session() as session:
             account = session.scalars(select(Account).where(Account.username == username)).first()
         if account is None or account.disabled or account.role != LIAISON:
-            print(f"无法导入：{username} 不是可用的社区联络员账号（只有联络员可以代居民导入心愿）",
-                  file=err)
+            terminal.unusable(f"{username} 不是可用的社区联络员账号（只有联络员可以代居民导入心愿）",
+                              err)
             return 2
         stored = existing(db, account.id, [row.ref for row in sheet.rows])
         checked, errors = validate(sheet, set(account.communities or ()), utcnow(), err, stored)
         if errors:
-            _refused(sheet, errors, report or str(Path(path).with_suffix(".errors.csv")), err)
+            terminal.refused(sheet, errors, report or str(Path(path).with_suffix(".errors.csv")),
+                             err)
             return 1
         if dry_run:
             outcomes = [Outcome(r.number, r.ref, stored.get(r.ref, (None,))[0], False)
@@ -196,69 +177,5 @@ def run(settings: Settings, path: str, username: str, report: str | None = None,
             outcomes = store(db, protection, by, checked, err)
     finally:
         db.dispose()
-    new = sum(o.created or (dry_run and o.wish_id is None) for o in outcomes)
-    if report:
-        _write(report, ["行号", "编号", "心愿编号", "结果"],
-               [[o.row, o.ref, o.wish_id or "", _result(o, dry_run)] for o in outcomes])
-    prefix = "试运行，未写入：将" if dry_run else ""
-    print(f"{prefix}新增 {new} 条，已存在 {len(outcomes) - new} 条", file=out)
-    print(f"用时 {time.monotonic() - started:.1f} 秒", file=err)
+    terminal.stored(outcomes, dry_run, report, out, err, started)
     return 0
-
-
-def _result(o: Outcome, dry_run: bool) -> str:
-    if dry_run:
-        return "已存在" if o.wish_id else "将新增"
-    return "新增" if o.created else "已存在"
-
-
-def _refused(sheet, errors: list[dict], report: str, err) -> None:
-    """Say what is wrong, where; the cells' values stay out of it (they hold personal data)."""
-    rows = [[e["row"], e.get("ref") or "", e["field"],
-             e.get("column") or _column(sheet, e["field"]), e["code"], e["message"]]
-            for e in errors]
-    _write(report, ["行号", "编号", "字段", "列名", "错误代码", "错误说明"], rows)
-    bad = len({e["row"] for e in errors})
-    print(f"校验未通过：共 {len(sheet.rows)} 行心愿，{bad} 行有错误（共 {len(errors)} 处），"
-          f"没有导入任何心愿。", file=err)
-    for row, ref, field, column, code, message in rows[:SHOWN]:
-        print(f"  第 {row} 行 编号 {ref or '-'} {column or field} [{code}] {message}", file=err)
-    if len(rows) > SHOWN:
-        print(f"  …… 另有 {len(rows) - SHOWN} 处", file=err)
-    print(f"错误报告：{report}", file=err)
-
-
-def _column(sheet, field: str) -> str:
-    """The header an error's field had in the file (skills.1 → 所需技能)."""
-    while field:
-        if field in sheet.columns:
-            return sheet.columns[field]
-        nested = [header for path, header in sheet.columns.items() if path.startswith(field + ".")]
-        if nested:
-            return nested[0]
-        field = field.rpartition(".")[0]
-    return ""
-
-
-def _write(path: str, header: list[str], rows: list[list]) -> None:
-    # utf-8 with a BOM so Excel shows the Chinese; a leading = + - @ would run as a formula there.
-    with open(path, "w", newline="", encoding="utf-8-sig") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows([[f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" and v else v
-                           for v in row] for row in rows])
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m services.intake.importer",
-                                     description="从 CSV 或 Excel（.xlsx）文件批量导入心愿")
-    parser.add_argument("file", help="CSV 或 .xlsx 文件，每行一个心愿")
-    parser.add_argument("--as", dest="username", required=True, help="导入人（社区联络员）的用户名")
-    parser.add_argument("--report", help="结果报告（CSV）：每行的心愿编号，或校验错误")
-    parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
-    args = parser.parse_args(argv)
-    return run(from_env(), args.file, args.username, args.report, args.dry_run)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
