@@ -6,6 +6,7 @@ import click
 from services.allinone import run
 from services.intake.importer.cli import import_wishes
 from services.stack import stack
+from services.verification.registry_cli import registry
 from services.worker import worker
 from shared.migrate import migrate
 
@@ -15,7 +16,7 @@ def main() -> None:
     """微心愿 platform: run it, migrate it, import into it. Settings come from MICROWISH_* variables."""
 
 
-for command in (run, stack, worker, migrate, import_wishes):
+for command in (run, stack, worker, migrate, import_wishes, registry):
     main.add_command(command)
 
 

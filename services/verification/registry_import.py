@@ -1,6 +1,9 @@
 """Import the civil-affairs allowance list (低保/特困/低收入) from a CSV file into the registry table.
 
-    python -m services.verification.registry_import FILE.csv [--district CODE [--complete]]
+    microwish registry import FILE.csv [--district CODE [--complete]]
+
+(`python -m services.verification.registry_import` is the same command; registry_cli.py is its
+terminal side.)
 
 Columns (Chinese or English headers, any order; other columns such as names are ignored):
 身份证号/id_number, 类别/kind (低保/特困/低收入), 状态/status (在册/已退出), 起始日期/since
@@ -12,11 +15,9 @@ in it is marked ended (已退出) — unless a row was wrong, since a bad row ma
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import re
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -190,38 +191,7 @@ def _upsert(db, batch: list[dict]):
         set_={name: statement.excluded[name] for name in changed})
 
 
-def main(argv: list[str] | None = None, out=sys.stdout, err=sys.stderr) -> int:
-    from shared.db import Database
-    from shared.migrate import upgrade
-    from shared.settings import from_env
-
-    parser = argparse.ArgumentParser(prog="python -m services.verification.registry_import",
-                                     description="从 CSV 文件导入民政低保、特困、低收入名单")
-    parser.add_argument("file", help="CSV 文件，每行一人")
-    parser.add_argument("--district", help="文件中未填“区”的行所属的区编码")
-    parser.add_argument("--complete", action="store_true",
-                        help="文件是该区的完整名单：名单外仍在册的人记为已退出")
-    args = parser.parse_args(argv)
-    settings = from_env()
-    upgrade(settings, "verification")
-    db = Database(settings, "verification", Base.metadata)
-    try:
-        result = import_csv(db, settings.pii_hash_key, args.file, args.district,
-                            complete=args.complete)
-    except (OSError, ImportFileProblem) as exc:
-        print(f"无法导入：{exc}", file=err)
-        return 2
-    finally:
-        db.dispose()
-    for e in result.errors:
-        print(f"  第 {e.row} 行 {e.column} [{e.code}] {e.message}", file=err)
-    bad = len({e.row for e in result.errors})
-    ended = f"，退出 {result.ended} 条" if args.complete else ""
-    print(f"新增 {result.inserted} 条，更新 {result.updated} 条{ended}，错误 {bad} 行", file=out)
-    if args.complete and result.errors:
-        print("有错误行，未把名单外的人记为已退出；改正后请重新导入", file=err)
-    return 1 if result.errors else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from services.verification.registry_cli import import_list
+
+    import_list(prog_name="python -m services.verification.registry_import")
