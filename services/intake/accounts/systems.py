@@ -1,21 +1,23 @@
 """Register a government system as a client: an API key for HTTP, its own RabbitMQ user for the queue.
 
-`python -m services.intake.systems register <app_id>` creates the account, prints the API key
-once, and prints the rabbitmqctl commands that give the system's broker user only what it needs:
-publish to microwish.intake, and its own receipt queues `receipts.<app_id>...`.
+`microwish systems register <app_id> [name]` (or `python -m services.intake.accounts.systems
+register ...`) creates the account, prints the API key once, and prints the rabbitmqctl commands
+that give the system's broker user only what it needs: publish to microwish.intake, and its own
+receipt queues `receipts.<app_id>...`.
 """
 from __future__ import annotations
 
 import re
 import secrets
-import sys
+
+import click
+from sqlalchemy.exc import IntegrityError
 
 from services.intake.accounts.actions import create_account
 from services.intake.accounts.rules import valid_app_id
 from services.worker import service_module
 from shared.db import Database
 from shared.settings import from_env
-
 
 
 def broker_permissions(app_id: str) -> tuple[str, str, str]:
@@ -42,18 +44,36 @@ def register(db, app_id: str, display_name: str) -> str:
     return api_key
 
 
-def main(argv: list[str]) -> None:
-    if len(argv) < 2 or argv[0] != "register":
-        raise SystemExit("usage: python -m services.intake.systems register <app_id> [name]")
-    app_id, name = argv[1], argv[2] if len(argv) > 2 else argv[1]
-    settings = from_env()
-    db = Database(settings, "intake", service_module("intake").METADATA)
-    print(f"API key for {app_id} (shown once): {register(db, app_id, name)}")
-    print("broker user (run on the RabbitMQ node; the password is printed only here):")
+@click.group("systems")
+def systems() -> None:
+    """Government systems that submit wishes over the queue or HTTP."""
+
+
+@systems.command("register")
+@click.argument("app_id")
+@click.argument("name", required=False)
+def register_system(app_id: str, name: str | None) -> None:
+    """Register a system: prints its API key once and its broker user's grants.
+
+    APP_ID: lower-case letters, digits, - and _; NAME: how people see it (default APP_ID).
+    """
+    if not valid_app_id(app_id):  # said as click says any bad argument, before the database
+        raise click.BadParameter("lower-case letters, digits, - and _ only", param_hint="APP_ID")
+    db = Database(from_env(), "intake", service_module("intake").METADATA)
+    try:
+        api_key = register(db, app_id, name or app_id)
+    except ValueError as exc:  # an app_id reserved for people's own submissions
+        raise click.BadParameter(str(exc), param_hint="APP_ID") from None
+    except IntegrityError:  # its account (the same username and app_id) exists: keep its key
+        raise click.ClickException(f"{app_id} is already registered") from None
+    finally:
+        db.dispose()
+    click.echo(f"API key for {app_id} (shown once): {api_key}")
+    click.echo("broker user (run on the RabbitMQ node; the password is printed only here):")
     for command in rabbitmqctl_commands(app_id):
-        print("  " + " ".join(f"'{part}'" if " " in part or "^" in part else part
-                              for part in command))
+        click.echo("  " + " ".join(f"'{part}'" if " " in part or "^" in part else part
+                                   for part in command))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    systems(prog_name="python -m services.intake.accounts.systems")
