@@ -2,6 +2,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
+MICROWISH := $(VENV)/bin/microwish
 
 .PHONY: run test stack migrate install clean
 
@@ -15,7 +16,7 @@ install: $(VENV)/.installed
 
 ## run: the all-in-one platform with demo data at http://127.0.0.1:8000
 run: install
-	$(PY) -m services.allinone
+	$(MICROWISH) run
 
 ## test: the whole suite, against the real PostgreSQL and RabbitMQ
 test: install
@@ -23,10 +24,11 @@ test: install
 
 ## stack: every service as its own processes against RabbitMQ and PostgreSQL (Ctrl-C stops it)
 stack: install
-	$(PY) -m services.stack
+	$(MICROWISH) stack
 
+## migrate: bring every service's schema up to date (MICROWISH_* variables say where)
 migrate: install
-	$(PY) -m shared.migrate
+	$(MICROWISH) migrate
 
 clean:
 	rm -rf $(VENV) var

@@ -1,4 +1,7 @@
-"""The intake queue contract (DESIGN §4) as AsyncAPI: `python -m services.intake.asyncapi`."""
+"""The intake queue contract (DESIGN §4) as AsyncAPI.
+
+`python -m services.intake.contracts.asyncapi > docs/asyncapi.json` writes the committed document.
+"""
 from __future__ import annotations
 
 import json
@@ -35,7 +38,7 @@ def _properties() -> dict:
                 "message_id": {"type": "string", "minLength": 1, "maxLength": 200,
                                "description": "来源系统内唯一：幂等键，回执中的 source_ref"},
                 "app_id": {"type": "string", "pattern": APP_ID_PATTERN,
-                           "description": "登记的系统名（python -m services.intake.systems register）"},
+                           "description": "登记的系统名（microwish systems register）"},
                 "user_id": {"type": "string",
                             "description": "本系统的 RabbitMQ 账号；RabbitMQ 校验它与连接账号一致"},
                 "content_type": {"const": "application/json"},
