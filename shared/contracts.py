@@ -1,9 +1,6 @@
 """Payload schemas of every event on `microwish.events`, keyed by event type."""
 from __future__ import annotations
 
-import dataclasses
-import typing
-
 from marshmallow import Schema, fields, validate
 
 KINDS = ("material", "spiritual")
@@ -195,25 +192,3 @@ def schema_for(event_type: str) -> Schema:
     if event_type not in _INSTANCES:
         _INSTANCES[event_type] = SCHEMAS[event_type]()
     return _INSTANCES[event_type]
-
-
-_TYPES: dict[str, type] = {}
-_ANNOTATIONS = {fields.String: str, fields.Integer: int, fields.Boolean: bool, fields.List: list,
-                fields.Dict: dict}
-
-
-def payload_type(event_type: str) -> type:
-    """The frozen dataclass a handler receives an event's payload as, one field per schema field."""
-    if event_type not in _TYPES:
-        made = []
-        for name, f in schema_for(event_type).fields.items():
-            kind = _ANNOTATIONS.get(type(f), typing.Any)
-            if isinstance(f, fields.Nested):
-                kind = list if f.many else dict
-            if f.required:
-                made.append((name, kind))
-            else:
-                made.append((name, kind | None, dataclasses.field(default=None)))
-        _TYPES[event_type] = dataclasses.make_dataclass(
-            SCHEMAS[event_type].__name__, made, frozen=True, kw_only=True)
-    return _TYPES[event_type]

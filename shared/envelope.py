@@ -1,7 +1,9 @@
 """The message envelope every event travels in."""
 from __future__ import annotations
 
+import dataclasses
 import json
+import typing
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -87,9 +89,31 @@ def decode(body: bytes | str | dict) -> Envelope:
                     schema_version=env["schema_version"], occurred_at=env["occurred_at"])
 
 
+_TYPES: dict[str, type] = {}
+_ANNOTATIONS = {fields.String: str, fields.Integer: int, fields.Boolean: bool, fields.List: list,
+                fields.Dict: dict}
+
+
+def payload_type(event_type: str) -> type:
+    """The frozen dataclass a handler receives an event's payload as, one field per schema field."""
+    if event_type not in _TYPES:
+        made = []
+        for name, f in contracts.schema_for(event_type).fields.items():
+            kind = _ANNOTATIONS.get(type(f), typing.Any)
+            if isinstance(f, fields.Nested):
+                kind = list if f.many else dict
+            if f.required:
+                made.append((name, kind))
+            else:
+                made.append((name, kind | None, dataclasses.field(default=None)))
+        _TYPES[event_type] = dataclasses.make_dataclass(
+            type(contracts.schema_for(event_type)).__name__, made, frozen=True, kw_only=True)
+    return _TYPES[event_type]
+
+
 def typed(env: Envelope) -> Envelope:
     """The envelope with its (already validated) payload as its contract's dataclass."""
-    return replace(env, payload=contracts.payload_type(env.type)(**env.payload))
+    return replace(env, payload=payload_type(env.type)(**env.payload))
 
 
 def delivered(env: Envelope) -> Envelope:
