@@ -44,6 +44,10 @@ TIMES = {
 
 WISH_TYPES = {"individual": "个人心愿", "team": "团体心愿"}
 KIND_LABELS = {"material": "物质类", "spiritual": "精神类"}
+# Who agreed to a wish being posted on the wisher's behalf, and how (PIPL: consent).
+CONSENT_RELATIONS = {"self": "本人", "guardian": "监护人", "relative": "亲属", "agent": "代理人"}
+CONSENT_METHODS = {"in_person": "当面", "phone": "电话", "signed_card_photo": "签字同意卡",
+                   "self_service": "本人自助"}
 ATTACHMENT_PURPOSES = {"wish_card": "心愿卡照片", "consent_card": "签字同意卡照片",
                        "other": "其他"}
 

@@ -5,7 +5,8 @@ from services.intake import config as intake_config, errors
 from services.intake.accounts import http as accounts_http, pages as accounts_pages
 from services.intake.accounts.actions import by_api_key, principal_of
 from services.intake.audit import handlers as audit_handlers, http as audit_http
-from services.intake.claimers import http as claimers_http, organisations_http, pages as claimers_pages
+from services.intake.claimers import (http as claimers_http, organisations_http,
+                                      pages as claimers_pages)
 from services.intake.claimers import models as _claimer_tables  # noqa: F401 (they join METADATA)
 from services.intake.contracts import openapi
 from services.intake.models import Base

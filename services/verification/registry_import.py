@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from services.verification.models import AllowanceRecord, Base
+from services.verification.models import AllowanceRecord
 from services.verification.registry import ENDED, ENROLLED, KIND_LABELS, KINDS
 from shared import idnumber
 from shared.clock import today_in_china

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-# A system's registered name: its queue messages' app_id, its broker user, its receipts' routing key.
+# A system's registered name: its messages' app_id, its broker user, its receipts' routing key.
 APP_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 _APP_ID = re.compile(APP_ID_PATTERN)
 

@@ -8,63 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
-from services.intake.submissions.schemas import METHODS, RELATIONS
+from services.intake.importer.columns import BY_HEADER, LIST_FIELDS, header_key
 from shared.clock import CHINA
-from shared.contracts import KINDS
 from shared.errors import MESSAGES_ZH
-from shared.vocab import KIND_LABELS, SKILLS, TARGET_GROUPS, TIMES, WISH_TYPES
 
-RELATION_LABELS = {"self": "本人", "guardian": "监护人", "relative": "亲属", "agent": "代理人"}
-METHOD_LABELS = {"in_person": "当面", "phone": "电话", "signed_card_photo": "签字同意卡",
-                 "self_service": "本人自助"}
 _YES, _NO = {"是", "y", "yes", "true", "1", "紧急"}, {"否", "n", "no", "false", "0", "不紧急"}
 # Excel turns a long digit string into a float, shown as 4.10102E+17: the digits are gone.
 _SCIENTIFIC = re.compile(r"\A\d(\.\d+)?[eE]\+?\d+\Z")
 _SEPARATORS = re.compile(r"[,，、;；/\s]+")
 _LOOSE_TIME = re.compile(
     r"\A(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?\Z")
-
-
-def _labels(codes, labels: dict, **aliases) -> dict:
-    """Every way a value may be written (code, Chinese label, alias) → its code."""
-    found = {code: code for code in codes} | {label: code for code, label in labels.items()}
-    return found | {alias: code for code, names in aliases.items() for alias in names.split()}
-
-
-# (field path, how cells are read, headers accepted besides the path and its flat English key)
-COLUMNS = [
-    ("ref", "text", "编号 心愿编号"),
-    ("community_code", "text", "社区编码 社区代码"),
-    ("title", "text", "标题 心愿标题"),
-    ("description", "text", "心愿内容 内容 描述"),
-    ("kind", _labels(KINDS, KIND_LABELS, material="物质", spiritual="精神 服务 服务类"), "类型"),
-    ("wish_type", _labels(WISH_TYPES, WISH_TYPES, individual="个人", team="团体 团队"),
-     "个人/团体 心愿类型"),
-    ("team.name", "text", "团队名称"),
-    ("team.size", "int", "团队人数"),
-    ("estimated_value", "int", "估计价值 价值"),
-    ("urgent", "bool", "是否紧急 紧急"),
-    ("skills", _labels(SKILLS, SKILLS), "所需技能 技能"),
-    ("skills_other", "text", "其他技能"),
-    ("preferred_times", _labels(TIMES, TIMES), "方便时间"),
-    ("preferred_times_note", "text", "时间说明 方便时间说明"),
-    ("wisher.name", "text", "许愿人姓名 许愿人 姓名"),
-    ("wisher.id_number", "id", "身份证号 身份证号码 id_number"),
-    ("wisher.phone", "phone", "手机 手机号 电话 联系电话 phone"),
-    ("wisher.address", "text", "地址 住址 address"),
-    ("wisher.target_groups", _labels(TARGET_GROUPS, TARGET_GROUPS), "帮扶对象类别 target_groups"),
-    ("wisher.household_size", "int", "家庭人口 household_size"),
-    ("wisher.household_monthly_income", "int", "家庭月收入 household_monthly_income"),
-    ("consent.relation", _labels(RELATIONS, RELATION_LABELS, relative="家属", agent="代办人"),
-     "同意关系"),
-    ("consent.method", _labels(METHODS, METHOD_LABELS, in_person="当面同意 现场",
-                               phone="电话同意", signed_card_photo="签字同意卡照片 签字卡"),
-     "同意方式"),
-    ("consent.name", "text", "同意人姓名 同意人"),
-    ("consent.at", "datetime", "同意时间"),
-    ("consent.photo_ref", "text", "同意卡照片编号 同意卡照片"),
-]
-LIST_FIELDS = {"skills", "preferred_times", "wisher.target_groups"}
 
 
 class FileProblem(Exception):
@@ -84,16 +37,6 @@ class Sheet:
     columns: dict[str, str]  # field path → the header it had in the file
     rows: list[Row]
     errors: list[dict]  # about the file's columns, each with its row number
-
-
-def header_key(text: str) -> str:
-    """Headers compare without spaces, case or notes in brackets: 类型（物质/精神） = 类型."""
-    text = re.sub(r"\s+", "", str(text)).replace("（", "(").replace("）", ")").lower()
-    return re.sub(r"\(.*?\)", "", text).replace(".", "_")
-
-
-_BY_HEADER = {header_key(name): (path, how) for path, how, names in COLUMNS
-              for name in (path, *names.split())}
 
 
 def err(field_: str, code: str, note: str = "") -> dict:
@@ -129,7 +72,7 @@ def _columns(head, body) -> tuple[dict, dict, list[dict]]:
             if any(index < len(cells) and not _blank(cells[index]) for _, cells in body):
                 errors.append(err("", "unnamed_column", f"（第 {index + 1} 列）"))
             continue
-        path_how = _BY_HEADER.get(header_key(header))
+        path_how = BY_HEADER.get(header_key(header))
         if path_how is None:
             errors.append({"column": str(header), **err("", "unknown_column")})
         elif path_how[0] in columns:

@@ -11,7 +11,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from services.intake import config
 from services.intake.errors import ConsentMissing, Inconsistent, KeyReused
-from services.intake.importer.rows import METHOD_LABELS, RELATION_LABELS
 from services.intake.submissions import actions, http as api, personal, rules
 from services.intake.submissions.forms import (ANSWER_FIELDS, CONSENT_FIELDS, PHOTOS, WISH_FIELDS,
                                                errors_by_input, photos, read)
@@ -22,16 +21,16 @@ from shared.clock import CHINA
 from shared.envelope import new_id
 from shared.errors import MESSAGES_ZH, ApiError, field_errors
 from shared.pages import SUBMITTERS, render
-from shared.vocab import (ATTACHMENT_PURPOSES, KIND_LABELS, NEXT_STEPS, SKILLS, STATUS_LABELS,
-                          TARGET_GROUPS, TIMES, WISH_TYPES)
+from shared.vocab import (ATTACHMENT_PURPOSES, CONSENT_METHODS, CONSENT_RELATIONS, KIND_LABELS,
+                          NEXT_STEPS, SKILLS, STATUS_LABELS, TARGET_GROUPS, TIMES, WISH_TYPES)
 from shared.web import page_or_json, uow
 
 bp = Blueprint("submit_pages", __name__)
 _PLACED = {*WISH_FIELDS, *CONSENT_FIELDS, *PHOTOS, "consent", "consent.photo_ref", "note"}
 LABELS = {"status": STATUS_LABELS, "groups": TARGET_GROUPS, "skills": SKILLS, "times": TIMES,
-          "kinds": KIND_LABELS, "wish_types": WISH_TYPES, "relations": RELATION_LABELS,
+          "kinds": KIND_LABELS, "wish_types": WISH_TYPES, "relations": CONSENT_RELATIONS,
           "purposes": ATTACHMENT_PURPOSES,
-          "methods": {k: v for k, v in METHOD_LABELS.items() if k != "self_service"}}
+          "methods": {k: v for k, v in CONSENT_METHODS.items() if k != "self_service"}}
 _NOTICES = {"submitted": "心愿已提交，社区将尽快审核。", "answered": "补充的信息已提交，将重新审核。"}
 
 

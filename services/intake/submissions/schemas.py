@@ -12,12 +12,12 @@ from shared import idnumber
 from shared.clock import today_in_china
 from shared.contracts import KINDS
 from shared.fields import PHONE, choice, choices, count, text
-from shared.vocab import ATTACHMENT_PURPOSES, SKILLS, TARGET_GROUPS, TIMES, WISH_TYPES
+from shared.vocab import (ATTACHMENT_PURPOSES, CONSENT_METHODS, CONSENT_RELATIONS, SKILLS,
+                          TARGET_GROUPS, TIMES, WISH_TYPES)
 
 # ASCII only, nothing around it: full-width digits or a stray newline would dodge duplicate checks.
 _ID_SHAPE = re.compile(r"\A[0-9]{17}[0-9Xx]\Z")
-RELATIONS = ("self", "guardian", "relative", "agent")
-METHODS = ("in_person", "phone", "signed_card_photo", "self_service")
+RELATIONS, METHODS = tuple(CONSENT_RELATIONS), tuple(CONSENT_METHODS)
 MAX_VALUE_YUAN = 100_000  # far above any district's cap: this only catches typing mistakes
 
 
