@@ -1,4 +1,4 @@
-"""Verification's application factory and its message handlers."""
+"""Verification's composition root: the app and its blueprints, and what it consumes from the bus."""
 from __future__ import annotations
 
 from services.verification import config as verification_config, errors, handlers as on, policy
