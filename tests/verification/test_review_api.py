@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from services.intake.submissions.models import Submission
 from shared.clock import today_in_china
 from tests.helpers import bearer, principal
-from tests.test_review_pages import (  # noqa: F401
+from tests.verification.test_review_pages import (  # noqa: F401
     PHONE,
     A,
     B,

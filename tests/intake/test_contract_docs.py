@@ -185,7 +185,7 @@ def _payload_schema(message: str) -> Draft202012Validator:
 
 @pytest.mark.parametrize("case", sorted(_BAD))
 def test_queue_json_schema_accepts_a_real_message_and_refuses_a_bad_one(case):
-    from tests.test_intake_queue import _submission
+    from tests.intake.test_intake_queue import _submission
 
     validator = _payload_schema("submission.v1")
     validator.validate(_submission())  # the message the queue tests send

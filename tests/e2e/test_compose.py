@@ -12,7 +12,7 @@ import yaml
 from services import allinone, stack
 from shared.settings import SERVICES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
 NGINX_CONF = ROOT / "deploy" / "nginx" / "nginx.conf"
 INTERPOLATION = re.compile(r"^\$\{[A-Z][A-Z0-9_]*:\?[^}]*\}$")

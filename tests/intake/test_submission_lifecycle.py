@@ -12,7 +12,7 @@ from shared.idnumber import check_char
 from shared.pii import Sealer
 from tests.helpers import Capture, publish_event, wait_for
 from tests.intake_fixtures import COMMUNITY, client, db, liaison  # noqa: F401
-from tests.test_intake_queue import APP, _pika_publish, _submission, intake  # noqa: F401
+from tests.intake.test_intake_queue import APP, _pika_publish, _submission, intake  # noqa: F401
 
 FIRST17 = "41010219480516002"
 IDN = FIRST17 + check_char(FIRST17)

@@ -15,7 +15,7 @@ from shared.clock import today_in_china
 from shared.envelope import delivered, make_event
 from shared.pii import Sealer, keyed_hash
 from tests.helpers import free_port, person_id
-from tests.test_rules import LI
+from tests.verification.test_rules import LI
 
 ADDRESS = "河南省周口市川汇区八一大道12号"
 

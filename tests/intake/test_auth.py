@@ -28,7 +28,7 @@ from shared.ratelimit import RateLimit
 from shared.settings import SERVICES, Settings, from_env
 from shared.tokens import AUDIENCE, ISSUER, TokenError, Tokens
 from tests.helpers import bearer, principal
-from tests.test_claims import _publish_wish
+from tests.matching.test_claims import _publish_wish
 
 PG_URL = os.environ.get("MICROWISH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -9,7 +9,7 @@ import requests
 from playwright.sync_api import sync_playwright
 
 from tests.helpers import person_id, wait_for
-from tests.test_wall_browser import CHROMIUM, CHROMIUM_ARGS, allinone, log_in_through  # noqa: F401 (a fixture)
+from tests.e2e.test_wall_browser import CHROMIUM, CHROMIUM_ARGS, allinone, log_in_through  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,

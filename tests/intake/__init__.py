@@ -1,0 +1,1 @@
+"""Tests of intake: submissions, import, accounts, claimers, audit, contracts."""

@@ -1,0 +1,1 @@
+"""Tests of matching: publication, claims and the wall."""

@@ -1,0 +1,1 @@
+"""Tests of scoring: the ledger and its reports."""

@@ -1,0 +1,1 @@
+"""Tests of shared/: envelope, bus, outbox, consumer, storage, access, PII, vocabulary."""

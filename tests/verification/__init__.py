@@ -1,0 +1,1 @@
+"""Tests of verification: its rules, categorisation, policy, registry and review desk."""
