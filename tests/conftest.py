@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from services.intake.config import Config as IntakeConfig
 from shared.db import Database, normalise
 from shared.migrate import upgrade
-from shared.settings import SERVICES, Settings
+from shared.settings import SERVICES, Settings, from_env
 from shared.tokens import Tokens
 
 PG_URL = os.environ.get("MICROWISH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -104,6 +104,15 @@ def make_db(settings):
     yield _make
     for db in made:
         db.dispose()
+
+
+@pytest.fixture
+def sqlite_settings(tmp_path):
+    """The all-in-one's SQLite in this test's own var dir, with intake and matching migrated."""
+    settings = from_env({"MICROWISH_VAR_DIR": str(tmp_path)})
+    upgrade(settings, "intake")
+    upgrade(settings, "matching")
+    return settings
 
 
 # What a browser asks for: pages answer it with HTML (and a login redirect), not JSON errors.

@@ -1,7 +1,8 @@
-"""Test helpers: wait for a condition, capture what reaches the bus."""
+"""Test helpers: wait for a condition, capture what reaches the bus, read answers and rows."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 import uuid
@@ -9,6 +10,8 @@ import uuid
 from kombu import Connection, Consumer, Queue
 
 from shared import topology
+
+CJK = re.compile(r"[\u4e00-\u9fff]")  # a Chinese character: every message a person reads has one
 
 
 def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05, what: str = "condition"):
@@ -118,3 +121,13 @@ def person_id(n: int, born: str = "19490101") -> str:
     from shared.idnumber import check_char
     first17 = f"411602{int(born) + n // 1000}{n % 1000:03d}"
     return first17 + check_char(first17)
+
+
+def api_error(resp, status: int, code: str) -> dict:
+    """Assert an error answer's status, code and Chinese message; return its error object."""
+    assert resp.status_code == status, resp.get_data(as_text=True)
+    assert resp.is_json
+    error = resp.get_json()["error"]
+    assert error["code"] == code
+    assert CJK.search(error["message"])
+    return error

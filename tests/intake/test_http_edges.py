@@ -1,4 +1,4 @@
-"""HTTP edges of intake and matching on SQLite: clear JSON errors, nothing half-stored, no PII leaks."""
+"""HTTP edges of intake on SQLite: clear JSON errors, nothing half-stored, no PII leaks."""
 from __future__ import annotations
 
 import json
@@ -10,11 +10,8 @@ from sqlalchemy import func, select
 from services.intake.config import Config as IntakeConfig
 from services.intake.app import create_app as create_intake_app
 from services.intake.submissions.models import Submission
-from services.matching.app import create_app as create_matching_app
 from shared.idnumber import check_char
-from shared.migrate import upgrade
-from shared.settings import from_env
-from tests.helpers import bearer
+from tests.helpers import api_error, bearer
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 FIRST17 = "41010219520314001"
@@ -31,14 +28,6 @@ def _submission(**changes) -> dict:
                         "at": "2026-11-01T09:30:00+08:00"}}
     data.update(changes)
     return data
-
-
-@pytest.fixture
-def sqlite_settings(tmp_path):
-    settings = from_env({"MICROWISH_VAR_DIR": str(tmp_path)})
-    upgrade(settings, "intake")
-    upgrade(settings, "matching")
-    return settings
 
 
 @pytest.fixture
@@ -61,14 +50,6 @@ def client(app, sqlite_settings):
                                          communities=["chuanhui-wenming"]))
 
 
-@pytest.fixture
-def matching_client(sqlite_settings):
-    app = create_matching_app(sqlite_settings)
-    app.config.update(TESTING=True)
-    yield _as(app.test_client(), bearer(sqlite_settings, role="member"))
-    app.extensions["microwish.db"].dispose()
-
-
 def _stored(app) -> tuple[int, int]:
     """How many submissions and outbox rows intake holds."""
     db = app.extensions["microwish.db"]
@@ -76,16 +57,6 @@ def _stored(app) -> tuple[int, int]:
         subs = conn.scalar(select(func.count()).select_from(Submission.__table__))
         out = conn.scalar(select(func.count()).select_from(db.outbox))
     return subs, out
-
-
-def _error(resp, status: int, code: str) -> dict:
-    """Assert an error answer's status, code and Chinese message; return its error object."""
-    assert resp.status_code == status, resp.get_data(as_text=True)
-    assert resp.is_json
-    error = resp.get_json()["error"]
-    assert error["code"] == code
-    assert CJK.search(error["message"])
-    return error
 
 
 def test_valid_submission_is_received_without_leaking_pii(client):
@@ -117,14 +88,14 @@ def test_same_idempotency_key_answers_with_the_same_submission(app, client):
 
 def test_unknown_field_is_422(client):
     """A field the contract does not know is refused, naming it."""
-    error = _error(client.post(URL, json=_submission(foo=1)), 422, "validation_failed")
+    error = api_error(client.post(URL, json=_submission(foo=1)), 422, "validation_failed")
     entry = next(f for f in error["fields"] if f["field"] == "foo")
     assert entry["code"] == "unknown_field" and CJK.search(entry["message"])
 
 
 def test_server_owned_status_is_an_unknown_field(client):
     """A client cannot set the status the server owns."""
-    error = _error(client.post(URL, json=_submission(status="verified")), 422, "validation_failed")
+    error = api_error(client.post(URL, json=_submission(status="verified")), 422, "validation_failed")
     assert [f["code"] for f in error["fields"] if f["field"] == "status"] == ["unknown_field"]
 
 
@@ -132,20 +103,20 @@ def test_missing_id_number_is_a_required_nested_field(client):
     """A missing wisher.id_number is reported by its dotted name."""
     data = _submission()
     del data["wisher"]["id_number"]
-    error = _error(client.post(URL, json=data), 422, "validation_failed")
+    error = api_error(client.post(URL, json=data), 422, "validation_failed")
     assert [(f["field"], f["code"]) for f in error["fields"]] == [("wisher.id_number", "required")]
 
 
 def test_wrong_content_type_is_415(client):
     """A body that is not declared as JSON is refused."""
     resp = client.post(URL, data=json.dumps(_submission()), content_type="text/plain")
-    _error(resp, 415, "unsupported_media_type")
+    api_error(resp, 415, "unsupported_media_type")
 
 
 def test_broken_json_is_400(client):
     """A body declared as JSON that does not parse is refused."""
     resp = client.post(URL, data='{"title": "想要', content_type="application/json")
-    _error(resp, 400, "invalid_json")
+    api_error(resp, 400, "invalid_json")
 
 
 def test_oversized_body_is_413(app, client, sqlite_settings):
@@ -153,13 +124,13 @@ def test_oversized_body_is_413(app, client, sqlite_settings):
     big = _submission(description="棉" * (IntakeConfig.max_submission_bytes // 3 + 1))
     resp = client.post(URL, data=json.dumps(big, ensure_ascii=False).encode(),
                        content_type="application/json")
-    _error(resp, 413, "payload_too_large")
+    api_error(resp, 413, "payload_too_large")
     assert _stored(app) == (0, 0)
 
 
 def test_unknown_submission_is_404(client):
     """Following a submission that does not exist answers not_found."""
-    _error(client.get(f"{URL}/no-such-id"), 404, "not_found")
+    api_error(client.get(f"{URL}/no-such-id"), 404, "not_found")
 
 
 def test_refused_requests_store_nothing(app, client):
@@ -173,21 +144,6 @@ def test_refused_requests_store_nothing(app, client):
     assert _stored(app) == (0, 0)
 
 
-def test_claim_on_missing_wish_is_404(matching_client):
-    """Claiming a wish that is not on the wall answers not_found."""
-    resp = matching_client.post("/api/v1/wishes/no-such-wish/claims", json={})
-    _error(resp, 404, "not_found")
-
-
-def test_claim_with_extra_field_is_422(matching_client):
-    """A claimer cannot name another claimer or award points: both are unknown fields."""
-    resp = matching_client.post("/api/v1/wishes/no-such-wish/claims",
-                                json={"member_id": "m1", "points": 100})
-    error = _error(resp, 422, "validation_failed")
-    assert sorted((f["field"], f["code"]) for f in error["fields"]) == [
-        ("member_id", "unknown_field"), ("points", "unknown_field")]
-
-
 @pytest.mark.parametrize("wisher_change", [
     {"id_number": ID_NUMBER + "\n"},
     {"phone": PHONE + "\n"},
@@ -197,4 +153,4 @@ def test_id_number_and_phone_must_be_plain_ascii(client, wisher_change):
     """A trailing newline or full-width digits in the ID number or phone is refused."""
     data = _submission()
     data["wisher"].update(wisher_change)
-    _error(client.post(URL, json=data), 422, "validation_failed")
+    api_error(client.post(URL, json=data), 422, "validation_failed")

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -14,12 +12,10 @@ from services.intake.accounts.models import Account
 from services.intake.app import create_app
 from services.intake.claimers import http as members_api
 from services.intake.claimers.models import Member, Organisation
-from services.matching import members as matching_members
 from services.matching.models import Member as MatchingMember
-from services.scoring import members as scoring_members
 from services.scoring.models import Member as ScoringMember
 from services.worker import runtime
-from shared.envelope import decode, delivered, make_event
+from shared.envelope import decode
 from shared.errors import MESSAGES_ZH
 from shared.pii import Sealer
 from shared.settings import SERVICES, Settings
@@ -278,28 +274,6 @@ def test_registration_is_rate_limited_per_client_address(client, db, monkeypatch
     elsewhere = client.post(URL, json=_person("user3"), environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert elsewhere.status_code == 201
     assert _count(db, Member) == 3
-
-
-@pytest.mark.parametrize("module, model, service", [
-    (matching_members, MatchingMember, "matching"), (scoring_members, ScoringMember, "scoring")])
-def test_local_copies_apply_events_once_and_never_go_back_in_time(make_db, module, model,
-                                                                  service):
-    db = make_db(service)
-    profile = {"member_id": "m-1", "kind": "person", "display_name": "张建国",
-               "party_member": True, "unit_code": "zhoukou-power", "unit_name": "周口供电公司",
-               "community_code": A, "skills": ["electrician"], "available_times": [],
-               "org_code": None, "org_type": None}
-    registered = make_event("member.registered", profile, "intake")
-    updated = replace(make_event("member.updated", {**profile, "unit_code": "chuanhui-hrss"},
-                                 "intake"), occurred_at=registered.occurred_at + timedelta(1))
-    for event in (updated, registered):  # the newer arrives first
-        with db.uow() as uow:
-            module.keep(uow, delivered(event))
-            uow.commit()
-    with db.uow() as uow:
-        row = uow.session.get(model, "m-1")
-        assert (row.unit_code, row.display_name, row.skills) == (
-            "chuanhui-hrss", "张建国", ["electrician"])
 
 
 def test_matching_and_scoring_keep_the_members_intake_announces(vhost, settings, db, make_db,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
@@ -136,6 +137,17 @@ def test_rejection_reasons_reach_the_submitter_in_plain_chinese(client, db):
     seen = client.get(f"{URL}/{wish['id']}").get_json()
     assert (seen["status"], seen["status_label"]) == ("rejected", "未通过审核")
     assert seen["history"][-1]["reasons"] == reasons
+
+
+def test_intake_reopens_a_rejected_submission_and_clears_its_closing_date():
+    """rejected closes the submission; reopened makes it received again with no closing date."""
+    sub, at = Submission(status="received", history=[]), datetime(2026, 11, 23, tzinfo=timezone.utc)
+    sub.advance("rejected", at)
+    assert (sub.status, sub.closed_at) == ("rejected", at)
+    sub.advance("reopened", at)
+    assert (sub.status, sub.closed_at) == ("received", None)
+    sub.advance("verified", at)
+    assert (sub.status, sub.closed_at) == ("verified", None)
 
 
 def test_a_queue_source_hears_each_outcome_with_its_own_reference(settings, intake):  # noqa: F811

@@ -1,4 +1,4 @@
-"""Claiming against the real PostgreSQL: of many racing claimers, exactly one wins."""
+"""Claiming against the real PostgreSQL: one winner of many racing claimers, steps in order, limits."""
 from __future__ import annotations
 
 import threading
@@ -6,6 +6,7 @@ import threading
 from sqlalchemy import func, select
 
 from services.matching.app import create_app
+from services.matching.config import Config as MatchingConfig
 from services.matching.models import Claim, Wish
 from shared.envelope import utcnow
 from tests.helpers import bearer, principal
@@ -18,6 +19,10 @@ def _publish_wish(db, wish_id: str) -> None:
                              source="web", source_ref=wish_id, status="published",
                              published_at=utcnow()))
         uow.commit()
+
+
+def _error(response) -> str:
+    return response.get_json()["error"]["code"]
 
 
 def test_fifty_concurrent_claims_give_exactly_one_winner(settings, make_db):
@@ -87,3 +92,19 @@ def test_released_claim_puts_the_wish_back_for_the_next_claimer(settings, make_d
     assert [w["id"] for w in client.get("/api/v1/wishes").get_json()["items"]] == ["wish-release"]
     again = client.post("/api/v1/wishes/wish-release/claims", json={}, headers=second)
     assert again.status_code == 201 and again.get_json()["member_id"] == "m-second"
+
+
+def test_claims_are_limited_per_member_per_hour(settings, make_db):
+    """A member's third claim in the hour is 429; another member may still claim."""
+    db = make_db("matching")
+    for n in range(3):
+        _publish_wish(db, f"wish-{n}")
+    client = create_app(settings, db, MatchingConfig(claims_per_hour=2)).test_client()
+    eager, other = (bearer(settings, role="member", id=m) for m in ("m-eager", "m-other"))
+    tries = [client.post(f"/api/v1/wishes/wish-{n}/claims", json={}, headers=eager)
+             for n in range(3)]
+    assert [r.status_code for r in tries] == [201, 201, 429]
+    third = tries[2]
+    assert _error(third) == "too_many_requests"
+    assert int(third.headers["Retry-After"]) > 0
+    assert client.post("/api/v1/wishes/wish-2/claims", json={}, headers=other).status_code == 201

@@ -3,9 +3,8 @@ the wisher in clear for the liaison alone, bulk approval, reopening, and two lia
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
-from services.intake.submissions.models import Submission
 from shared.clock import today_in_china
 from tests.helpers import bearer, principal
 from tests.verification.test_review_pages import (  # noqa: F401
@@ -125,17 +124,6 @@ def test_reopening_tells_intake_the_wish_is_undecided_again(app, decided, db, se
     assert event["reasons"][0]["code"] == "reopened"
     assert client.post(f"/api/v1/reviews/{wish}/reopen", headers=_as(settings),
                        json={"note": "再来一次"}).status_code == 409
-
-
-def test_intake_reopens_a_rejected_submission_and_clears_its_closing_date():
-    """rejected closes the submission; reopened makes it received again with no closing date."""
-    sub, at = Submission(status="received", history=[]), datetime(2026, 11, 23, tzinfo=timezone.utc)
-    sub.advance("rejected", at)
-    assert (sub.status, sub.closed_at) == ("rejected", at)
-    sub.advance("reopened", at)
-    assert (sub.status, sub.closed_at) == ("received", None)
-    sub.advance("verified", at)
-    assert (sub.status, sub.closed_at) == ("verified", None)
 
 
 def test_two_liaisons_approving_at_once_verify_the_wish_once(app, decided, db, settings):
