@@ -131,3 +131,10 @@ def api_error(resp, status: int, code: str) -> dict:
     assert error["code"] == code
     assert CJK.search(error["message"])
     return error
+
+
+def add(db, *rows) -> None:
+    """Store rows in one unit of work, as if the service had."""
+    with db.uow() as uow:
+        uow.session.add_all(rows)
+        uow.commit()

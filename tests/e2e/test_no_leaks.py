@@ -15,6 +15,7 @@ from services.allinone import AllInOne
 from services.intake.accounts.models import Account
 from shared.idnumber import check_char
 from shared.settings import SERVICES
+from tests.factories import OMIT, submission
 from tests.helpers import ELIGIBLE, Capture, wait_for
 
 OUYANG, SIMA, ZHUGE, LINGHU, SHANGGUAN = (f + check_char(f) for f in (
@@ -31,15 +32,7 @@ _TEXTS = [*NAMES, *ADDRESSES, *(a[6:] for a in ADDRESSES)]  # a[6:]: what maskin
 SECRETS = sorted({*_TEXTS, *(json.dumps(t)[1:-1] for t in _TEXTS), *PHONES,  # also \u-escaped
                   *(v for n in IDS for v in (n, n.lower(), n[:14], n[6:]))})
 TITLE = "想要一个新书包"
-
-
-def _wish(community, name, id_number, phone=None, address=None, consent=None, **extra) -> dict:
-    wisher = {k: v for k, v in (("name", name), ("id_number", id_number), ("phone", phone),
-                                ("address", address)) if v}
-    return {"community_code": community, "title": TITLE, "description": "孩子上学想要一个新书包。",
-            "wisher": {**wisher, **ELIGIBLE},
-            "kind": "material", **({"consent": consent} if consent else {}),
-            **extra}
+SCHOOLBAG = {"title": TITLE, "description": "孩子上学想要一个新书包。"}  # every wisher's wish
 
 
 def _consent(relation="self", method="in_person", name=None) -> dict:
@@ -106,32 +99,46 @@ def _submit_everything(platform, settings, http, events, auth) -> dict:
     """Two liaison wishes (one a child's), a system's, a resident's, two refused, three queued."""
     system = {"X-Api-Key": demo.DEMO_API_KEY}
     posts = {
-        "ouyang": (auth["liaison"], _wish("chuanhui-wenming", "欧阳秀英", OUYANG, PHONES[0],
-                                          ADDRESSES[0], _consent())),
-        "zhuge": (auth["liaison"], _wish("chuanhui-zhongzhou", "诸葛小明", ZHUGE, PHONES[2],
-                                         ADDRESSES[2], _consent("guardian", name="诸葛大伟"))),
-        "sima": (system, _wish("chuanhui-chenzhou", "司马建华", SIMA, PHONES[1], ADDRESSES[1],
-                               _consent("self", "phone"))),
-        "linghu": (auth["resident"], _wish("chuanhui-chenzhou", "令狐春燕", LINGHU, PHONES[6])),
+        "ouyang": (auth["liaison"], submission(
+            **SCHOOLBAG, community_code="chuanhui-wenming", consent=_consent(), wisher={
+                "name": "欧阳秀英", "id_number": OUYANG, "phone": PHONES[0],
+                "address": ADDRESSES[0], **ELIGIBLE})),
+        "zhuge": (auth["liaison"], submission(
+            **SCHOOLBAG, community_code="chuanhui-zhongzhou",
+            consent=_consent("guardian", name="诸葛大伟"), wisher={
+                "name": "诸葛小明", "id_number": ZHUGE, "phone": PHONES[2],
+                "address": ADDRESSES[2], **ELIGIBLE})),
+        "sima": (system, submission(
+            **SCHOOLBAG, community_code="chuanhui-chenzhou", consent=_consent("self", "phone"),
+            wisher={"name": "司马建华", "id_number": SIMA, "phone": PHONES[1],
+                    "address": ADDRESSES[1], **ELIGIBLE})),
+        "linghu": (auth["resident"], submission(  # a resident's own wish: no consent form
+            **SCHOOLBAG, community_code="chuanhui-chenzhou", consent=OMIT, wisher={
+                "name": "令狐春燕", "id_number": LINGHU, "phone": PHONES[6], **ELIGIBLE})),
     }
     subs = {}
     for key, (headers, body) in posts.items():
         r = http("POST", "/api/v1/submissions", json=body, headers=headers)
         assert r.status_code == 201, r.get_data(as_text=True)
         subs[key] = r.json["id"]
-    bad = http("POST", "/api/v1/submissions", headers=auth["liaison"], json=_wish(
-        "chuanhui-wenming", "欧阳秀英", BAD_ID, "+86" + PHONES[4], ADDRESSES[3], _consent()))
+    bad = http("POST", "/api/v1/submissions", headers=auth["liaison"], json=submission(
+        **SCHOOLBAG, community_code="chuanhui-wenming", wisher={
+            "name": "欧阳秀英", "id_number": BAD_ID, "phone": "+86" + PHONES[4],
+            "address": ADDRESSES[3], **ELIGIBLE}, consent=_consent()))
     assert bad.status_code == 422
     codes = {f["code"] for f in bad.json["error"]["fields"]}
     assert {"invalid_id_number", "invalid_phone"} <= codes
-    unknown = _wish("chuanhui-wenming", "欧阳秀英", OUYANG, consent=_consent(), contact=PHONES[5])
+    unknown = submission(**SCHOOLBAG, community_code="chuanhui-wenming", wisher={
+        "name": "欧阳秀英", "id_number": OUYANG, "phone": OMIT, **ELIGIBLE}, consent=_consent(),
+        contact=PHONES[5])
     unknown["wisher"]["mobile"] = PHONES[0]
     r = http("POST", "/api/v1/submissions", headers=auth["liaison"], json=unknown)
     assert r.status_code == 422 and {f["code"] for f in r.json["error"]["fields"]} == {
         "unknown_field"}
 
-    queued = _wish("chuanhui-wenchang", "上官婉清", SHANGGUAN, PHONES[3], ADDRESSES[3],
-                   _consent("relative", "phone", "慕容复兴"))
+    queued = submission(**SCHOOLBAG, community_code="chuanhui-wenchang", wisher={
+        "name": "上官婉清", "id_number": SHANGGUAN, "phone": PHONES[3], "address": ADDRESSES[3],
+        **ELIGIBLE}, consent=_consent("relative", "phone", "慕容复兴"))
     _publish(settings.broker_url, queued, "hotline-mismatch")  # its broker_user is gov-hotline
     _publish(settings.broker_url, {**queued, "wisher": {**queued["wisher"], "id_number": BAD_ID}},
              "hotline-bad-id")

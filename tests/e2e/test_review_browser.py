@@ -2,12 +2,11 @@
 rejections, the wisher in clear, edit and approve, reopen, ask for information, bulk approval."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 import pytest
 import requests
 from playwright.sync_api import sync_playwright
 
+from tests.factories import OMIT, submission, wisher
 from tests.helpers import person_id, wait_for
 from tests.e2e.test_wall_browser import CHROMIUM, CHROMIUM_ARGS, allinone, log_in_through  # noqa: F401 (a fixture)
 
@@ -26,17 +25,15 @@ def _login(base: str) -> dict:
 
 
 def _submit(base: str, auth: dict, serial: int, name: str, title: str, description: str,
-            community: str = "chuanhui-wenming", **wisher) -> str:
-    """One wish posted by the liaison with the wisher's consent; its id."""
-    person = {"name": name, "id_number": person_id(500 + serial, wisher.pop("birth", "19500918")),
-              "phone": "13903940000",
-              "address": f"河南省周口市川汇区七一路{serial}号院", "target_groups": ["elderly_alone"],
-              "household_size": 1, "household_monthly_income": 900, **wisher}
-    consented = (datetime.now(timezone.utc) - timedelta(minutes=5)).isoformat()
-    body = {"community_code": community, "title": title, "description": description,
-            "kind": "material", "estimated_value": 150,
-            "wisher": {k: v for k, v in person.items() if v is not None},
-            "consent": {"relation": "self", "method": "in_person", "at": consented}}
+            community: str = "chuanhui-wenming", **changes) -> str:
+    """One wish posted by the liaison with the wisher's consent; its id.
+
+    Each serial is a person of their own (one wish per person per round) in a house of their own
+    (a near-identical wish from one household would go to the desk for that alone)."""
+    person = wisher(name=name, id_number=person_id(500 + serial, "19500918"),
+                    address=f"河南省周口市川汇区七一路{serial}号院", **changes)
+    body = submission(community_code=community, title=title, description=description,
+                      estimated_value=150, wisher=person)
     resp = requests.post(f"{base}/api/v1/submissions", json=body, headers=auth, timeout=10)
     assert resp.status_code in (200, 201, 202), resp.text
     return resp.json()["id"]
@@ -56,7 +53,7 @@ def test_liaison_decides_the_rules_doubts_and_rejections_on_a_phone(allinone):
     edited = _submit(base, auth, 3, "周桂芳", "想要一台电风扇", "夏天太热，家里没有电风扇。",
                      community="chuanhui-zhongzhou", **NEAR)
     asked = _submit(base, auth, 4, "孙玉兰", "想要一床新棉被", "被子用了十几年，冬天盖着不暖和。",
-                    household_size=None, household_monthly_income=None)
+                    household_size=OMIT, household_monthly_income=OMIT)
     bulk = [_submit(base, auth, 5, "郑永福", "想要一副老花镜", "眼睛花了，看不清报纸上的字。", **NEAR),
             _submit(base, auth, 6, "王淑珍", "想要一个新书桌", "家里的旧书桌坏了，想要一张书桌写字。",
                     community="chuanhui-chenzhou", **NEAR)]

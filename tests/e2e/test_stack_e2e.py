@@ -18,17 +18,12 @@ from shared import topology
 from shared.db import Database, normalise
 from shared.settings import SERVICES
 from tests.conftest import PG_URL
+from tests.factories import submission
 from tests.helpers import ELIGIBLE, Capture, free_port, person_id, wait_for
 
 pytestmark = pytest.mark.stack
-
-def _wish(n: int) -> dict:
-    return {"community_code": "chuanhui-wenming", "title": f"想要一根拐杖 #{n}",
-            "description": "老人腿脚不便，想要一根结实的拐杖。", "kind": "material",
-            "wisher": {"name": "李景荣", "id_number": person_id(n), "phone": "13803941234",
-                       **ELIGIBLE},
-            "consent": {"relation": "self", "method": "in_person",
-                        "at": "2026-11-20T10:00:00+08:00"}}
+# Every cane wish has a wisher of its own, person_id(n): verification admits one wish a person.
+CANE = {"description": "老人腿脚不便，想要一根结实的拐杖。"}
 
 
 def _seed_accounts(settings) -> None:
@@ -104,13 +99,15 @@ def _drive_to_points(s: Stack, wish_id: str) -> None:
 def test_wishes_over_http_and_amqp_reach_the_ledger(settings, stack):
     assert requests.get(stack.url("intake") + "/api/v1/submissions").status_code == 401
     receipts = Capture(settings.broker_url, "submission.*.city-hotline")
-    by_http = _post(stack, "intake", "/api/v1/submissions", _wish(1))["id"]
+    by_http = _post(stack, "intake", "/api/v1/submissions", submission(
+        **CANE, title="想要一根拐杖 #1", wisher={"id_number": person_id(1), **ELIGIBLE}))["id"]
 
     conn = pika.BlockingConnection(pika.URLParameters(settings.broker_url))
     channel = conn.channel()
     channel.confirm_delivery()
     channel.basic_publish("microwish.intake", "submission",
-                          json.dumps(_wish(2), ensure_ascii=False).encode(),
+                          json.dumps(submission(**CANE, title="想要一根拐杖 #2", wisher={
+                              "id_number": person_id(2), **ELIGIBLE}), ensure_ascii=False).encode(),
                           pika.BasicProperties(message_id="hotline-42", app_id="city-hotline",
                                                content_type="application/json", delivery_mode=2,
                                                user_id="guest",
@@ -153,7 +150,8 @@ def test_killing_workers_mid_run_loses_nothing(settings, stack, pg):
     _count = _counter(pg, settings)
     ids = []
     for n in range(240):
-        ids.append(_post(stack, "intake", "/api/v1/submissions", _wish(n))["id"])
+        ids.append(_post(stack, "intake", "/api/v1/submissions", submission(
+            **CANE, title=f"想要一根拐杖 #{n}", wisher={"id_number": person_id(n), **ELIGIBLE}))["id"])
         if n == 60:
             wait_for(lambda: _count("verification", "reviews") > 0,
                      what="verification under way")

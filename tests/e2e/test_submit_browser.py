@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from shared.idnumber import check_char
+from tests.factories import png
 from tests.helpers import wait_for
-from tests.intake.test_submit_pages import png
 from tests.e2e.test_wall_browser import CHROMIUM, CHROMIUM_ARGS, allinone, log_in_through  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser

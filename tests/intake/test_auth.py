@@ -25,8 +25,8 @@ from services.matching.models import Wish
 from shared.ratelimit import RateLimit
 from shared.settings import SERVICES, Settings, from_env
 from shared.tokens import AUDIENCE, ISSUER, TokenError, Tokens
-from tests.helpers import principal
-from tests.matching.test_claims import _publish_wish
+from tests.factories import published_wish
+from tests.helpers import add, principal
 
 PG_URL = os.environ.get("MICROWISH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -238,7 +238,7 @@ def platform(tmp_path):
     with p.dbs["intake"].uow() as uow:
         demo.seed_accounts(uow.session)
         uow.commit()
-    _publish_wish(p.dbs["matching"], "wish-web")
+    add(p.dbs["matching"], published_wish("wish-web"))
     yield p
     for db in p.dbs.values():
         db.dispose()

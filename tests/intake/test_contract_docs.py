@@ -27,6 +27,7 @@ from shared import topology
 from shared.access import allowed_roles
 from shared.settings import ROOT, from_env
 from tests.conftest import PG_URL
+from tests.factories import OMIT, member, submission
 from tests.helpers import Capture
 
 CLIENT = ROOT / "docs" / "examples" / "gov_client.py"
@@ -156,9 +157,7 @@ def test_a_system_posts_the_example_with_its_api_key_and_gets_the_documented_ans
 def test_a_member_registration_answers_as_documented(settings, make_db, doc):
     client = create_app(settings, make_db("intake")).test_client()
     post = doc["paths"]["/api/v1/members"]["post"]
-    body = {"username": "li-weidong", "password": "a-long-passphrase", "name": "李卫东",
-            "phone": "13700000000", "party_member": True, "community_code": "chuanhui-wenchang",
-            "skills": ["errands"]}
+    body = member(unit_code=OMIT)  # no unit registered here to name
     Draft202012Validator(_resolved(doc, post["requestBody"]["content"]["application/json"][
         "schema"])).validate(body)
     answer = client.post("/api/v1/members", json=body)
@@ -185,11 +184,9 @@ def _payload_schema(message: str) -> Draft202012Validator:
 
 @pytest.mark.parametrize("case", sorted(_BAD))
 def test_queue_json_schema_accepts_a_real_message_and_refuses_a_bad_one(case):
-    from tests.intake.test_intake_queue import _submission
-
     validator = _payload_schema("submission.v1")
-    validator.validate(_submission())  # the message the queue tests send
-    bad = json.loads(json.dumps(_submission()))
+    validator.validate(submission())  # the message the queue tests send
+    bad = json.loads(json.dumps(submission()))
     _BAD[case](bad)
     assert list(validator.iter_errors(bad)), f"JSON Schema let through: {case}"
     with pytest.raises(ValidationError):

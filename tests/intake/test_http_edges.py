@@ -10,24 +10,12 @@ from sqlalchemy import func, select
 from services.intake.config import Config as IntakeConfig
 from services.intake.app import create_app as create_intake_app
 from services.intake.submissions.models import Submission
-from shared.idnumber import check_char
+from tests.factories import ID_NUMBER, NAME, PHONE, submission
 from tests.helpers import api_error, bearer
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-FIRST17 = "41010219520314001"
-ID_NUMBER = FIRST17 + check_char(FIRST17)
-NAME, PHONE = "李景荣", "13803941234"
+FIRST17 = ID_NUMBER[:17]
 URL = "/api/v1/submissions"
-
-
-def _submission(**changes) -> dict:
-    data = {"community_code": "chuanhui-wenming", "title": "想要一套棉衣棉裤",
-            "description": "天冷了想给老伴买些棉衣棉裤。", "kind": "material",
-            "wisher": {"name": NAME, "id_number": ID_NUMBER, "phone": PHONE},
-            "consent": {"relation": "self", "method": "in_person",
-                        "at": "2026-11-01T09:30:00+08:00"}}
-    data.update(changes)
-    return data
 
 
 @pytest.fixture
@@ -61,7 +49,7 @@ def _stored(app) -> tuple[int, int]:
 
 def test_valid_submission_is_received_without_leaking_pii(client):
     """A valid post answers 201 'received' and its status page shows the history, masked."""
-    resp = client.post(URL, json=_submission())
+    resp = client.post(URL, json=submission())
     assert resp.status_code == 201
     body = resp.get_json()
     assert body["status"] == "received" and body["wisher"] == "李**"
@@ -79,8 +67,8 @@ def test_valid_submission_is_received_without_leaking_pii(client):
 def test_same_idempotency_key_answers_with_the_same_submission(app, client):
     """A repeated Idempotency-Key answers 200 with the first submission's id, storing nothing new."""
     headers = {"Idempotency-Key": "form-7f3a"}
-    first = client.post(URL, json=_submission(), headers=headers)
-    second = client.post(URL, json=_submission(), headers=headers)
+    first = client.post(URL, json=submission(), headers=headers)
+    second = client.post(URL, json=submission(), headers=headers)
     assert (first.status_code, second.status_code) == (201, 200)
     assert second.get_json()["id"] == first.get_json()["id"]
     assert _stored(app) == (1, 1)
@@ -88,20 +76,20 @@ def test_same_idempotency_key_answers_with_the_same_submission(app, client):
 
 def test_unknown_field_is_422(client):
     """A field the contract does not know is refused, naming it."""
-    error = api_error(client.post(URL, json=_submission(foo=1)), 422, "validation_failed")
+    error = api_error(client.post(URL, json=submission(foo=1)), 422, "validation_failed")
     entry = next(f for f in error["fields"] if f["field"] == "foo")
     assert entry["code"] == "unknown_field" and CJK.search(entry["message"])
 
 
 def test_server_owned_status_is_an_unknown_field(client):
     """A client cannot set the status the server owns."""
-    error = api_error(client.post(URL, json=_submission(status="verified")), 422, "validation_failed")
+    error = api_error(client.post(URL, json=submission(status="verified")), 422, "validation_failed")
     assert [f["code"] for f in error["fields"] if f["field"] == "status"] == ["unknown_field"]
 
 
 def test_missing_id_number_is_a_required_nested_field(client):
     """A missing wisher.id_number is reported by its dotted name."""
-    data = _submission()
+    data = submission()
     del data["wisher"]["id_number"]
     error = api_error(client.post(URL, json=data), 422, "validation_failed")
     assert [(f["field"], f["code"]) for f in error["fields"]] == [("wisher.id_number", "required")]
@@ -109,7 +97,7 @@ def test_missing_id_number_is_a_required_nested_field(client):
 
 def test_wrong_content_type_is_415(client):
     """A body that is not declared as JSON is refused."""
-    resp = client.post(URL, data=json.dumps(_submission()), content_type="text/plain")
+    resp = client.post(URL, data=json.dumps(submission()), content_type="text/plain")
     api_error(resp, 415, "unsupported_media_type")
 
 
@@ -121,7 +109,7 @@ def test_broken_json_is_400(client):
 
 def test_oversized_body_is_413(app, client, sqlite_settings):
     """A body over the submission limit is refused before it is parsed."""
-    big = _submission(description="棉" * (IntakeConfig.max_submission_bytes // 3 + 1))
+    big = submission(description="棉" * (IntakeConfig.max_submission_bytes // 3 + 1))
     resp = client.post(URL, data=json.dumps(big, ensure_ascii=False).encode(),
                        content_type="application/json")
     api_error(resp, 413, "payload_too_large")
@@ -135,11 +123,11 @@ def test_unknown_submission_is_404(client):
 
 def test_refused_requests_store_nothing(app, client):
     """After 422, 415 and 400 answers, no submission and no event was stored."""
-    data = _submission()
+    data = submission()
     del data["wisher"]["id_number"]
     assert client.post(URL, json=data).status_code == 422
-    assert client.post(URL, json=_submission(status="verified")).status_code == 422
-    assert client.post(URL, data=json.dumps(_submission()), content_type="text/plain").status_code == 415
+    assert client.post(URL, json=submission(status="verified")).status_code == 422
+    assert client.post(URL, data=json.dumps(submission()), content_type="text/plain").status_code == 415
     assert client.post(URL, data="{", content_type="application/json").status_code == 400
     assert _stored(app) == (0, 0)
 
@@ -151,6 +139,6 @@ def test_refused_requests_store_nothing(app, client):
 ])
 def test_id_number_and_phone_must_be_plain_ascii(client, wisher_change):
     """A trailing newline or full-width digits in the ID number or phone is refused."""
-    data = _submission()
+    data = submission()
     data["wisher"].update(wisher_change)
     api_error(client.post(URL, json=data), 422, "validation_failed")

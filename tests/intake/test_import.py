@@ -20,38 +20,16 @@ from services.intake.importer import actions as importer, rows as import_rows
 from services.intake.submissions import actions as submit, personal, rules
 from services.intake.submissions.models import Submission
 from shared.envelope import utcnow
-from shared.idnumber import check_char
 from shared.pii import Sealer
 from shared.settings import ROOT, SERVICES, Settings
 from tests.conftest import PG_URL
+from tests.factories import IMPORT_HEADERS, import_row
 
 T = Submission.__table__
 SAMPLE = ROOT / "docs" / "examples" / "import_sample.csv"
-HEADERS = ["编号", "社区编码", "标题", "心愿内容", "类型(物质/精神)", "是否紧急", "所需技能",
-           "许愿人姓名", "身份证号", "手机", "地址", "帮扶对象类别", "同意关系", "同意方式",
-           "同意人姓名", "同意时间"]
-
-
-def _id(n: int) -> str:
-    first17 = f"411602{1940 + n % 50}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
-    return first17 + check_char(first17)
-
-
-def _wish(n: int, **changes) -> dict:
-    """One row under the Chinese headers: an elderly wisher, consent given by a relative."""
-    row = {"编号": f"W-{n}", "社区编码": "chuanhui-wenming", "标题": f"想要一个血压仪{n}",
-           "心愿内容": "患高血压多年，想在家里随时量血压。", "类型(物质/精神)": "物质类",
-           "是否紧急": "否", "所需技能": "", "许愿人姓名": f"测试{n}号", "身份证号": _id(n),
-           "手机": f"1380000{n:04d}", "地址": f"河南省周口市川汇区测试路{n}号",
-           "帮扶对象类别": "独居老人", "同意关系": "亲属", "同意方式": "当面",
-           "同意人姓名": "测试亲属", "同意时间": "2026-01-05 09:30"}
-    row.update(changes)
-    return row
-
-
 def _csv(path: Path, rows: list[dict]) -> Path:
     with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, HEADERS)
+        writer = csv.DictWriter(f, IMPORT_HEADERS)
         writer.writeheader()
         writer.writerows(rows)
     return path
@@ -60,9 +38,9 @@ def _csv(path: Path, rows: list[dict]) -> Path:
 def _xlsx(path: Path, rows: list[dict]) -> Path:
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
-    sheet.append(HEADERS)
+    sheet.append(IMPORT_HEADERS)
     for row in rows:
-        sheet.append([row[h] if row[h] != "" else None for h in HEADERS])
+        sheet.append([row[h] if row[h] != "" else None for h in IMPORT_HEADERS])
     book.save(path)
     return path
 
@@ -110,8 +88,9 @@ def _counts(db) -> tuple[int, int]:
 
 def test_csv_with_chinese_headers_imports_sealed_and_announced(settings, db, liaison_id, tmp_path):
     """A row becomes one submission: personal data sealed everywhere, one wish.submitted each."""
-    rows = [_wish(1), _wish(2, **{"所需技能": "电工、家电维修", "类型(物质/精神)": "精神类"}),
-            _wish(3, **{"是否紧急": "是"})]
+    rows = [import_row(1),
+            import_row(2, **{"所需技能": "电工、家电维修", "类型(物质/精神)": "精神类"}),
+            import_row(3, **{"是否紧急": "是"})]
     code, out, err = _run(settings, _csv(tmp_path / "w.csv", rows), report=tmp_path / "r.csv")
     assert code == 0, err
     assert "新增 3 条，已存在 0 条" in out
@@ -141,7 +120,7 @@ def test_csv_with_chinese_headers_imports_sealed_and_announced(settings, db, lia
 
 
 def test_reimport_creates_nothing_and_reports_the_original_ids(settings, db, tmp_path):
-    path = _csv(tmp_path / "w.csv", [_wish(n) for n in range(1, 4)])
+    path = _csv(tmp_path / "w.csv", [import_row(n) for n in range(1, 4)])
     assert _run(settings, path, report=tmp_path / "first.csv")[0] == 0
     before = _counts(db)
     code, out, _ = _run(settings, path, report=tmp_path / "again.csv")
@@ -153,8 +132,9 @@ def test_reimport_creates_nothing_and_reports_the_original_ids(settings, db, tmp
 
 
 def test_a_key_already_imported_with_other_content_is_refused_not_merged(settings, db, tmp_path):
-    assert _run(settings, _csv(tmp_path / "w.csv", [_wish(1), _wish(2)]))[0] == 0
-    changed = _csv(tmp_path / "changed.csv", [_wish(1), _wish(2, **{"标题": "改过的标题"}), _wish(3)])
+    assert _run(settings, _csv(tmp_path / "w.csv", [import_row(1), import_row(2)]))[0] == 0
+    changed = _csv(tmp_path / "changed.csv",
+                   [import_row(1), import_row(2, **{"标题": "改过的标题"}), import_row(3)])
     code, _, err = _run(settings, changed, report=tmp_path / "e.csv")
     assert code == 1 and "没有导入任何心愿" in err
     assert [(r["行号"], r["编号"], r["字段"], r["错误代码"]) for r in _read(tmp_path / "e.csv")] == [
@@ -166,7 +146,7 @@ def test_a_key_already_imported_with_other_content_is_refused_not_merged(setting
 
 def test_an_import_cut_short_is_finished_by_running_it_again(settings, db, liaison_id, tmp_path):
     """Batches already committed are found again by their keys; only the rest is stored."""
-    path = _csv(tmp_path / "w.csv", [_wish(n) for n in range(1, 6)])
+    path = _csv(tmp_path / "w.csv", [import_row(n) for n in range(1, 6)])
     checked, errors = importer.validate(import_rows.read(path), {"chuanhui-wenming"}, utcnow(),
                                         io.StringIO())
     assert errors == []
@@ -179,16 +159,17 @@ def test_an_import_cut_short_is_finished_by_running_it_again(settings, db, liais
 
 
 def test_bad_rows_import_nothing_and_the_report_names_row_field_and_code(settings, db, tmp_path):
-    good = _id(1)
-    rows = [_wish(1),
-            _wish(2, **{"身份证号": good[:17] + ("1" if good[17] != "1" else "2")}),
-            _wish(3, **{"标题": ""}),
-            _wish(4, **{"社区编码": "pudong-gaoqiao"}),
-            _wish(5, **{"编号": "W-1"}),
-            _wish(6, **{"身份证号": int(_id(6))}),  # typed into a number cell
-            _wish(7, **{"同意关系": "", "同意方式": "", "同意人姓名": "", "同意时间": ""}),
-            _wish(8, **{"所需技能": "电工、唱歌"}),
-            _wish(9, **{"标题": "", "同意关系": "", "同意方式": "", "同意人姓名": "", "同意时间": ""})]
+    good = import_row(1)["身份证号"]
+    rows = [import_row(1),
+            import_row(2, **{"身份证号": good[:17] + ("1" if good[17] != "1" else "2")}),
+            import_row(3, **{"标题": ""}),
+            import_row(4, **{"社区编码": "pudong-gaoqiao"}),
+            import_row(5, **{"编号": "W-1"}),
+            import_row(6, **{"身份证号": int(import_row(6)["身份证号"])}),  # typed into a number cell
+            import_row(7, **{"同意关系": "", "同意方式": "", "同意人姓名": "", "同意时间": ""}),
+            import_row(8, **{"所需技能": "电工、唱歌"}),
+            import_row(9, **{"标题": "", "同意关系": "", "同意方式": "", "同意人姓名": "",
+                             "同意时间": ""})]
     path = _xlsx(tmp_path / "w.xlsx", rows)
     code, out, err = _run(settings, path, report=tmp_path / "errors.csv")
     assert code == 1 and out == ""
@@ -236,7 +217,7 @@ def test_a_csv_saved_by_chinese_excel_gb18030_imports(settings, db, tmp_path):
 
 def test_xlsx_cells_numbers_and_dates_are_read_as_meant(settings, db, tmp_path):
     """Phones typed as numbers stay whole; a consent time without a zone is China time."""
-    row = _wish(1, **{"手机": 13800001111, "同意时间": datetime(2026, 1, 5, 9, 30),
+    row = import_row(1, **{"手机": 13800001111, "同意时间": datetime(2026, 1, 5, 9, 30),
                       "编号": 1001})
     code, _, err = _run(settings, _xlsx(tmp_path / "w.xlsx", [row]))
     assert code == 0, err
@@ -248,7 +229,7 @@ def test_xlsx_cells_numbers_and_dates_are_read_as_meant(settings, db, tmp_path):
 
 
 def test_only_a_liaison_may_import_and_a_dry_run_stores_nothing(settings, db, tmp_path):
-    path = _csv(tmp_path / "w.csv", [_wish(1), _wish(2)])
+    path = _csv(tmp_path / "w.csv", [import_row(1), import_row(2)])
     assert _run(settings, path, username="district")[0] == 2
     assert _run(settings, path, username="nobody")[0] == 2
     code, out, _ = _run(settings, path, dry_run=True)
@@ -275,7 +256,7 @@ def test_the_sample_file_imports_from_the_command_line(settings, db, tmp_path):
 
 
 def test_a_5000_row_workbook_shows_progress_and_errors_then_imports(settings, db, tmp_path):
-    rows = [_wish(n) for n in range(1, 5001)]
+    rows = [import_row(n) for n in range(1, 5001)]
     rows[4321]["身份证号"] = int(rows[4321]["身份证号"])
     path = _xlsx(tmp_path / "big.xlsx", rows)
     refused = _cli(settings, str(path), "--as", "liaison", "--report", str(tmp_path / "e.csv"))
@@ -283,7 +264,7 @@ def test_a_5000_row_workbook_shows_progress_and_errors_then_imports(settings, db
     assert "第 4323 行" in refused.stderr and _counts(db) == (0, 0)
     assert [(r["行号"], r["错误代码"]) for r in _read(tmp_path / "e.csv")] == [
         ("4323", "id_number_as_number")]
-    rows[4321]["身份证号"] = _id(4322)
+    rows[4321]["身份证号"] = import_row(4322)["身份证号"]
     _xlsx(path, rows)
     started = time.monotonic()
     done = _cli(settings, str(path), "--as", "liaison")

@@ -11,16 +11,10 @@ from services.intake.accounts.actions import create_account
 from services.intake.accounts.systems import broker_permissions, register
 from services.intake.submissions.models import Submission
 from services.worker import runtime
+from tests.factories import submission
 from tests.helpers import Capture, wait_for
 
 APP = "city-hotline"
-
-
-def _submission(n: int = 1) -> dict:
-    return {"community_code": "chuanhui-wenchang", "title": "帮忙买米买面",
-            "description": "腿脚不便，希望有人帮忙买米买面。", "kind": "spiritual",
-            "wisher": {"name": "赵德明", "id_number": "11010519491231002X", "phone": "13903941234"},
-            "consent": {"relation": "self", "method": "phone", "at": "2026-11-20T10:00:00+08:00"}}
 
 
 def _pika_publish(broker_url: str, body, message_id=None, app_id=APP,
@@ -66,8 +60,8 @@ def _count(db) -> int:
 
 def test_sent_twice_creates_one_wish_and_answers_each_with_the_original(settings, intake,
                                                                         receipts):
-    _pika_publish(settings.broker_url, _submission(), message_id="hotline-0001")
-    _pika_publish(settings.broker_url, _submission(), message_id="hotline-0001")
+    _pika_publish(settings.broker_url, submission(), message_id="hotline-0001")
+    _pika_publish(settings.broker_url, submission(), message_id="hotline-0001")
     first, again = receipts.take(2)
     receipts.settle(1.0)
     assert len(receipts.received) == 2
@@ -83,8 +77,8 @@ def test_sent_twice_creates_one_wish_and_answers_each_with_the_original(settings
 
 
 def test_a_message_id_reused_for_another_body_is_refused_not_merged(settings, intake, receipts):
-    _pika_publish(settings.broker_url, _submission(), message_id="hotline-0002")
-    _pika_publish(settings.broker_url, {**_submission(), "title": "别的心愿"},
+    _pika_publish(settings.broker_url, submission(), message_id="hotline-0002")
+    _pika_publish(settings.broker_url, {**submission(), "title": "别的心愿"},
                   message_id="hotline-0002")
     first, second = receipts.take(2)
     assert first.delivery_info["routing_key"] == f"submission.accepted.{APP}"
@@ -97,10 +91,10 @@ def test_a_message_id_reused_for_another_body_is_refused_not_merged(settings, in
 @pytest.mark.parametrize("body, kwargs, code", [
     (b"{broken", {}, "invalid_json"),
     (b"\xff\xfe not utf-8", {}, "invalid_json"),
-    (_submission(), {"headers": {}}, "unknown_schema"),
-    (_submission(), {"content_type": "text/xml"}, "unsupported_media_type"),
-    ({**_submission(), "status": "published"}, {}, "unknown_field"),
-    ({k: v for k, v in _submission().items() if k != "title"}, {}, "required"),
+    (submission(), {"headers": {}}, "unknown_schema"),
+    (submission(), {"content_type": "text/xml"}, "unsupported_media_type"),
+    ({**submission(), "status": "published"}, {}, "unknown_field"),
+    ({k: v for k, v in submission().items() if k != "title"}, {}, "required"),
 ])
 def test_unreadable_message_gets_a_rejected_receipt_and_lands_in_the_dead_queue(
         settings, intake, receipts, body, kwargs, code):
@@ -118,7 +112,7 @@ def test_unreadable_message_gets_a_rejected_receipt_and_lands_in_the_dead_queue(
 
 
 def test_message_without_identity_is_kept_in_the_dead_queue(settings, intake, receipts):
-    _pika_publish(settings.broker_url, _submission(), message_id=None)
+    _pika_publish(settings.broker_url, submission(), message_id=None)
     dead = Capture(settings.broker_url, queue_name="intake.submissions.dead")
     [kept] = dead.take(1)
     assert "app_id" in kept.headers["x-reason"]
@@ -128,7 +122,7 @@ def test_message_without_identity_is_kept_in_the_dead_queue(settings, intake, re
 
 def test_good_message_after_a_bad_one_is_still_accepted(settings, intake, receipts):
     _pika_publish(settings.broker_url, b"{broken", message_id="bad-2")
-    _pika_publish(settings.broker_url, _submission(), message_id="good-2")
+    _pika_publish(settings.broker_url, submission(), message_id="good-2")
     receipts.take(2)
     keys = sorted(m.delivery_info["routing_key"] for m in receipts.received)
     assert keys == [f"submission.accepted.{APP}", f"submission.rejected.{APP}"]
@@ -136,9 +130,10 @@ def test_good_message_after_a_bad_one_is_still_accepted(settings, intake, receip
 
 
 def test_personal_data_never_travels_in_clear_on_the_bus(settings, intake):
-    wisher = _submission()["wisher"]
+    sent = submission(wisher={"name": "赵德明"})  # shown masked as 赵** below
+    wisher = sent["wisher"]
     everything = Capture(settings.broker_url, "#")
-    _pika_publish(settings.broker_url, _submission(), message_id="pii-1")
+    _pika_publish(settings.broker_url, sent, message_id="pii-1")
     wait_for(lambda: any(m.delivery_info["routing_key"] == "wish.submitted"
                          for m in everything.take(1)), what="wish.submitted relayed")
     everything.take(2)  # wish.submitted and the receipt
@@ -160,7 +155,7 @@ def test_personal_data_never_travels_in_clear_on_the_bus(settings, intake):
 def test_only_a_registered_system_publishing_as_its_own_broker_user_is_accepted(
         settings, intake, app_id, user_id, code):
     answers = Capture(settings.broker_url, f"submission.*.{app_id}")
-    _pika_publish(settings.broker_url, _submission(), message_id="spoof-1", app_id=app_id,
+    _pika_publish(settings.broker_url, submission(), message_id="spoof-1", app_id=app_id,
                   user_id=user_id)
     [receipt] = answers.take(1)
     answers.close()
@@ -184,7 +179,7 @@ def test_a_system_broker_user_may_publish_to_intake_and_nothing_else(settings, i
                        check=True, capture_output=True)
         register(intake, user, "测试系统")
         url = f"amqp://{user}:{password}@127.0.0.1:5672/{vhost}"
-        _pika_publish(url, _submission(), message_id="own-1", app_id=user, user_id=user)
+        _pika_publish(url, submission(), message_id="own-1", app_id=user, user_id=user)
         wait_for(lambda: _count(intake) == 1, what="the system's own submission accepted")
         conn = pika.BlockingConnection(pika.URLParameters(url))
         channel = conn.channel()

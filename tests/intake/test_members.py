@@ -21,29 +21,16 @@ from shared.pii import Sealer
 from shared.settings import SERVICES, Settings
 from shared.tokens import Tokens
 from tests.conftest import PG_URL
+from tests import factories
+from tests.factories import COMMUNITY, OMIT
 from tests.helpers import Capture, bearer, principal, wait_for
 
 URL, ORGS = "/api/v1/members", "/api/v1/members/organisations"
-A, B = "chuanhui-wenming", "chuanhui-zhongzhou"
-PHONE, ORG_PHONE, PASSWORD = "13803941234", "13917001234", "baodao-2026"
+A, B = COMMUNITY, "chuanhui-zhongzhou"
+# What the factories register: 张建国's phone and password, and his branch admin's phone.
+PHONE, PASSWORD = factories.member()["phone"], factories.member()["password"]
+ORG_PHONE = factories.organisation()["admin"]["phone"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _person(username="zhangjianguo", phone=PHONE, community=A, **changes) -> dict:
-    body = {"username": username, "password": PASSWORD, "name": "张建国", "phone": phone,
-            "party_member": True, "unit_code": "zhoukou-power", "community_code": community,
-            "skills": ["electrician", "appliance_repair"], "skills_other": "会修自行车",
-            "available_times": ["weekend_morning"], "available_times_note": "每月例会日可到社区"}
-    body.update(changes)
-    return {k: v for k, v in body.items() if v is not None}
-
-
-def _organisation(code="pudong-finance", username="finance-admin") -> dict:
-    return {"organisation": {"code": code, "name": "浦东财务公司党支部", "type": "party_org",
-                             "community_code": A, "skills": ["errands"],
-                             "available_times": ["weekday_evening"]},
-            "admin": {"username": username, "password": PASSWORD, "name": "俞红",
-                      "phone": ORG_PHONE}}
 
 
 @pytest.fixture
@@ -101,7 +88,7 @@ def _login(client, username, password=PASSWORD) -> dict:
 
 def test_registration_creates_a_member_who_logs_in_and_is_announced_without_the_phone(
         settings, db, client):
-    resp = client.post(URL, json=_person())
+    resp = client.post(URL, json=factories.member())
     assert resp.status_code == 201, resp.get_json()
     me = resp.get_json()
     assert (me["kind"], me["phone"], me["unit_name"]) == ("person", PHONE, "周口供电公司党委")
@@ -128,16 +115,20 @@ def test_registration_creates_a_member_who_logs_in_and_is_announced_without_the_
 
 
 @pytest.mark.parametrize("body, expected", [
-    (_person(phone="1380394123"), (422, "validation_failed", {("phone", "invalid_phone")})),
-    (_person(skills=["electrician", "juggling"]),
+    (factories.member(phone="1380394123"),
+     (422, "validation_failed", {("phone", "invalid_phone")})),
+    (factories.member(skills=["electrician", "juggling"]),
      (422, "validation_failed", {("skills.1", "invalid_choice")})),
-    ({**_person(), "role": "district_admin"},
+    (factories.member(role="district_admin"),
      (422, "validation_failed", {("role", "unknown_field")})),
-    (_person(password="short"), (422, "validation_failed", {("password", "weak_password")})),
-    (_person(party_member=None, community_code=None), (422, "validation_failed", {
+    (factories.member(password="short"),
+     (422, "validation_failed", {("password", "weak_password")})),
+    (factories.member(party_member=OMIT, community_code=OMIT), (422, "validation_failed", {
         ("party_member", "required"), ("community_code", "required")})),
-    (_person(unit_code="no-such-unit"), (422, "unknown_unit", {("unit_code", "unknown_unit")})),
-    (_person(username="taken"), (409, "username_taken", {("username", "username_taken")})),
+    (factories.member(unit_code="no-such-unit"),
+     (422, "unknown_unit", {("unit_code", "unknown_unit")})),
+    (factories.member(username="taken"),
+     (409, "username_taken", {("username", "username_taken")})),
 ])
 def test_invalid_registrations_are_refused_with_a_code_and_store_nothing(db, client, body,
                                                                          expected):
@@ -150,7 +141,7 @@ def test_invalid_registrations_are_refused_with_a_code_and_store_nothing(db, cli
 
 
 def test_member_updates_their_profile_and_their_next_token_follows(settings, db, client):
-    me = client.post(URL, json=_person()).get_json()
+    me = client.post(URL, json=factories.member()).get_json()
     headers = _login(client, "zhangjianguo")
     bad = client.patch(f"{URL}/me", json={"unit_code": "chuanhui-hrss", "kind": "organisation"},
                        headers=headers)
@@ -183,7 +174,7 @@ def test_an_existing_member_account_reports_by_completing_its_profile(settings, 
     assert _error(missing)[:2] == (404, "profile_missing")
     partial = client.patch(f"{URL}/me", json={"skills": ["cleaning"]}, headers=headers)
     assert _error(partial)[0] == 422 and _count(db, Member) == 0
-    full = {k: v for k, v in _person().items() if k not in ("username", "password")}
+    full = factories.member(username=OMIT, password=OMIT)
     assert client.patch(f"{URL}/me", json=full, headers=headers).status_code == 200
     [event] = _outbox(db, "member.registered")
     assert event["payload"]["member_id"] == account.id
@@ -192,18 +183,21 @@ def test_an_existing_member_account_reports_by_completing_its_profile(settings, 
 
 
 def test_organisation_registers_with_its_admin_who_manages_it(settings, db, client):
-    resp = client.post(ORGS, json=_organisation())
+    resp = client.post(ORGS, json=factories.organisation())
     assert resp.status_code == 201, resp.get_json()
     first = resp.get_json()["admin"]
     assert resp.get_json()["organisation"]["contact_phone"] == ORG_PHONE
     admin = _login(client, "finance-admin")
     claims = Tokens(settings.token_keys).verify(admin["Authorization"][7:])
     assert (claims["role"], claims["org"]) == ("org_admin", "pudong-finance")
-    assert _error(client.post(ORGS, json=_organisation(username="another"))) == (
+    same_code = factories.organisation(admin={"username": "another"})
+    same_admin = factories.organisation(organisation={"code": "another"})
+    assert _error(client.post(ORGS, json=same_code)) == (
         409, "org_code_taken", {("organisation.code", "org_code_taken")})
-    assert _error(client.post(ORGS, json=_organisation(code="another"))) == (
+    assert _error(client.post(ORGS, json=same_admin)) == (
         409, "username_taken", {("admin.username", "username_taken")})
-    unit_code = client.post(ORGS, json=_organisation(code="zhoukou-power"))  # a unit's code
+    unit_code = client.post(ORGS, json=factories.organisation(
+        organisation={"code": "zhoukou-power"}))  # a unit's code
     assert _error(unit_code)[1] == "org_code_taken"
     added = client.post(f"{ORGS}/pudong-finance/admins", headers=admin, json={
         "username": "finance-admin2", "password": PASSWORD, "name": "董柳华",
@@ -235,10 +229,11 @@ def test_roster_is_masked_and_scoped_to_the_overseers_communities_or_unit(settin
     for n, (community, unit, skills) in enumerate([(A, "zhoukou-power", ["electrician"]),
                                                    (A, "chuanhui-hrss", ["tutoring"]),
                                                    (B, "zhoukou-power", ["electrician"])]):
-        resp = client.post(URL, json=_person(f"member{n}", f"1380000000{n}", community,
-                                             unit_code=unit, skills=skills))
+        resp = client.post(URL, json=factories.member(
+            username=f"member{n}", phone=f"1380000000{n}", community_code=community,
+            unit_code=unit, skills=skills))
         assert resp.status_code == 201
-    client.post(ORGS, json=_organisation())
+    client.post(ORGS, json=factories.organisation())
 
     def names(who, query=""):
         resp = client.get(f"{URL}{query}", headers=bearer(settings, who))
@@ -267,11 +262,12 @@ def test_roster_is_masked_and_scoped_to_the_overseers_communities_or_unit(settin
 def test_registration_is_rate_limited_per_client_address(client, db, monkeypatch):
     monkeypatch.setattr(members_api, "REGISTRATIONS_PER_WINDOW", 2)
     for n in range(2):
-        assert client.post(URL, json=_person(f"user{n}")).status_code == 201
-    refused = client.post(URL, json=_person("user2"))
+        assert client.post(URL, json=factories.member(username=f"user{n}")).status_code == 201
+    refused = client.post(URL, json=factories.member(username="user2"))
     assert _error(refused)[:2] == (429, "too_many_requests")
     assert int(refused.headers["Retry-After"]) > 0
-    elsewhere = client.post(URL, json=_person("user3"), environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    elsewhere = client.post(URL, json=factories.member(username="user3"),
+                            environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert elsewhere.status_code == 201
     assert _count(db, Member) == 3
 
@@ -285,7 +281,7 @@ def test_matching_and_scoring_keep_the_members_intake_announces(vhost, settings,
     for rt in runtimes:
         rt.start()
     try:
-        me = client.post(URL, json=_person()).get_json()
+        me = client.post(URL, json=factories.member()).get_json()
         headers = _login(client, "zhangjianguo")
         client.patch(f"{URL}/me", json={"unit_code": "chuanhui-hrss"}, headers=headers)
         for copy, model in ((matching, MatchingMember), (scoring, ScoringMember)):

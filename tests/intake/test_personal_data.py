@@ -23,10 +23,11 @@ from shared.clock import today_in_china
 from shared.envelope import decode, delivered, make_event, typed, utcnow
 from shared.idnumber import check_char
 from shared.pii import Sealer, keyed_hash
+from tests.factories import (COMMUNITY, ID_NUMBER as IDN, NAME, OMIT, PHONE, published_wish,
+                             submission)
 from tests.helpers import bearer, principal
 
 URL = "/api/v1/submissions"
-COMMUNITY = "chuanhui-wenming"
 T = Submission.__table__
 
 
@@ -34,21 +35,15 @@ def _id(first17: str) -> str:
     return first17 + check_char(first17)
 
 
-IDN = _id("41010219520314001")
 CHILD = _id("41010220190507001")
-NAME, PHONE, ADDRESS, CONSENT_NAME = "李景荣", "13803941234", "河南省周口市川汇区文明路12号", "王秀英"
+ADDRESS, CONSENT_NAME = "河南省周口市川汇区文明路12号", "王秀英"
 SECRETS = (NAME, IDN, PHONE, ADDRESS, CONSENT_NAME)
 PAST = "2025-11-01T09:30:00+08:00"
 SEALED = ("name_enc", "id_number_enc", "phone_enc", "address_enc", "consent_name_enc")
-
-
-def _body(id_number: str = IDN, **consent_changes) -> dict:
-    given = {"relation": "relative", "name": CONSENT_NAME, "method": "in_person", "at": PAST}
-    given.update(consent_changes)
-    return {"community_code": COMMUNITY, "title": "想要一套棉衣棉裤", "kind": "material",
-            "description": "天冷了想给老伴买些棉衣棉裤。",
-            "wisher": {"name": NAME, "id_number": id_number, "phone": PHONE, "address": ADDRESS},
-            "consent": {k: v for k, v in given.items() if v is not None}}
+# The factory's wish, with the wisher's address, posted on his behalf: a relative consented.
+WISHER = {"address": ADDRESS}
+CONSENT = {"relation": "relative", "name": CONSENT_NAME, "at": PAST}
+ON_BEHALF = {"wisher": WISHER, "consent": CONSENT}
 
 
 @pytest.fixture
@@ -100,7 +95,8 @@ BAD_IDS = {"check_digit": IDN[:17] + ("1" if IDN[17] != "1" else "2"),
 def test_invalid_id_numbers_are_refused_at_the_edge(app, settings, db, liaison, name):
     """Bad check digit, impossible or future birth date: 422 on wisher.id_number, nothing stored."""
     number = BAD_IDS[name] or _tomorrow_id()
-    resp = _as(app, settings, liaison).post(URL, json=_body(number))
+    resp = _as(app, settings, liaison).post(
+        URL, json=submission(wisher={**WISHER, "id_number": number}, consent=CONSENT))
     assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "validation_failed"
     assert ("wisher.id_number", "invalid_id_number") in _fields(resp)
     assert _stored(db) == (0, 0)
@@ -109,7 +105,9 @@ def test_invalid_id_numbers_are_refused_at_the_edge(app, settings, db, liaison, 
 def test_personal_data_is_encrypted_at_rest_and_hashed_for_duplicates(app, settings, db, liaison):
     """No plaintext in any column or outbox row; the keyed hash finds the same person again."""
     client = _as(app, settings, liaison)
-    first, second = client.post(URL, json=_body()), client.post(URL, json=_body(IDN.lower()))
+    first = client.post(URL, json=submission(**ON_BEHALF))
+    second = client.post(URL, json=submission(wisher={**WISHER, "id_number": IDN.lower()},
+                                              consent=CONSENT))
     assert first.status_code == second.status_code == 201
     row = _rows(db)[first.get_json()["id"]]
     flat = " ".join(str(v) for v in row.values())
@@ -129,7 +127,7 @@ def test_key_rotation_keeps_old_data_readable_and_seals_with_the_new_key(setting
     """Sealed under `old`, read after rotating to `new,old`; new rows are sealed with `new`."""
     k1, k2 = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     old_app = create_app(settings.with_overrides(pii_keys=f"old:{k1}"), db)
-    old_id = _as(old_app, settings, liaison).post(URL, json=_body()).get_json()["id"]
+    old_id = _as(old_app, settings, liaison).post(URL, json=submission(**ON_BEHALF)).json["id"]
     rotated = _as(create_app(settings.with_overrides(pii_keys=f"new:{k2},old:{k1}"), db),
                   settings, liaison)
     resp = rotated.get(f"{URL}/{old_id}/personal")
@@ -139,7 +137,7 @@ def test_key_rotation_keeps_old_data_readable_and_seals_with_the_new_key(setting
                               "target_groups": [], "household_size": None,
                               "household_monthly_income": None}
     assert body["consent"]["name"] == CONSENT_NAME
-    new_id = rotated.post(URL, json=_body()).get_json()["id"]
+    new_id = rotated.post(URL, json=submission(**ON_BEHALF)).get_json()["id"]
     rows = _rows(db)
     assert all(rows[old_id][c].startswith("old.") for c in SEALED)
     assert all(rows[new_id][c].startswith("new.") for c in SEALED)
@@ -148,7 +146,7 @@ def test_key_rotation_keeps_old_data_readable_and_seals_with_the_new_key(setting
 def test_followers_see_only_masked_data(app, settings, liaison):
     """The submission view masks name, ID number, phone and address; no clear value leaks."""
     client = _as(app, settings, liaison)
-    posted = client.post(URL, json=_body())
+    posted = client.post(URL, json=submission(**ON_BEHALF))
     sid = posted.get_json()["id"]
     resp = client.get(f"{URL}/{sid}")
     data = resp.get_json()
@@ -163,15 +161,15 @@ def test_followers_see_only_masked_data(app, settings, liaison):
 
 FUTURE = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
 REFUSED = {
-    "missing": (IDN, {"relation": None, "method": None, "at": None, "name": None},
+    "missing": (IDN, {"relation": OMIT, "method": OMIT, "at": OMIT, "name": OMIT},
                 ("consent", "consent_required")),
-    "relative_without_name": (IDN, {"name": None}, ("consent.name", "required")),
+    "relative_without_name": (IDN, {"name": OMIT}, ("consent.name", "required")),
     "card_without_photo": (IDN, {"method": "signed_card_photo"},
                            ("consent.photo_ref", "photo_required")),
     "in_future": (IDN, {"at": FUTURE}, ("consent.at", "in_future")),
-    "child_self": (CHILD, {"relation": "self", "name": None},
+    "child_self": (CHILD, {"relation": "self", "name": OMIT},
                    ("consent.relation", "guardian_consent_required")),
-    "child_missing": (CHILD, {"relation": None, "method": None, "at": None, "name": None},
+    "child_missing": (CHILD, {"relation": OMIT, "method": OMIT, "at": OMIT, "name": OMIT},
                       ("consent", "guardian_consent_required")),
 }
 
@@ -180,7 +178,7 @@ REFUSED = {
 def test_inadequate_consent_is_refused(app, settings, db, liaison, case):
     """Posting on someone's behalf without adequate consent: 422 naming the consent field."""
     number, changes, expected = REFUSED[case]
-    body = _body(number, **changes)
+    body = submission(wisher={**WISHER, "id_number": number}, consent={**CONSENT, **changes})
     if not body["consent"]:
         del body["consent"]
     resp = _as(app, settings, liaison).post(URL, json=body)
@@ -191,7 +189,8 @@ def test_inadequate_consent_is_refused(app, settings, db, liaison, case):
 
 def test_child_with_guardian_consent_is_stored_as_minor(app, settings, db, liaison):
     """A guardian's in-person consent admits a child's wish; consent is recorded, its name sealed."""
-    resp = _as(app, settings, liaison).post(URL, json=_body(CHILD, relation="guardian"))
+    resp = _as(app, settings, liaison).post(URL, json=submission(
+        wisher={**WISHER, "id_number": CHILD}, consent={**CONSENT, "relation": "guardian"}))
     assert resp.status_code == 201 and resp.get_json()["minor"] is True
     row = _rows(db)[resp.get_json()["id"]]
     assert row["minor"] is True and row["submitted_by"] == liaison.id
@@ -205,7 +204,7 @@ def test_resident_posts_own_wish_with_self_service_consent(app, settings, db):
     """A resident's own adult wish needs no consent form; another community's is forbidden."""
     resident = principal("resident", communities=[COMMUNITY])
     client = _as(app, settings, resident)
-    body = _body()
+    body = submission(**ON_BEHALF)
     del body["consent"]
     resp = client.post(URL, json=body)
     assert resp.status_code == 201
@@ -262,7 +261,7 @@ def _audit(actor: str, action: str, object_id: str) -> dict:
 def test_personal_reads_are_audited_and_queryable(app, settings, db, liaison):
     """A clear read emits audit.recorded with the read; the trail filters by actor, action, object."""
     client = _as(app, settings, liaison)
-    sid = client.post(URL, json=_body()).get_json()["id"]
+    sid = client.post(URL, json=submission(**ON_BEHALF)).get_json()["id"]
     assert client.get(f"{URL}/{sid}/personal").status_code == 200
     stranger = _as(app, settings, principal("liaison", communities=["chuanhui-renmin"]))
     assert stranger.get(f"{URL}/{sid}/personal").status_code == 404
@@ -305,7 +304,7 @@ def _seed(db, settings, n: int = 120) -> tuple[set, set]:
     now, due, recent = utcnow(), set(), set()
     with db.uow() as uow:
         for i in range(n):
-            data = _body()
+            data = submission(**ON_BEHALF)
             data.update(community_code=(COMMUNITY, "chuanhui-renmin")[i % 2],
                         kind=("material", "spiritual")[i % 3 % 2])
             data["consent"]["at"] = now - timedelta(days=300)
@@ -372,7 +371,7 @@ def test_matching_and_verification_drop_their_copies_on_wish_erased(make_db):
                   wisher_display="李**", source="web", source_ref="r-1", contact_masked=contact,
                   submitted_by=None)
     with matching.uow() as uow:
-        uow.session.add(Wish(id="w-1", status="published", published_at=utcnow(), **common))
+        uow.session.add(published_wish("w-1", **common))
         uow.commit()
     with verification.uow() as uow:
         uow.session.add(Review(wish_id="w-1", decision="verified", rules=[], decided_at=utcnow(),

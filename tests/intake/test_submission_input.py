@@ -10,6 +10,7 @@ from services.intake.config import Config
 from services.intake.app import create_app
 from services.intake.submissions.models import Attachment, Submission
 from shared.idnumber import check_char
+from tests.factories import submission
 from tests.helpers import bearer, principal
 from tests.intake_fixtures import COMMUNITY, client, db, liaison  # noqa: F401
 
@@ -27,22 +28,19 @@ def _photo(raw: bytes = PNG, content_type: str = "image/png", **extra) -> dict:
             "data": base64.b64encode(raw).decode(), **extra}
 
 
-def full() -> dict:
-    return {
-        "community_code": COMMUNITY, "title": "社区合唱团想要一套音响",
-        "description": "合唱团每周排练，旧音响坏了，想要一套便携音响。", "kind": "material",
-        "wish_type": "team", "team": {"name": "文明社区夕阳红合唱团", "size": 18},
-        "estimated_value": 800, "urgent": True, "skills": ["electrician", "appliance_repair"],
-        "skills_other": "会调音更好", "preferred_times": ["weekend_morning"],
-        "preferred_times_note": "周六上午排练",
-        "wisher": {"name": "周玉芬", "id_number": IDN, "phone": "13903941111",
-                   "address": "河南省周口市川汇区文明路12号", "target_groups": ["elderly_alone",
-                                                                        "low_income"],
-                   "household_size": 2, "household_monthly_income": 1500},
-        "consent": {"relation": "self", "method": "signed_card_photo", "photo_ref": "card-1",
-                    "at": "2026-11-20T09:00:00+08:00"},
-        "attachments": [_photo(), _photo(JPEG, "image/jpeg", purpose="consent_card")],
-    }
+# Every field a submission may carry: a choir's wish, its household, two photos, a signed card.
+FULL = dict(title="社区合唱团想要一套音响", description="合唱团每周排练，旧音响坏了，想要一套便携音响。",
+            wish_type="team", team={"name": "文明社区夕阳红合唱团", "size": 18},
+            estimated_value=800, urgent=True, skills=["electrician", "appliance_repair"],
+            skills_other="会调音更好", preferred_times=["weekend_morning"],
+            preferred_times_note="周六上午排练",
+            wisher={"name": "周玉芬", "id_number": IDN, "phone": "13903941111",
+                    "address": "河南省周口市川汇区文明路12号",
+                    "target_groups": ["elderly_alone", "low_income"],
+                    "household_size": 2, "household_monthly_income": 1500},
+            consent={"method": "signed_card_photo", "photo_ref": "card-1",
+                     "at": "2026-11-20T09:00:00+08:00"},
+            attachments=[_photo(), _photo(JPEG, "image/jpeg", purpose="consent_card")])
 
 
 def _stored(db) -> tuple[int, int, int]:
@@ -62,7 +60,7 @@ def _error(resp, status: int) -> dict:
 
 
 def test_every_field_of_the_full_submission_is_kept(client, db, settings):
-    resp = client.post(URL, json=full())
+    resp = client.post(URL, json=submission(**FULL))
     assert resp.status_code == 201, resp.get_json()
     view = resp.get_json()
     assert view["team"] == {"name": "文明社区夕阳红合唱团", "size": 18}
@@ -88,7 +86,7 @@ def test_every_field_of_the_full_submission_is_kept(client, db, settings):
 
 
 def test_the_photo_is_sealed_and_only_its_liaison_can_fetch_it_audited(client, db, settings):
-    view = client.post(URL, json=full()).get_json()
+    view = client.post(URL, json=submission(**FULL)).get_json()
     photo = view["attachments"][0]
     with db.engine.connect() as conn:
         stored = conn.execute(select(Attachment.__table__.c.data_enc)).scalars().all()
@@ -123,7 +121,7 @@ BAD_ATTACHMENTS = [
 
 def test_a_bad_attachment_refuses_the_whole_submission(client, db):
     for attachment, code in BAD_ATTACHMENTS:
-        resp = client.post(URL, json={**full(), "attachments": [_photo(), attachment]})
+        resp = client.post(URL, json={**submission(**FULL), "attachments": [_photo(), attachment]})
         error = _error(resp, 422)
         assert any(f["field"].startswith("attachments.1") and f["code"] == code
                    for f in error["fields"]), (code, error)
@@ -131,7 +129,7 @@ def test_a_bad_attachment_refuses_the_whole_submission(client, db):
 
 
 def test_more_than_three_photos_are_refused(client, db):
-    resp = client.post(URL, json={**full(), "attachments": [_photo()] * 4})
+    resp = client.post(URL, json={**submission(**FULL), "attachments": [_photo()] * 4})
     assert ("attachments", "too_many") in {(f["field"], f["code"])
                                            for f in _error(resp, 422)["fields"]}
     assert _stored(db) == (0, 0, 0)
@@ -159,7 +157,7 @@ BAD_WISH_FIELDS = [
 
 def test_each_bad_wish_field_is_named_with_a_code_and_a_chinese_message(client, db):
     for change, field, code in BAD_WISH_FIELDS:
-        resp = client.post(URL, json={**full(), **change})
+        resp = client.post(URL, json={**submission(**FULL), **change})
         fields = {(f["field"], f["code"]) for f in _error(resp, 422)["fields"]}
         assert (field, code) in fields, (change, fields)
     assert _stored(db) == (0, 0, 0)
@@ -179,7 +177,7 @@ BAD_WISHER_FIELDS = [
 
 def test_each_bad_wisher_field_is_named(client, db):
     for change, field, code in BAD_WISHER_FIELDS:
-        body = full()
+        body = submission(**FULL)
         body["wisher"] = {**body["wisher"], **change}
         fields = {(f["field"], f["code"])
                   for f in _error(client.post(URL, json=body), 422)["fields"]}
@@ -199,10 +197,10 @@ def test_bytes_that_are_not_utf8_json_are_refused_clearly(client, db):
 
 def test_body_limits_allow_photos_on_submissions_but_not_elsewhere(client, db, settings):
     """Submissions take up to max_submission_bytes; other routes keep the small default."""
-    near = full()
+    near = submission(**FULL)
     near["attachments"] = [_photo(b"\x89PNG\r\n\x1a\n" + b"\x01" * (2 * 1024 * 1024 - 16))] * 3
     assert client.post(URL, json=near).status_code == 201
-    too_big = json.dumps({**full(), "description": "x" * Config.max_submission_bytes})
+    too_big = json.dumps({**submission(**FULL), "description": "x" * Config.max_submission_bytes})
     assert _error(client.post(URL, data=too_big, content_type="application/json"),
                   413)["code"] == "payload_too_large"
     login = client.post("/api/v1/auth/login", data=b"{" + b" " * settings.max_body_bytes + b"}",
@@ -213,10 +211,10 @@ def test_body_limits_allow_photos_on_submissions_but_not_elsewhere(client, db, s
 
 def test_an_idempotency_key_reused_for_another_body_is_refused(client, db):
     key = {"Idempotency-Key": "hotline-call-8812"}
-    first = client.post(URL, json=full(), headers=key)
-    again = client.post(URL, json=full(), headers=key)
+    first = client.post(URL, json=submission(**FULL), headers=key)
+    again = client.post(URL, json=submission(**FULL), headers=key)
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.get_json()["id"] == first.get_json()["id"]
-    other = client.post(URL, json={**full(), "title": "另一个心愿"}, headers=key)
+    other = client.post(URL, json={**submission(**FULL), "title": "另一个心愿"}, headers=key)
     assert _error(other, 409)["code"] == "idempotency_key_reused"
     assert _stored(db)[0] == 1

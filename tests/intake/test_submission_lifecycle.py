@@ -9,28 +9,14 @@ from sqlalchemy import func, select
 from services.intake.submissions import handlers, rules
 from services.intake.submissions.models import Submission
 from shared.envelope import delivered, make_event
-from shared.idnumber import check_char
 from shared.pii import Sealer
+from tests.factories import ID_NUMBER as IDN, submission
 from tests.helpers import Capture, publish_event, wait_for
+from tests.intake.test_intake_queue import APP, _pika_publish, intake  # noqa: F401
 from tests.intake_fixtures import COMMUNITY, client, db, liaison  # noqa: F401
-from tests.intake.test_intake_queue import APP, _pika_publish, _submission, intake  # noqa: F401
 
-FIRST17 = "41010219480516002"
-IDN = FIRST17 + check_char(FIRST17)
 URL = "/api/v1/submissions"
-
-
-def _body(**changes) -> dict:
-    data = {"community_code": COMMUNITY, "title": "想要一台收音机",
-            "description": "老人独居，想听戏曲广播解闷。", "kind": "material",
-            "estimated_value": 120,
-            "wisher": {"name": "孙桂兰", "id_number": IDN, "phone": "13903940001",
-                       "target_groups": ["elderly_alone"], "household_size": 1,
-                       "household_monthly_income": 900},
-            "consent": {"relation": "self", "method": "in_person",
-                        "at": "2026-11-20T09:00:00+08:00"}}
-    data.update(changes)
-    return data
+HOUSEHOLD = {"household_size": 1, "household_monthly_income": 900}
 
 
 def _outcome(db, type_: str, wish_id: str, **payload) -> None:
@@ -57,7 +43,7 @@ def _outbox(db, type_: str) -> list[dict]:
 
 
 def test_the_whole_life_is_shown_with_chinese_labels_and_reasons(client, db):
-    wish = client.post(URL, json=_body()).get_json()
+    wish = client.post(URL, json=submission()).get_json()
     assert (wish["status"], wish["status_label"]) == ("received", "已受理")
     reasons = [{"code": "income_unknown", "message": "请补充家庭月收入证明"}]
     _outcome(db, "wish.needs_info", wish["id"], reasons=reasons,
@@ -82,7 +68,7 @@ def test_the_whole_life_is_shown_with_chinese_labels_and_reasons(client, db):
 
 
 def test_answering_updates_the_same_wish_and_sends_it_to_verification_again(client, db, settings):
-    wish = client.post(URL, json=_body()).get_json()
+    wish = client.post(URL, json=submission(wisher=HOUSEHOLD)).get_json()
     _outcome(db, "wish.needs_info", wish["id"],
              reasons=[{"code": "team_size", "message": "请说明团队人数"}])
     resp = client.post(f"{URL}/{wish['id']}/info", json={"changes": {
@@ -108,7 +94,7 @@ def test_answering_updates_the_same_wish_and_sends_it_to_verification_again(clie
 
 
 def test_an_answer_that_contradicts_the_wish_is_refused_and_changes_nothing(client, db):
-    wish = client.post(URL, json=_body()).get_json()
+    wish = client.post(URL, json=submission()).get_json()
     _outcome(db, "wish.needs_info", wish["id"], reasons=[{"code": "x", "message": "请补充"}])
     resp = client.post(f"{URL}/{wish['id']}/info", json={"changes": {"wish_type": "team"}})
     assert resp.status_code == 422
@@ -130,7 +116,7 @@ def test_an_answer_that_contradicts_the_wish_is_refused_and_changes_nothing(clie
 
 
 def test_rejection_reasons_reach_the_submitter_in_plain_chinese(client, db):
-    wish = client.post(URL, json=_body()).get_json()
+    wish = client.post(URL, json=submission()).get_json()
     reasons = [{"code": "income_over_threshold",
                 "message": "家庭人均月收入高于本区标准，暂不符合条件"}]
     _outcome(db, "wish.rejected", wish["id"], reasons=reasons)
@@ -154,7 +140,7 @@ def test_a_queue_source_hears_each_outcome_with_its_own_reference(settings, inta
     """Receipt and later outcomes arrive on `submission.*.<app_id>`, the one binding a source needs."""
     heard = Capture(settings.broker_url, f"submission.*.{APP}")
     try:
-        _pika_publish(settings.broker_url, _submission(), message_id="hotline-77")
+        _pika_publish(settings.broker_url, submission(), message_id="hotline-77")
         [receipt] = heard.take(1)
         wish_id = json.loads(receipt.body)["payload"]["wish_id"]
         for type_, payload in (

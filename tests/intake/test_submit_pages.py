@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import struct
-import zlib
 from io import BytesIO
 
 import pytest
@@ -17,6 +15,7 @@ from shared.envelope import delivered, make_event
 from shared.errors import MESSAGES_ZH
 from shared.idnumber import check_char
 from shared.pii import Sealer
+from tests.factories import png
 from tests.helpers import principal
 
 A, B = "chuanhui-wenming", "chuanhui-zhongzhou"
@@ -24,22 +23,6 @@ IDN = "41010219520314001" + check_char("41010219520314001")
 CHILD = "41010220190507001" + check_char("41010220190507001")
 NAME, PHONE = "李景荣", "13803941234"
 REQUIRED = "缺少必填项"
-
-
-def png(width: int = 4, height: int = 3) -> bytes:
-    """A real PNG (a gradient), built by hand so the test needs no imaging library."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(
-            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    row = bytearray(width * 3)
-    row[0::3] = bytes(x * 255 // width for x in range(width))
-    rows = []
-    for y in range(height):
-        row[1::3] = bytes([y * 255 // height]) * width
-        rows.append(b"\x00" + bytes(row))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
 
 
 @pytest.fixture

@@ -7,18 +7,9 @@ from sqlalchemy import func, select
 
 from services.matching.app import create_app
 from services.matching.config import Config as MatchingConfig
-from services.matching.models import Claim, Wish
-from shared.envelope import utcnow
-from tests.helpers import bearer, principal
-
-
-def _publish_wish(db, wish_id: str) -> None:
-    with db.uow() as uow:
-        uow.session.add(Wish(id=wish_id, community_code="chuanhui-wenming", title="想要一个血压仪",
-                             description="患高血压多年", kind="material", wisher_display="陈**",
-                             source="web", source_ref=wish_id, status="published",
-                             published_at=utcnow()))
-        uow.commit()
+from services.matching.models import Claim
+from tests.factories import published_wish
+from tests.helpers import add, bearer
 
 
 def _error(response) -> str:
@@ -27,7 +18,7 @@ def _error(response) -> str:
 
 def test_fifty_concurrent_claims_give_exactly_one_winner(settings, make_db):
     db = make_db("matching")
-    _publish_wish(db, "wish-race")
+    add(db, published_wish("wish-race"))
     app = create_app(settings, db)
     barrier = threading.Barrier(50)
     statuses: list[int] = []
@@ -55,7 +46,7 @@ def test_fifty_concurrent_claims_give_exactly_one_winner(settings, make_db):
 
 def test_claim_fulfil_confirm_in_order_only(settings, make_db):
     db = make_db("matching")
-    _publish_wish(db, "wish-steps")
+    add(db, published_wish("wish-steps"))
     client = create_app(settings, db).test_client()
     member = bearer(settings, role="member", id="m1")
     liaison = bearer(settings, role="liaison", communities=["chuanhui-wenming"])
@@ -81,7 +72,7 @@ def test_claim_fulfil_confirm_in_order_only(settings, make_db):
 
 def test_released_claim_puts_the_wish_back_for_the_next_claimer(settings, make_db):
     db = make_db("matching")
-    _publish_wish(db, "wish-release")
+    add(db, published_wish("wish-release"))
     client = create_app(settings, db).test_client()
     first, second = (bearer(settings, role="member", id=m) for m in ("m-first", "m-second"))
     claim = client.post("/api/v1/wishes/wish-release/claims", json={}, headers=first).get_json()
@@ -98,7 +89,7 @@ def test_claims_are_limited_per_member_per_hour(settings, make_db):
     """A member's third claim in the hour is 429; another member may still claim."""
     db = make_db("matching")
     for n in range(3):
-        _publish_wish(db, f"wish-{n}")
+        add(db, published_wish(f"wish-{n}"))
     client = create_app(settings, db, MatchingConfig(claims_per_hour=2)).test_client()
     eager, other = (bearer(settings, role="member", id=m) for m in ("m-eager", "m-other"))
     tries = [client.post(f"/api/v1/wishes/wish-{n}/claims", json={}, headers=eager)

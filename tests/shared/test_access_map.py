@@ -14,13 +14,12 @@ from services.verification.models import Review
 from services.worker import service_module
 from shared.access import ANYONE, ROLES, allowed_roles
 from shared.envelope import utcnow
-from shared.idnumber import check_char
 from shared.settings import SERVICES
+from tests.factories import ID_NUMBER, organisation, published_wish, submission
 from tests.helpers import bearer, principal
 
 DUMMY = "00000000-0000-0000-0000-000000000000"
 A, B = "comm-a", "comm-b"
-FIRST17 = "41010219520314001"
 SUBS = "/api/v1/submissions"
 SERVER_OWNED = {"id": "x", "status": "confirmed", "member_id": "someone", "claimer": "x",
                 "points": 99, "submitted_by": "x", "created_at": "2020-01-01",
@@ -34,10 +33,7 @@ REVIEWS = "/api/v1/reviews"
 ORGS = "/api/v1/members/organisations"
 
 
-def _submission() -> dict:
-    return {"community_code": A, "title": "想要一台收音机", "description": "老人想听戏。",
-            "kind": "material", "wisher": {"name": "王秀英", "id_number": FIRST17 + check_char(FIRST17)},
-            "consent": {"relation": "self", "method": "in_person", "at": "2026-01-01T10:00:00+08:00"}}
+IN_A = {"community_code": A, "wisher": {"name": "王秀英"}}  # the name each personal view shows
 
 
 @pytest.fixture
@@ -88,13 +84,6 @@ def _add(app, *rows) -> None:
         unit.commit()
 
 
-def _wish(wish_id: str, submitted_by: str | None = None, status: str = "published") -> Wish:
-    return Wish(id=wish_id, community_code=A, title="想要一台收音机", description="老人想听戏。",
-                kind="material", wisher_display="王**", source="web", source_ref=wish_id,
-                status=status, published_at=utcnow(), submitted_by=submitted_by,
-                contact_masked={"phone": "138****1234", "address": None})
-
-
 def _review(wish_id: str, decision: str = "rejected") -> Review:
     return Review(wish_id=wish_id, community_code=A, decision=decision, rules=[],
                   decided_at=utcnow(), decided_by="service", source="web", source_ref=wish_id,
@@ -138,12 +127,12 @@ def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
     resident, other_resident = (principal("resident", communities=[A]) for _ in range(2))
     member, other_member = principal("member", unit="U1"), principal("member", unit="U1")
     gov_a, gov_b = principal("system", app_id="gov-a"), principal("system", app_id="gov-b")
-    by_liaison = call("intake", "POST", SUBS, liaison_a, json=_submission()).get_json()["id"]
-    own = _submission()
+    by_liaison = call("intake", "POST", SUBS, liaison_a, json=submission(**IN_A)).get_json()["id"]
+    own = submission(**IN_A)
     del own["consent"]
     by_resident = call("intake", "POST", SUBS, resident, json=own).get_json()["id"]
-    by_system = call("intake", "POST", SUBS, gov_a, json=_submission()).get_json()["id"]
-    _add(apps["matching"], _wish("wish-1", submitted_by=resident.id))
+    by_system = call("intake", "POST", SUBS, gov_a, json=submission(**IN_A)).get_json()["id"]
+    _add(apps["matching"], published_wish("wish-1", community_code=A, submitted_by=resident.id))
     _add(apps["verification"], _review("wish-1"))
     resp = call("matching", "POST", "/api/v1/wishes/wish-1/claims", member, json={})
     assert resp.status_code == 201, resp.get_json()
@@ -166,7 +155,7 @@ def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
         assert ids(gov_b) == set() and ids(resident) == {by_resident}
         assert ids(liaison_a) == {by_liaison, by_resident, by_system} and ids(gov_a) == {by_system}
 
-    def submission():
+    def submission_view():
         path = f"{SUBS}/{{}}".format
         expect(404, "intake", "GET", path(by_liaison), liaison_b, other_resident, resident, gov_b,
                gov_a)
@@ -214,7 +203,7 @@ def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
     def review_personal():
         sealed = _review("personal-1", "pending")
         sealed.wisher_sealed = apps["verification"].extensions["microwish.sealer"].seal(
-            {"name": "王秀英", "id_number": FIRST17 + check_char(FIRST17)})
+            {"name": "王秀英", "id_number": ID_NUMBER})
         _add(apps["verification"], sealed)
         path = f"{REVIEWS}/personal-1/personal"
         expect(404, "verification", "GET", path, liaison_b)
@@ -270,30 +259,27 @@ def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
                       json={})
         assert resp.get_json()["status"] == "confirmed"
 
-    def organisation(code):
+    def org_admin(code):
         """A newly registered organisation in community A, and its first admin as a caller."""
-        resp = call("intake", "POST", ORGS, json={
-            "organisation": {"code": code, "name": "川汇区团委", "type": "party_org",
-                             "community_code": A},
-            "admin": {"username": f"{code}-admin", "password": "long-enough", "name": "李华",
-                      "phone": "13800001111"}})
+        resp = call("intake", "POST", ORGS, json=organisation(
+            organisation={"code": code, "community_code": A}, admin={"username": f"{code}-admin"}))
         assert resp.status_code == 201, resp.get_json()
         return principal("org_admin", id=resp.get_json()["admin"]["id"], org=code)
 
     def org_page():
-        own, other = organisation("org-page"), principal("org_admin", org="org-other")
+        own, other = org_admin("org-page"), principal("org_admin", org="org-other")
         expect(404, "intake", "GET", f"{ORGS}/org-page", other, liaison_b,
                principal("street_admin", communities=[B]))
         expect(200, "intake", "GET", f"{ORGS}/org-page", own, liaison_a,
                principal("district_admin"))
 
     def org_update():
-        own, other = organisation("org-update"), principal("org_admin", org="org-other")
+        own, other = org_admin("org-update"), principal("org_admin", org="org-other")
         expect(404, "intake", "PATCH", f"{ORGS}/org-update", other, json={"name": "别人的"})
         expect(200, "intake", "PATCH", f"{ORGS}/org-update", own, json={"name": "川汇区团委会"})
 
     def org_admins():
-        own, other = organisation("org-admins"), principal("org_admin", org="org-other")
+        own, other = org_admin("org-admins"), principal("org_admin", org="org-other")
         new = {"username": "second-admin", "password": "long-enough", "name": "王强",
                "phone": "13800002222"}
         expect(404, "intake", "POST", f"{ORGS}/org-admins/admins", other, json=new)
@@ -309,7 +295,7 @@ def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
 
     scope = {
         ("intake", SUBS, "GET"): submission_list,
-        ("intake", "/api/v1/submissions/<submission_id>", "GET"): submission,
+        ("intake", "/api/v1/submissions/<submission_id>", "GET"): submission_view,
         ("intake", "/api/v1/submissions/<submission_id>/personal", "GET"): personal,
         ("intake", "/api/v1/submissions/<submission_id>/info", "POST"): answer_info,
         ("intake", "/api/v1/submissions/<submission_id>/attachments/<attachment_id>", "GET"):
@@ -359,11 +345,13 @@ def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
 def test_server_owned_fields_are_refused_per_endpoint(settings, apps):
     """Every JSON POST refuses status, claimer, points, ids and the like with 422 unknown_field."""
     call = _caller(apps, settings)
-    _add(apps["matching"], _wish("wish-1"), _wish("wish-2", status="claimed"))
+    _add(apps["matching"], published_wish("wish-1", community_code=A),
+         published_wish("wish-2", community_code=A, status="claimed"))
     _add(apps["matching"], Claim(id="claim-2", wish_id="wish-2", member_id="m-1", unit_code="U1",
                                  status="claimed", claimed_at=utcnow()))
     _add(apps["verification"], _review("wish-1"))
-    valid = {SUBS: _submission(), "/api/v1/auth/login": {"username": "nobody", "password": "pw"},
+    valid = {SUBS: submission(**IN_A),
+             "/api/v1/auth/login": {"username": "nobody", "password": "pw"},
              "/api/v1/auth/refresh": {"refresh_token": "x"},
              "/api/v1/reviews/<wish_id>/approve": {"note": "已核实"},
              "/api/v1/reviews/<wish_id>/reject": {"reason": "不符合条件"},

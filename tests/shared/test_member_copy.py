@@ -11,8 +11,7 @@ from services.matching.models import Member as MatchingMember
 from services.scoring import members as scoring_members
 from services.scoring.models import Member as ScoringMember
 from shared.envelope import delivered, make_event
-
-A = "chuanhui-wenming"
+from tests.factories import member_profile
 
 
 @pytest.mark.parametrize("module, model, service", [
@@ -20,10 +19,7 @@ A = "chuanhui-wenming"
 def test_local_copies_apply_events_once_and_never_go_back_in_time(make_db, module, model,
                                                                   service):
     db = make_db(service)
-    profile = {"member_id": "m-1", "kind": "person", "display_name": "张建国",
-               "party_member": True, "unit_code": "zhoukou-power", "unit_name": "周口供电公司",
-               "community_code": A, "skills": ["electrician"], "available_times": [],
-               "org_code": None, "org_type": None}
+    profile = member_profile()
     registered = make_event("member.registered", profile, "intake")
     updated = replace(make_event("member.updated", {**profile, "unit_code": "chuanhui-hrss"},
                                  "intake"), occurred_at=registered.occurred_at + timedelta(1))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -14,13 +13,13 @@ from services.verification import handlers, policy
 from services.verification.models import Review
 from services.verification.registry import TableRegistry
 from shared.clock import today_in_china
-from shared.envelope import delivered, make_event
 from shared.errors import MESSAGES_ZH
-from shared.pii import Sealer, keyed_hash
+from shared.pii import Sealer
+from tests.factories import COMMUNITY, NAME, PHONE, wish_submitted
 from tests.helpers import person_id, principal
 
-A, B = "chuanhui-wenming", "chuanhui-zhongzhou"
-NAME, PHONE, ADDRESS = "李景荣", "13803941234", "河南省周口市川汇区八一大道{}号"
+A, B = COMMUNITY, "chuanhui-zhongzhou"
+ADDRESS = "河南省周口市川汇区八一大道{}号"  # each serial a house of its own
 
 
 @pytest.fixture
@@ -35,20 +34,13 @@ def decided(settings, db):
                                   lambda d: TableRegistry(d, settings.pii_hash_key))
 
     def make(serial: int, wisher: dict | None = None, **wish) -> str:
-        person = {"name": NAME, "id_number": person_id(serial, "19500918"), "phone": PHONE,
-                  "address": ADDRESS.format(serial), "target_groups": ["elderly_alone"],
-                  "household_size": 1, "household_monthly_income": 900, **(wisher or {})}
-        payload = {"wish_id": str(uuid.uuid4()), "source": "web", "source_ref": str(uuid.uuid4()),
-                   "community_code": A, "title": "想要一个血压仪",
-                   "description": "患高血压多年，想在家里随时量血压。", "kind": "material",
-                   "wisher_display": "李**", "submitted_by": None, "estimated_value": 150,
-                   "wisher_sealed": Sealer(settings.pii_keys).seal(person),
-                   "id_number_hash": keyed_hash(settings.pii_hash_key, person["id_number"]),
-                   "minor": False, **wish}
+        event = wish_submitted(settings, wisher={"id_number": person_id(serial, "19500918"),
+                                                 "address": ADDRESS.format(serial), **(wisher or {})},
+                               **wish)
         with db.uow() as unit:
-            verify(unit, delivered(make_event("wish.submitted", payload, "intake", payload["wish_id"])))
+            verify(unit, event)
             unit.commit()
-        return payload["wish_id"]
+        return event.payload.wish_id
     return make
 
 

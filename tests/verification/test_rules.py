@@ -11,6 +11,7 @@ from services.verification.case import DOUBT, FAIL, PASS, Case
 from services.verification.feasibility import similarity
 from services.verification.registry import Allowance
 from shared.idnumber import check_char
+from tests.factories import wisher
 from tests.helpers import person_id
 
 TODAY = date(2026, 11, 23)
@@ -21,13 +22,6 @@ LI = person_id(1, "19520314")  # 李景荣, born 14 March 1952
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
-def wisher(**changes) -> dict:
-    """李景荣, 74, living alone in 川汇区 on a small pension."""
-    return {"name": "李景荣", "id_number": LI, "phone": "13803941234",
-            "address": "河南省周口市川汇区八一大道12号", "target_groups": ["elderly_alone"],
-            "household_size": 1, "household_monthly_income": 900, **changes}
-
-
 def wish(**changes) -> dict:
     return {"title": "想要一套棉衣棉裤", "description": "老伴瘫痪二十多年，天冷了想给她买些棉衣棉裤。",
             "kind": "material", "wish_type": "individual", "team": None, "estimated_value": 200,
@@ -36,7 +30,7 @@ def wish(**changes) -> dict:
 
 def case(wish_changes=None, wisher_changes=None, **facts) -> Case:
     facts.setdefault("allowance", NOT_ENROLLED)
-    return Case(wish(**(wish_changes or {})), wisher(**(wisher_changes or {})),
+    return Case(wish(**(wish_changes or {})), wisher(**{"id_number": LI, **(wisher_changes or {})}),
                 facts.pop("today", TODAY), facts.pop("policy", CHUANHUI), **facts)
 
 

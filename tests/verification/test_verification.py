@@ -12,12 +12,9 @@ from services.verification import handlers, policy
 from services.verification.models import Review, RoundEntry
 from services.verification.registry import HttpRegistry, TableRegistry
 from shared.clock import today_in_china
-from shared.envelope import delivered, make_event
 from shared.pii import Sealer, keyed_hash
+from tests.factories import ADDRESS, wish_submitted
 from tests.helpers import free_port, person_id
-from tests.verification.test_rules import LI
-
-ADDRESS = "河南省周口市川汇区八一大道12号"
 
 
 @pytest.fixture
@@ -30,23 +27,6 @@ def verify(settings):
     """The handler as the worker builds it, over the imported allowance table."""
     return handlers.make_verify(Sealer(settings.pii_keys), settings.pii_hash_key, policy.load(),
                                 lambda db: TableRegistry(db, settings.pii_hash_key))
-
-
-def submitted(settings, wisher: dict | None = None, revision: int = 1, wish_id: str | None = None,
-              **wish) -> object:
-    """A `wish.submitted` event as intake sends it: the wisher sealed, the ID number hashed."""
-    person = {"name": "李景荣", "id_number": LI, "phone": "13803941234",
-              "address": ADDRESS, "target_groups": ["elderly_alone"], "household_size": 1,
-              "household_monthly_income": 900, **(wisher or {})}
-    payload = {
-        "wish_id": wish_id or str(uuid.uuid4()), "source": "web", "source_ref": str(uuid.uuid4()),
-        "community_code": "chuanhui-wenming", "title": "想要一个血压仪",
-        "description": "患高血压多年，想在家里随时量血压。", "kind": "material",
-        "wisher_display": "李**", "submitted_by": None, "estimated_value": 150,
-        "wisher_sealed": Sealer(settings.pii_keys).seal(person),
-        "id_number_hash": keyed_hash(settings.pii_hash_key, person["id_number"]),
-        "minor": False, "revision": revision, **wish}
-    return delivered(make_event("wish.submitted", payload, "intake", payload["wish_id"]))
 
 
 def run(db, verify, event) -> Review:
@@ -68,7 +48,7 @@ def sent(db, type_: str) -> list[dict]:
 
 def test_an_eligible_wish_is_approved_with_category_standard_and_deadline(db, verify, settings):
     """Every rule passes: wish.verified carries 医疗保健, its service standard and a 10-day deadline."""
-    review = run(db, verify, submitted(settings))
+    review = run(db, verify, wish_submitted(settings))
     assert review.decision == "verified" and review.decided_by == "service"
     assert {r["rule"] for r in review.rules} >= {"identity", "income", "one_per_round", "category"}
     assert all(r["passed"] for r in review.rules)
@@ -80,13 +60,13 @@ def test_an_eligible_wish_is_approved_with_category_standard_and_deadline(db, ve
 
 def test_an_urgent_wish_gets_the_short_deadline(db, verify, settings):
     """Urgent wishes are due in the district's urgent_days (3), whatever their category."""
-    review = run(db, verify, submitted(settings, urgent=True))
+    review = run(db, verify, wish_submitted(settings, urgent=True))
     assert review.deadline == today_in_china() + timedelta(days=3)
 
 
 def test_a_clear_failure_is_rejected_with_reasons_a_resident_can_read(db, verify, settings):
     """A gift card is not a micro-wish: wish.rejected says so in Chinese, naming the word."""
-    review = run(db, verify, submitted(settings, title="想要一张超市购物卡", description="买点吃的"))
+    review = run(db, verify, wish_submitted(settings, title="想要一张超市购物卡", description="买点吃的"))
     assert review.decision == "rejected"
     [event] = sent(db, "wish.rejected")
     assert event["reasons"] == [{"code": "not_a_micro_wish", "message": review.reasons[0]["message"]}]
@@ -95,7 +75,7 @@ def test_a_clear_failure_is_rejected_with_reasons_a_resident_can_read(db, verify
 
 def test_doubtful_wishes_wait_at_the_desk_and_say_nothing_yet(db, verify, settings):
     """Income just above the line: the wish is pending with the reason, and no outcome is sent."""
-    review = run(db, verify, submitted(settings, wisher={"household_size": 2,
+    review = run(db, verify, wish_submitted(settings, wisher={"household_size": 2,
                                                          "household_monthly_income": 2600}))
     assert review.decision == "pending"
     assert [r["code"] for r in review.reasons] == ["income_near_threshold"]
@@ -108,15 +88,15 @@ def test_registry_down_puts_the_wish_on_the_desk_never_rejects_it(db, settings):
     down = HttpRegistry(f"http://127.0.0.1:{free_port()}", timeout=0.5)
     verify = handlers.make_verify(Sealer(settings.pii_keys), settings.pii_hash_key, policy.load(),
                                   lambda _db: down)
-    review = run(db, verify, submitted(settings))
+    review = run(db, verify, wish_submitted(settings))
     assert review.decision == "pending"
     assert [r["code"] for r in review.reasons] == ["registry_unavailable"]
 
 
 def test_second_wish_of_one_person_in_a_round_is_rejected_until_the_first_is(db, verify, settings):
     """The keyed ID hash finds the person's earlier wish; once that is rejected, a new one may come."""
-    first = run(db, verify, submitted(settings))
-    second = run(db, verify, submitted(settings, title="想要一个新书包", description="孙子上学用"))
+    first = run(db, verify, wish_submitted(settings))
+    second = run(db, verify, wish_submitted(settings, title="想要一个新书包", description="孙子上学用"))
     assert (first.decision, second.decision) == ("verified", "rejected")
     assert second.reasons[0]["code"] == "duplicate_in_round"
     with db.uow() as uow:  # a liaison rejects the first: the place is given back
@@ -125,13 +105,13 @@ def test_second_wish_of_one_person_in_a_round_is_rejected_until_the_first_is(db,
         review.decision = "rejected"
         hold_place(uow, review)
         uow.commit()
-    third = run(db, verify, submitted(settings, title="想要一件棉衣", description="天冷了"))
+    third = run(db, verify, wish_submitted(settings, title="想要一件棉衣", description="天冷了"))
     assert third.decision == "verified"
 
 
 def test_two_workers_admit_one_person_only_once(db, settings, verify):
     """Two wishes of one person verified at the same moment on two connections: one place, one wish."""
-    events = [submitted(settings, title=t, description="天冷了想要") for t in ("想要棉衣", "想要棉被")]
+    events = [wish_submitted(settings, title=t, description="天冷了想要") for t in ("想要棉衣", "想要棉被")]
     barrier = threading.Barrier(2)
     attempts: list[int] = []
 
@@ -159,9 +139,9 @@ def test_two_workers_admit_one_person_only_once(db, settings, verify):
 
 def test_a_near_identical_wish_from_the_same_household_goes_to_the_desk(db, verify, settings):
     """Her husband (another ID number, same address) asks for the same thing: a person checks."""
-    run(db, verify, submitted(settings, title="想要一套棉衣棉裤", description="天冷了想买些棉衣棉裤"))
+    run(db, verify, wish_submitted(settings, title="想要一套棉衣棉裤", description="天冷了想买些棉衣棉裤"))
     husband = {"name": "李老汉", "id_number": person_id(11, "19500101"), "address": ADDRESS + " "}
-    review = run(db, verify, submitted(settings, wisher=husband, title="想要棉衣棉裤",
+    review = run(db, verify, wish_submitted(settings, wisher=husband, title="想要棉衣棉裤",
                                        description="天冷了给老伴买棉衣棉裤"))
     assert review.decision == "pending"
     assert review.reasons[0]["code"] == "similar_household_wish"
@@ -170,12 +150,12 @@ def test_a_near_identical_wish_from_the_same_household_goes_to_the_desk(db, veri
 def test_an_answered_wish_is_decided_again_and_a_late_old_revision_is_ignored(db, verify, settings):
     """Revision 2 (income added) is approved; revision 1 arriving afterwards changes nothing."""
     wish_id = str(uuid.uuid4())
-    first = run(db, verify, submitted(settings, wish_id=wish_id,
+    first = run(db, verify, wish_submitted(settings, wish_id=wish_id,
                                       wisher={"household_monthly_income": None}))
     assert first.decision == "pending"
-    second = run(db, verify, submitted(settings, wish_id=wish_id, revision=2))
+    second = run(db, verify, wish_submitted(settings, wish_id=wish_id, revision=2))
     assert (second.decision, second.revision) == ("verified", 2)
-    late = run(db, verify, submitted(settings, wish_id=wish_id, revision=1,
+    late = run(db, verify, wish_submitted(settings, wish_id=wish_id, revision=1,
                                      wisher={"household_monthly_income": None}))
     assert (late.decision, late.revision) == ("verified", 2)
     with db.uow() as uow:
@@ -193,6 +173,6 @@ def test_enrolment_in_the_imported_allowance_table_proves_low_income(db, verify,
                                         status="enrolled", kind="dibao", since=date(2023, 5, 1),
                                         district="chuanhui", imported_at=utcnow()))
         uow.commit()
-    review = run(db, verify, submitted(settings, wisher=person))
+    review = run(db, verify, wish_submitted(settings, wisher=person))
     assert review.decision == "verified"
     assert "低保" in next(r["reason"] for r in review.rules if r["rule"] == "allowance")
