@@ -131,7 +131,9 @@ def app(settings, db):
 
 @pytest.fixture
 def browser_of(app, settings):
-    """browser_of(who): a client with `who`'s session cookie, asking for HTML as browsers do."""
+    """browser_of(who): `who` in a browser, with their session cookie, asking for HTML."""
+    from tests.actors import acting
+
     def make(who=None):
         client = app.test_client()
         client.environ_base["HTTP_ACCEPT"] = HTML
@@ -139,5 +141,5 @@ def browser_of(app, settings):
             token, _ = Tokens(settings.token_keys).issue(who, IntakeConfig.session_ttl_seconds,
                                                          "session")
             client.set_cookie("mw_session", token)
-        return client
+        return acting(who)(client, who=who)
     return make

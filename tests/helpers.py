@@ -138,3 +138,8 @@ def add(db, *rows) -> None:
     with db.uow() as uow:
         uow.session.add_all(rows)
         uow.commit()
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token a page's form carries."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from services.intake.app import create_app
-from tests.helpers import bearer, principal
+from tests.actors import Liaison
+from tests.helpers import principal
 
 COMMUNITY = "chuanhui-wenming"
 
@@ -21,6 +22,5 @@ def liaison():
 
 @pytest.fixture
 def client(settings, db, liaison):
-    client = create_app(settings, db).test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = bearer(settings, liaison)["Authorization"]
-    return client
+    """Intake's API as the liaison: every request carries their access token."""
+    return Liaison.signed(create_app(settings, db).test_client(), settings, liaison)

@@ -7,6 +7,7 @@ from werkzeug.test import Client
 from services import demo
 from services.allinone import AllInOne
 from shared.settings import from_env
+from tests.actors import Actor, Claimer, DistrictAdmin, Liaison
 from tests.helpers import wait_for
 
 
@@ -18,14 +19,6 @@ def platform(tmp_path):
     p.start()
     yield p
     p.stop()
-
-
-def login(client, username: str) -> dict:
-    """Log in over HTTP as a demo account; its Authorization header."""
-    resp = client.post("/api/v1/auth/login",
-                       json={"username": username, "password": demo.DEMO_PASSWORD})
-    assert resp.status_code == 200, resp.text
-    return {"Authorization": f"Bearer {resp.json['access_token']}"}
 
 
 def test_demo_wish_goes_from_seed_to_points_in_one_process(platform):
@@ -42,30 +35,28 @@ def test_demo_wish_goes_from_seed_to_points_in_one_process(platform):
     assert sorted_["帮忙买米买面"] == ("便民利民", ["代购跑腿"], True)
     assert "医疗保健" in client.get("/").get_data(as_text=True)
 
-    member, liaison = login(client, "member"), login(client, "liaison")
-    unit, district = login(client, "unit"), login(client, "district")
-    member_id = client.get("/api/v1/auth/me", headers=member).json["id"]
+    member, liaison = Claimer.log_in(client, "member"), Liaison.log_in(client, "liaison")
+    unit, district = Actor.log_in(client, "unit"), DistrictAdmin.log_in(client, "district")
+    member_id = member.get("/api/v1/auth/me").json["id"]
     wish = next(w for w in wall if w["community_code"].startswith("chuanhui"))
     assert client.post(f"/api/v1/wishes/{wish['id']}/claims", json={}).status_code == 401
-    claim = client.post(f"/api/v1/wishes/{wish['id']}/claims", json={}, headers=member).json
-    client.post(f"/api/v1/claims/{claim['id']}/fulfilment", json={"note": "已送达"}, headers=member)
-    confirmed = client.post(f"/api/v1/claims/{claim['id']}/confirmation", json={}, headers=liaison)
+    claim = member.claim(wish["id"]).json
+    member.fulfil(claim["id"], note="已送达")
+    confirmed = liaison.confirm(claim["id"])
     assert confirmed.json["status"] == "confirmed"
-    wait_for(lambda: client.get(f"/api/v1/points/{member_id}", headers=member).json["total"] == 1,
+    wait_for(lambda: member.get(f"/api/v1/points/{member_id}").json["total"] == 1,
              what="a point awarded")
-    report = client.get("/api/v1/reports/unit", headers=unit).json
+    report = unit.get("/api/v1/reports/unit").json
     assert report["members"] == [{"member_id": member_id, "points": 1, "deeds": 1}]
-    wait_for(lambda: client.get(f"/api/v1/submissions/{wish['id']}",
-                                headers=liaison).json["status"] == "confirmed",
-             what="intake follows the wish to confirmed")
-    review = client.get(f"/api/v1/reviews/{wish['id']}", headers=liaison).json
+    wait_for(lambda: liaison.get(f"/api/v1/submissions/{wish['id']}").json["status"]
+             == "confirmed", what="intake follows the wish to confirmed")
+    review = liaison.get(f"/api/v1/reviews/{wish['id']}").json
     assert review["decision"] == "verified" and review["rules"][0]["rule"] == "identity"
-    desk = {r["title"]: r["decision"] for r in client.get(
-        "/api/v1/reviews", headers=liaison).json["items"] if r["decision"] != "verified"}
+    desk = {r["title"]: r["decision"] for r in liaison.get("/api/v1/reviews").json["items"]
+            if r["decision"] != "verified"}
     assert desk == {"过年想要一张超市购物卡": "rejected", "想要一台电动按摩椅": "rejected",
                     "想要一个电暖器": "pending", "家里的灯坏了": "pending"}  # the demo desk's mix
-    actions = wait_for(lambda: {a["action"] for a in client.get(
-        f"/api/v1/audit?limit=1000", headers=district).json["items"]} >= {
+    actions = wait_for(lambda: {a["action"] for a in district.audit(limit=1000).json["items"]} >= {
         "verification.verified", "claim.claimed", "claim.fulfilled", "claim.confirmed",
         "points.awarded"}, what="every decision in the audit trail")
     assert actions

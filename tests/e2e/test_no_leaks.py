@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from datetime import datetime, timezone
 
-import pika
 from sqlalchemy import select, update
 from werkzeug.test import Client
 
@@ -15,8 +13,9 @@ from services.allinone import AllInOne
 from services.intake.accounts.models import Account
 from shared.idnumber import check_char
 from shared.settings import SERVICES
+from tests.actors import Actor, Claimer, DistrictAdmin, Liaison, Resident, System
 from tests.factories import OMIT, submission
-from tests.helpers import ELIGIBLE, Capture, wait_for
+from tests.helpers import ELIGIBLE, Capture, csrf_token, wait_for
 
 OUYANG, SIMA, ZHUGE, LINGHU, SHANGGUAN = (f + check_char(f) for f in (
     "41010219490315002", "41010219620708003", "41010220160512004", "41010219530222005",
@@ -59,6 +58,9 @@ class Http:
         self.client, self.seen = Client(wsgi), []
 
     def __call__(self, method, url, private=False, **kw):
+        return self.open(url, method, private, **kw)
+
+    def open(self, url, method="GET", private=False, **kw):
         r = self.client.open(url, method=method, **kw)
         body = "" if private else r.get_data(as_text=True)  # private: the liaison's clear view
         self.seen.append((f"{method} {url}", f"{r.status} {dict(r.headers)} {body}"))
@@ -77,27 +79,14 @@ def _count(cap: Capture, key: str) -> int:
     return [m.delivery_info["routing_key"] for m in _pump(cap)].count(key)
 
 
-def _publish(url: str, body: dict, message_id: str) -> None:
-    """What the hotline system would send to the intake queue, as broker user guest."""
-    conn = pika.BlockingConnection(pika.URLParameters(url))
-    channel = conn.channel()
-    channel.confirm_delivery()
-    props = pika.BasicProperties(message_id=message_id, app_id="gov-hotline", user_id="guest",
-                                 content_type="application/json", delivery_mode=2,
-                                 headers={"schema": "submission.v1"})
-    channel.basic_publish("microwish.intake", "submission",
-                          json.dumps(body, ensure_ascii=False).encode(), props, mandatory=True)
-    conn.close()
-
-
 def _leaks(where: str, text: str) -> list[str]:
     return [f"{s!r} in {where}: …{text[max(0, text.find(s) - 80):text.find(s) + 80]}…"
             for s in SECRETS if s in text]
 
 
-def _submit_everything(platform, settings, http, events, auth) -> dict:
+def _submit_everything(platform, settings, events, auth) -> dict:
     """Two liaison wishes (one a child's), a system's, a resident's, two refused, three queued."""
-    system = {"X-Api-Key": demo.DEMO_API_KEY}
+    hotline = System.on_queue(settings.broker_url, "gov-hotline")  # published as the guest
     posts = {
         "ouyang": (auth["liaison"], submission(
             **SCHOOLBAG, community_code="chuanhui-wenming", consent=_consent(), wisher={
@@ -108,7 +97,7 @@ def _submit_everything(platform, settings, http, events, auth) -> dict:
             consent=_consent("guardian", name="诸葛大伟"), wisher={
                 "name": "诸葛小明", "id_number": ZHUGE, "phone": PHONES[2],
                 "address": ADDRESSES[2], **ELIGIBLE})),
-        "sima": (system, submission(
+        "sima": (auth["system"], submission(
             **SCHOOLBAG, community_code="chuanhui-chenzhou", consent=_consent("self", "phone"),
             wisher={"name": "司马建华", "id_number": SIMA, "phone": PHONES[1],
                     "address": ADDRESSES[1], **ELIGIBLE})),
@@ -117,11 +106,11 @@ def _submit_everything(platform, settings, http, events, auth) -> dict:
                 "name": "令狐春燕", "id_number": LINGHU, "phone": PHONES[6], **ELIGIBLE})),
     }
     subs = {}
-    for key, (headers, body) in posts.items():
-        r = http("POST", "/api/v1/submissions", json=body, headers=headers)
+    for key, (poster, body) in posts.items():
+        r = poster.submit(body)
         assert r.status_code == 201, r.get_data(as_text=True)
         subs[key] = r.json["id"]
-    bad = http("POST", "/api/v1/submissions", headers=auth["liaison"], json=submission(
+    bad = auth["liaison"].submit(submission(
         **SCHOOLBAG, community_code="chuanhui-wenming", wisher={
             "name": "欧阳秀英", "id_number": BAD_ID, "phone": "+86" + PHONES[4],
             "address": ADDRESSES[3], **ELIGIBLE}, consent=_consent()))
@@ -132,51 +121,47 @@ def _submit_everything(platform, settings, http, events, auth) -> dict:
         "name": "欧阳秀英", "id_number": OUYANG, "phone": OMIT, **ELIGIBLE}, consent=_consent(),
         contact=PHONES[5])
     unknown["wisher"]["mobile"] = PHONES[0]
-    r = http("POST", "/api/v1/submissions", headers=auth["liaison"], json=unknown)
+    r = auth["liaison"].submit(unknown)
     assert r.status_code == 422 and {f["code"] for f in r.json["error"]["fields"]} == {
         "unknown_field"}
 
     queued = submission(**SCHOOLBAG, community_code="chuanhui-wenchang", wisher={
         "name": "上官婉清", "id_number": SHANGGUAN, "phone": PHONES[3], "address": ADDRESSES[3],
         **ELIGIBLE}, consent=_consent("relative", "phone", "慕容复兴"))
-    _publish(settings.broker_url, queued, "hotline-mismatch")  # its broker_user is gov-hotline
-    _publish(settings.broker_url, {**queued, "wisher": {**queued["wisher"], "id_number": BAD_ID}},
-             "hotline-bad-id")
+    hotline.publish(queued, "hotline-mismatch")  # its broker_user is gov-hotline
+    hotline.publish({**queued, "wisher": {**queued["wisher"], "id_number": BAD_ID}},
+                    "hotline-bad-id")
     wait_for(lambda: _count(events, "submission.rejected.gov-hotline") == 2,
              what="two rejected receipts")
     with platform.dbs["intake"].uow() as unit:
         unit.session.execute(update(Account).where(Account.app_id == "gov-hotline")
                              .values(broker_user="guest"))
         unit.commit()
-    _publish(settings.broker_url, queued, "hotline-accepted")
+    hotline.publish(queued, "hotline-accepted")
     wait_for(lambda: _count(events, "submission.accepted.gov-hotline") == 2,
              what="the HTTP and the queued system submissions accepted")
     return subs
 
 
-def _drive_and_read(http, auth, ids, subs) -> None:
+def _drive_and_read(http, auth, subs) -> None:
     """Claim, fulfil, confirm, award; then read everything each role may read."""
     wall = wait_for(lambda: len(items := http("GET", "/api/v1/wishes").json["items"]) == 5
                     and items, what="five wishes on the wall")
     assert all("*" in w["wisher"] for w in wall)
     claims = {}
     for key in ("ouyang", "sima", "zhuge"):
-        r = http("POST", f"/api/v1/wishes/{subs[key]}/claims", json={}, headers=auth["member"])
+        r = auth["member"].claim(subs[key])
         assert r.status_code == 201, r.get_data(as_text=True)
         claims[key] = r.json["id"]
-    http("POST", f"/api/v1/claims/{claims['ouyang']}/fulfilment", json={"note": "已送达"},
-         headers=auth["member"])
-    assert http("POST", f"/api/v1/claims/{claims['ouyang']}/confirmation", json={},
-                headers=auth["liaison"]).status_code == 200
-    points = f"/api/v1/points/{ids['member']}"
-    wait_for(lambda: http("GET", points, headers=auth["member"]).json["total"] == 1,
-             what="a point awarded")
-    wait_for(lambda: http("GET", f"/api/v1/submissions/{subs['ouyang']}",
-                          headers=auth["liaison"]).json["status"] == "confirmed",
-             what="intake follows the wish to confirmed")
-    sub = http("GET", f"/api/v1/submissions/{subs['ouyang']}", headers=auth["liaison"]).json
+    auth["member"].fulfil(claims["ouyang"], note="已送达")
+    assert auth["liaison"].confirm(claims["ouyang"]).status_code == 200
+    points = f"/api/v1/points/{auth['member'].id}"
+    wait_for(lambda: auth["member"].get(points).json["total"] == 1, what="a point awarded")
+    wait_for(lambda: auth["liaison"].get(f"/api/v1/submissions/{subs['ouyang']}").json["status"]
+             == "confirmed", what="intake follows the wish to confirmed")
+    sub = auth["liaison"].get(f"/api/v1/submissions/{subs['ouyang']}").json
     assert sub["wisher_masked"]["phone"] == "139****5678"
-    claim = http("GET", f"/api/v1/claims/{claims['sima']}", headers=auth["member"]).json
+    claim = auth["member"].get(f"/api/v1/claims/{claims['sima']}").json
     assert claim["wish"]["contact"]["phone"] == "137****4321"
     for who, url in [("liaison", "/api/v1/submissions"), ("liaison", "/api/v1/reviews"),
                      ("liaison", "/api/v1/claims"), ("member", "/api/v1/claims"),
@@ -184,18 +169,17 @@ def _drive_and_read(http, auth, ids, subs) -> None:
                      ("district", "/api/v1/reviews"), ("district", "/api/v1/claims"),
                      ("unit", "/api/v1/reports/unit"), ("unit", points),
                      ("liaison", "/api/v1/auth/me")]:
-        assert http("GET", url, headers=auth[who]).status_code == 200, url
+        assert auth[who].get(url).status_code == 200, url
     for wish_id in subs.values():
-        assert http("GET", f"/api/v1/submissions/{wish_id}", headers=auth["liaison"]).json["id"]
-        http("GET", f"/api/v1/reviews/{wish_id}", headers=auth["liaison"])
+        assert auth["liaison"].get(f"/api/v1/submissions/{wish_id}").json["id"]
+        auth["liaison"].get(f"/api/v1/reviews/{wish_id}")
         http("GET", f"/api/v1/wishes/{wish_id}")
     for claim_id in claims.values():
-        http("GET", f"/api/v1/claims/{claim_id}", headers=auth["member"])
-    assert http("GET", "/api/v1/submissions", headers={"X-Api-Key": demo.DEMO_API_KEY}).json[
-        "items"]
+        auth["member"].get(f"/api/v1/claims/{claim_id}")
+    assert auth["system"].get("/api/v1/submissions").json["items"]
     assert TITLE in http("GET", "/").get_data(as_text=True)
     form = http("GET", "/login?next=/my/claims").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    csrf = csrf_token(form)
     login = {"username": "member", "password": demo.DEMO_PASSWORD, "csrf_token": csrf,
              "next": "/my/claims"}
     assert http("POST", "/login", data=login).status_code == 303
@@ -216,23 +200,21 @@ def test_known_personal_data_appears_only_in_the_liaisons_personal_view(settings
         with platform.dbs["intake"].uow() as unit:
             demo.seed_accounts(unit.session)
             unit.commit()
-        http, auth, ids = Http(platform.wsgi), {}, {}
-        for user in ("liaison", "member", "resident", "district", "unit"):
-            r = http("POST", "/api/v1/auth/login",
-                     json={"username": user, "password": demo.DEMO_PASSWORD})
-            auth[user] = {"Authorization": f"Bearer {r.json['access_token']}"}
-            ids[user] = r.json["account"]["id"]
-        subs = _submit_everything(platform, settings, http, events, auth)
-        _drive_and_read(http, auth, ids, subs)
+        http = Http(platform.wsgi)  # every actor's requests and answers go through it
+        auth = {user: role.log_in(http, user) for user, role in (
+            ("liaison", Liaison), ("member", Claimer), ("resident", Resident),
+            ("district", DistrictAdmin), ("unit", Actor))}
+        auth["system"] = System.with_key(http, demo.DEMO_API_KEY)
+        subs = _submit_everything(platform, settings, events, auth)
+        _drive_and_read(http, auth, subs)
         # The one place clear data belongs; the scan would find it there (so it is not blind).
         for key, clear in [("ouyang", ["欧阳秀英", OUYANG, PHONES[0], ADDRESSES[0]]),
                            ("zhuge", ["诸葛小明", ZHUGE, "诸葛大伟"])]:
-            body = http("GET", f"/api/v1/submissions/{subs[key]}/personal", private=True,
-                        headers=auth["liaison"]).get_data(as_text=True)
+            body = auth["liaison"].get(f"/api/v1/submissions/{subs[key]}/personal",
+                                       private=True).get_data(as_text=True)
             assert all(value in body for value in clear) and _leaks("the personal view", body)
-        wait_for(lambda: len(http("GET", "/api/v1/audit?action=personal_data.read",
-                                  headers=auth["district"]).json["items"]) == 2,
-                 what="both personal-data reads audited")
+        wait_for(lambda: len(auth["district"].audit(action="personal_data.read").json["items"])
+                 == 2, what="both personal-data reads audited")
         _pump(events)
     finally:
         platform.stop()

@@ -6,9 +6,10 @@ import pytest
 import requests
 from playwright.sync_api import sync_playwright
 
+from tests.actors import Liaison, Remote, log_in_through
 from tests.factories import OMIT, submission, wisher
 from tests.helpers import person_id, wait_for
-from tests.e2e.test_wall_browser import CHROMIUM, CHROMIUM_ARGS, allinone, log_in_through  # noqa: F401 (a fixture)
+from tests.e2e.test_wall_browser import CHROMIUM, CHROMIUM_ARGS, allinone  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
@@ -17,14 +18,7 @@ NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 NEAR = {"household_size": 2, "household_monthly_income": 2600}  # 1300 a head: just over 1250
 
 
-def _login(base: str) -> dict:
-    resp = requests.post(f"{base}/api/v1/auth/login", timeout=10,
-                         json={"username": "liaison", "password": "demo-2026"})
-    assert resp.status_code == 200, resp.text
-    return {"Authorization": f"Bearer {resp.json()['access_token']}"}
-
-
-def _submit(base: str, auth: dict, serial: int, name: str, title: str, description: str,
+def _submit(liaison: Liaison, serial: int, name: str, title: str, description: str,
             community: str = "chuanhui-wenming", **changes) -> str:
     """One wish posted by the liaison with the wisher's consent; its id.
 
@@ -34,31 +28,31 @@ def _submit(base: str, auth: dict, serial: int, name: str, title: str, descripti
                     address=f"河南省周口市川汇区七一路{serial}号院", **changes)
     body = submission(community_code=community, title=title, description=description,
                       estimated_value=150, wisher=person)
-    resp = requests.post(f"{base}/api/v1/submissions", json=body, headers=auth, timeout=10)
+    resp = liaison.submit(body)
     assert resp.status_code in (200, 201, 202), resp.text
     return resp.json()["id"]
 
 
-def _decisions(base: str, auth: dict) -> dict[str, str]:
-    items = requests.get(f"{base}/api/v1/reviews", headers=auth, timeout=10).json()["items"]
+def _decisions(liaison: Liaison) -> dict[str, str]:
+    items = liaison.get("/api/v1/reviews").json()["items"]
     return {r["wish_id"]: r["decision"] for r in items}
 
 
 def test_liaison_decides_the_rules_doubts_and_rejections_on_a_phone(allinone):
     """Posted wishes reach the desk; edited, approved, reopened, asked and bulk-approved on a phone."""
     base, _published = allinone
-    auth = _login(base)
-    clean = _submit(base, auth, 1, "陈秀兰", "想要一个血压仪", "患高血压多年，想在家里随时量血压。")
-    gift = _submit(base, auth, 2, "刘春生", "想要一张购物卡", "过年想买点年货，希望有一张超市购物卡。")
-    edited = _submit(base, auth, 3, "周桂芳", "想要一台电风扇", "夏天太热，家里没有电风扇。",
+    liaison = Liaison.log_in(Remote(base), "liaison")
+    clean = _submit(liaison, 1, "陈秀兰", "想要一个血压仪", "患高血压多年，想在家里随时量血压。")
+    gift = _submit(liaison, 2, "刘春生", "想要一张购物卡", "过年想买点年货，希望有一张超市购物卡。")
+    edited = _submit(liaison, 3, "周桂芳", "想要一台电风扇", "夏天太热，家里没有电风扇。",
                      community="chuanhui-zhongzhou", **NEAR)
-    asked = _submit(base, auth, 4, "孙玉兰", "想要一床新棉被", "被子用了十几年，冬天盖着不暖和。",
+    asked = _submit(liaison, 4, "孙玉兰", "想要一床新棉被", "被子用了十几年，冬天盖着不暖和。",
                     household_size=OMIT, household_monthly_income=OMIT)
-    bulk = [_submit(base, auth, 5, "郑永福", "想要一副老花镜", "眼睛花了，看不清报纸上的字。", **NEAR),
-            _submit(base, auth, 6, "王淑珍", "想要一个新书桌", "家里的旧书桌坏了，想要一张书桌写字。",
+    bulk = [_submit(liaison, 5, "郑永福", "想要一副老花镜", "眼睛花了，看不清报纸上的字。", **NEAR),
+            _submit(liaison, 6, "王淑珍", "想要一个新书桌", "家里的旧书桌坏了，想要一张书桌写字。",
                     community="chuanhui-chenzhou", **NEAR)]
     mine = [clean, gift, edited, asked, *bulk]
-    decided = wait_for(lambda: (d := _decisions(base, auth)) and all(w in d for w in mine) and d,
+    decided = wait_for(lambda: (d := _decisions(liaison)) and all(w in d for w in mine) and d,
                        timeout=30, interval=0.2, what="verification to decide every wish")
     assert [decided[w] for w in mine] == ["verified", "rejected", "pending", "pending",
                                           "pending", "pending"]
@@ -152,11 +146,11 @@ def test_liaison_decides_the_rules_doubts_and_rejections_on_a_phone(allinone):
     assert requests.get(f"{base}/api/v1/wishes/{gift}", timeout=10).status_code == 404
 
     def submission(wish_id: str) -> dict:
-        return requests.get(f"{base}/api/v1/submissions/{wish_id}", headers=auth, timeout=10).json()
+        return liaison.get(f"/api/v1/submissions/{wish_id}").json()
     wait_for(lambda: "购物卡不属于微心愿" in str(submission(gift)["history"]), timeout=30,
              interval=0.2, what="intake to hear of the liaison's rejection")
     assert submission(gift)["status"] == "rejected"
     needs = wait_for(lambda: (s := submission(asked))["status"] == "needs_info" and s,
                      timeout=30, interval=0.2, what="intake to hear of the request for information")
     assert "请补充家庭人口和月收入" in needs["info_requested"][0]["message"]
-    assert _decisions(base, auth)[edited] == "verified"
+    assert _decisions(liaison)[edited] == "verified"

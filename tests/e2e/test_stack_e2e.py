@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import signal
 
-import pika
 import pytest
 import requests
 from kombu import Connection
@@ -12,12 +11,14 @@ from sqlalchemy import create_engine, text
 
 from services import demo
 from services.intake.accounts.actions import create_account
+from services.allinone import PrefixDispatcher
 from services.stack import Stack
 from services.worker import service_module
 from shared import topology
 from shared.db import Database, normalise
 from shared.settings import SERVICES
 from tests.conftest import PG_URL
+from tests.actors import HOTLINE, Claimer, Liaison, Remote, System
 from tests.factories import submission
 from tests.helpers import ELIGIBLE, Capture, free_port, person_id, wait_for
 
@@ -31,7 +32,7 @@ def _seed_accounts(settings) -> None:
     db = Database(settings, "intake", service_module("intake").METADATA)
     with db.uow() as uow:
         demo.seed_accounts(uow.session)
-        create_account(uow.session, "city-hotline", "system", "12345 热线", app_id="city-hotline",
+        create_account(uow.session, HOTLINE, "system", "12345 热线", app_id=HOTLINE,
                        broker_user="guest")
         uow.commit()
     db.dispose()
@@ -62,71 +63,53 @@ def _ready(s: Stack, service: str) -> bool:
         return False
 
 
-def _get(s: Stack, service: str, path: str, headers: dict | None = None):
-    r = requests.get(s.url(service) + path, headers=headers or _auth(s, "liaison"), timeout=5)
-    return r.json() if r.status_code == 200 else None
+def _people(s: Stack) -> tuple[Liaison, Claimer]:
+    """The demo liaison and member, logged in over HTTP as clients of the stack would.
+
+    Each path goes to the service that owns it, as nginx routes them in the deployment."""
+    owner = PrefixDispatcher({service: service for service in SERVICES}).app_for
+    stack_http = Remote(lambda path: s.url(owner(path)))
+    return Liaison.log_in(stack_http, "liaison"), Claimer.log_in(stack_http, "member")
 
 
-def _post(s: Stack, service: str, path: str, body: dict, headers: dict | None = None) -> dict:
-    r = requests.post(s.url(service) + path, json=body, headers=headers or _auth(s, "liaison"),
-                      timeout=10)
-    assert r.status_code in (200, 201), r.text
-    return r.json()
+def _json(resp):
+    """The answer's JSON if it is a 200, else None (not there yet)."""
+    return resp.json() if resp.status_code == 200 else None
 
 
-_tokens: dict = {}
+def _done(resp) -> dict:
+    assert resp.status_code in (200, 201), resp.text
+    return resp.json()
 
 
-def _auth(s: Stack, username: str) -> dict:
-    """Log in over HTTP once per stack and account, as a client of the stack would."""
-    if (id(s), username) not in _tokens:
-        r = requests.post(s.url("intake") + "/api/v1/auth/login", timeout=10,
-                          json={"username": username, "password": demo.DEMO_PASSWORD})
-        assert r.status_code == 200, r.text
-        _tokens[id(s), username] = {"Authorization": f"Bearer {r.json()['access_token']}"}
-    return _tokens[id(s), username]
-
-
-def _drive_to_points(s: Stack, wish_id: str) -> None:
-    member = _auth(s, "member")
-    wait_for(lambda: _get(s, "matching", f"/api/v1/wishes/{wish_id}"), what="wish published")
-    claim = _post(s, "matching", f"/api/v1/wishes/{wish_id}/claims", {}, member)
-    _post(s, "matching", f"/api/v1/claims/{claim['id']}/fulfilment", {"note": "已送到老人家中"},
-          member)
-    _post(s, "matching", f"/api/v1/claims/{claim['id']}/confirmation", {})
+def _drive_to_points(liaison: Liaison, member: Claimer, wish_id: str) -> None:
+    wait_for(lambda: _json(liaison.get(f"/api/v1/wishes/{wish_id}")), what="wish published")
+    claim = _done(member.claim(wish_id))
+    _done(member.fulfil(claim["id"], note="已送到老人家中"))
+    _done(liaison.confirm(claim["id"]))
 
 
 def test_wishes_over_http_and_amqp_reach_the_ledger(settings, stack):
     assert requests.get(stack.url("intake") + "/api/v1/submissions").status_code == 401
-    receipts = Capture(settings.broker_url, "submission.*.city-hotline")
-    by_http = _post(stack, "intake", "/api/v1/submissions", submission(
-        **CANE, title="想要一根拐杖 #1", wisher={"id_number": person_id(1), **ELIGIBLE}))["id"]
-
-    conn = pika.BlockingConnection(pika.URLParameters(settings.broker_url))
-    channel = conn.channel()
-    channel.confirm_delivery()
-    channel.basic_publish("microwish.intake", "submission",
-                          json.dumps(submission(**CANE, title="想要一根拐杖 #2", wisher={
-                              "id_number": person_id(2), **ELIGIBLE}), ensure_ascii=False).encode(),
-                          pika.BasicProperties(message_id="hotline-42", app_id="city-hotline",
-                                               content_type="application/json", delivery_mode=2,
-                                               user_id="guest",
-                                               headers={"schema": "submission.v1"}),
-                          mandatory=True)
-    conn.close()
+    liaison, member = _people(stack)
+    receipts = Capture(settings.broker_url, f"submission.*.{HOTLINE}")
+    by_http = _done(liaison.submit(submission(
+        **CANE, title="想要一根拐杖 #1", wisher={"id_number": person_id(1), **ELIGIBLE})))["id"]
+    System.on_queue(settings.broker_url).publish(submission(
+        **CANE, title="想要一根拐杖 #2", wisher={"id_number": person_id(2), **ELIGIBLE}),
+        message_id="hotline-42")
     [receipt] = receipts.take(1)
     by_amqp = json.loads(receipt.body)["payload"]["wish_id"]
     receipts.close()
 
     for wish_id in (by_http, by_amqp):
-        _drive_to_points(stack, wish_id)
-    member = _auth(stack, "member")
-    member_id = _get(stack, "intake", "/api/v1/auth/me", member)["id"]
-    points = wait_for(lambda: (p := _get(stack, "scoring", f"/api/v1/points/{member_id}", member))
+        _drive_to_points(liaison, member, wish_id)
+    member_id = _json(member.get("/api/v1/auth/me"))["id"]
+    points = wait_for(lambda: (p := _json(member.get(f"/api/v1/points/{member_id}")))
                       and p["total"] == 2 and p, what="two points in the ledger")
     assert {e["wish_id"] for e in points["entries"]} == {by_http, by_amqp}
     for wish_id in (by_http, by_amqp):
-        wait_for(lambda: _get(stack, "intake", f"/api/v1/submissions/{wish_id}")["status"]
+        wait_for(lambda: _json(liaison.get(f"/api/v1/submissions/{wish_id}"))["status"]
                  == "confirmed", what="intake sees the wish confirmed")
 
 
@@ -148,10 +131,12 @@ def _counter(engine, settings):
 
 def test_killing_workers_mid_run_loses_nothing(settings, stack, pg):
     _count = _counter(pg, settings)
+    liaison, _ = _people(stack)
     ids = []
     for n in range(240):
-        ids.append(_post(stack, "intake", "/api/v1/submissions", submission(
-            **CANE, title=f"想要一根拐杖 #{n}", wisher={"id_number": person_id(n), **ELIGIBLE}))["id"])
+        cane = submission(**CANE, title=f"想要一根拐杖 #{n}",
+                          wisher={"id_number": person_id(n), **ELIGIBLE})
+        ids.append(_done(liaison.submit(cane))["id"])
         if n == 60:
             wait_for(lambda: _count("verification", "reviews") > 0,
                      what="verification under way")
@@ -164,10 +149,10 @@ def test_killing_workers_mid_run_loses_nothing(settings, stack, pg):
 
     wait_for(lambda: _count("matching", "wishes") == len(ids),
              timeout=90, what="every wish published")
-    wall = {w["id"] for w in _get(stack, "matching", "/api/v1/wishes")["items"]}
+    wall = {w["id"] for w in _json(liaison.get("/api/v1/wishes"))["items"]}
     assert wall == set(ids)
     assert _count("verification", "reviews") == len(ids)
-    wait_for(lambda: all(_get(stack, "intake", f"/api/v1/submissions/{i}")["status"] == "published"
+    wait_for(lambda: all(_json(liaison.get(f"/api/v1/submissions/{i}"))["status"] == "published"
                          for i in ids[:20] + ids[-20:]), what="intake follows the outcomes")
 
 

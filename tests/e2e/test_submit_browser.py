@@ -9,7 +9,8 @@ from playwright.sync_api import sync_playwright
 from shared.idnumber import check_char
 from tests.factories import png
 from tests.helpers import wait_for
-from tests.e2e.test_wall_browser import CHROMIUM, CHROMIUM_ARGS, allinone, log_in_through  # noqa: F401 (a fixture)
+from tests.actors import log_in_through
+from tests.e2e.test_wall_browser import CHROMIUM, CHROMIUM_ARGS, allinone  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,

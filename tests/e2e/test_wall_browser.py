@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -12,8 +11,6 @@ from pathlib import Path
 import pytest
 import requests
 from playwright.sync_api import sync_playwright
-
-from services.demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -72,16 +69,6 @@ def allinone(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
-
-
-def log_in_through(page, base: str, path: str, username: str = "liaison") -> None:
-    """Open `path`, be sent to the login form, log in as a demo account and come back to it."""
-    page.goto(f"{base}{path}", wait_until="domcontentloaded")
-    page.wait_for_url(re.compile(rf".*/login\?next={re.escape(path)}$"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.locator("button[type=submit]").tap()
-    page.wait_for_url(f"{base}{path}")
 
 
 def test_wall_shows_published_wishes_with_masked_names(allinone):

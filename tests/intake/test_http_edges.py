@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from services.intake.config import Config as IntakeConfig
 from services.intake.app import create_app as create_intake_app
 from services.intake.submissions.models import Submission
-from tests.factories import ID_NUMBER, NAME, PHONE, submission
-from tests.helpers import api_error, bearer
+from tests.actors import Liaison
+from tests.factories import COMMUNITY, ID_NUMBER, NAME, PHONE, submission
+from tests.helpers import api_error
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 FIRST17 = ID_NUMBER[:17]
@@ -26,16 +27,10 @@ def app(sqlite_settings):
     app.extensions["microwish.db"].dispose()
 
 
-def _as(client, headers: dict):
-    """Every request of this client carries these credentials."""
-    client.environ_base["HTTP_AUTHORIZATION"] = headers["Authorization"]
-    return client
-
-
 @pytest.fixture
 def client(app, sqlite_settings):
-    return _as(app.test_client(), bearer(sqlite_settings, role="liaison",
-                                         communities=["chuanhui-wenming"]))
+    """Intake's API as a liaison of the factory's community."""
+    return Liaison.signed(app.test_client(), sqlite_settings, communities=[COMMUNITY])
 
 
 def _stored(app) -> tuple[int, int]:

@@ -11,25 +11,9 @@ from services.intake.accounts.actions import create_account
 from services.intake.accounts.systems import broker_permissions, register
 from services.intake.submissions.models import Submission
 from services.worker import runtime
+from tests.actors import HOTLINE as APP, System
 from tests.factories import submission
 from tests.helpers import Capture, wait_for
-
-APP = "city-hotline"
-
-
-def _pika_publish(broker_url: str, body, message_id=None, app_id=APP,
-                  headers=None, content_type="application/json", user_id="guest") -> None:
-    conn = pika.BlockingConnection(pika.URLParameters(broker_url))
-    channel = conn.channel()
-    channel.confirm_delivery()
-    channel.basic_publish(
-        "microwish.intake", "submission",
-        body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode(),
-        pika.BasicProperties(message_id=message_id, app_id=app_id, delivery_mode=2,
-                             content_type=content_type, user_id=user_id,
-                             headers={"schema": "submission.v1"} if headers is None else headers),
-        mandatory=True)
-    conn.close()
 
 
 @pytest.fixture
@@ -47,6 +31,12 @@ def intake(settings, make_db):
 
 
 @pytest.fixture
+def hotline(settings):
+    """The hotline publishing to the intake queue as the broker's guest."""
+    return System.on_queue(settings.broker_url, APP)
+
+
+@pytest.fixture
 def receipts(settings, intake):
     capture = Capture(settings.broker_url, f"submission.*.{APP}")
     yield capture
@@ -58,10 +48,10 @@ def _count(db) -> int:
         return conn.scalar(select(func.count()).select_from(Submission.__table__))
 
 
-def test_sent_twice_creates_one_wish_and_answers_each_with_the_original(settings, intake,
+def test_sent_twice_creates_one_wish_and_answers_each_with_the_original(intake, hotline,
                                                                         receipts):
-    _pika_publish(settings.broker_url, submission(), message_id="hotline-0001")
-    _pika_publish(settings.broker_url, submission(), message_id="hotline-0001")
+    hotline.publish(submission(), message_id="hotline-0001")
+    hotline.publish(submission(), message_id="hotline-0001")
     first, again = receipts.take(2)
     receipts.settle(1.0)
     assert len(receipts.received) == 2
@@ -76,10 +66,9 @@ def test_sent_twice_creates_one_wish_and_answers_each_with_the_original(settings
         assert s.get(Submission, payload["wish_id"]).source == APP
 
 
-def test_a_message_id_reused_for_another_body_is_refused_not_merged(settings, intake, receipts):
-    _pika_publish(settings.broker_url, submission(), message_id="hotline-0002")
-    _pika_publish(settings.broker_url, {**submission(), "title": "别的心愿"},
-                  message_id="hotline-0002")
+def test_a_message_id_reused_for_another_body_is_refused_not_merged(intake, hotline, receipts):
+    hotline.publish(submission(), message_id="hotline-0002")
+    hotline.publish({**submission(), "title": "别的心愿"}, message_id="hotline-0002")
     first, second = receipts.take(2)
     assert first.delivery_info["routing_key"] == f"submission.accepted.{APP}"
     assert second.delivery_info["routing_key"] == f"submission.rejected.{APP}"
@@ -97,8 +86,8 @@ def test_a_message_id_reused_for_another_body_is_refused_not_merged(settings, in
     ({k: v for k, v in submission().items() if k != "title"}, {}, "required"),
 ])
 def test_unreadable_message_gets_a_rejected_receipt_and_lands_in_the_dead_queue(
-        settings, intake, receipts, body, kwargs, code):
-    _pika_publish(settings.broker_url, body, message_id="bad-1", **kwargs)
+        settings, intake, hotline, receipts, body, kwargs, code):
+    hotline.publish(body, message_id="bad-1", **kwargs)
     [receipt] = receipts.take(1)
     assert receipt.delivery_info["routing_key"] == f"submission.rejected.{APP}"
     errors = json.loads(receipt.body)["payload"]["errors"]
@@ -111,8 +100,8 @@ def test_unreadable_message_gets_a_rejected_receipt_and_lands_in_the_dead_queue(
     assert _count(intake) == 0
 
 
-def test_message_without_identity_is_kept_in_the_dead_queue(settings, intake, receipts):
-    _pika_publish(settings.broker_url, submission(), message_id=None)
+def test_message_without_identity_is_kept_in_the_dead_queue(settings, intake, hotline, receipts):
+    hotline.publish(submission(), message_id=None)
     dead = Capture(settings.broker_url, queue_name="intake.submissions.dead")
     [kept] = dead.take(1)
     assert "app_id" in kept.headers["x-reason"]
@@ -120,20 +109,20 @@ def test_message_without_identity_is_kept_in_the_dead_queue(settings, intake, re
     dead.close()
 
 
-def test_good_message_after_a_bad_one_is_still_accepted(settings, intake, receipts):
-    _pika_publish(settings.broker_url, b"{broken", message_id="bad-2")
-    _pika_publish(settings.broker_url, submission(), message_id="good-2")
+def test_good_message_after_a_bad_one_is_still_accepted(intake, hotline, receipts):
+    hotline.publish(b"{broken", message_id="bad-2")
+    hotline.publish(submission(), message_id="good-2")
     receipts.take(2)
     keys = sorted(m.delivery_info["routing_key"] for m in receipts.received)
     assert keys == [f"submission.accepted.{APP}", f"submission.rejected.{APP}"]
     wait_for(lambda: _count(intake) == 1, what="the good submission stored")
 
 
-def test_personal_data_never_travels_in_clear_on_the_bus(settings, intake):
+def test_personal_data_never_travels_in_clear_on_the_bus(settings, intake, hotline):
     sent = submission(wisher={"name": "赵德明"})  # shown masked as 赵** below
     wisher = sent["wisher"]
     everything = Capture(settings.broker_url, "#")
-    _pika_publish(settings.broker_url, sent, message_id="pii-1")
+    hotline.publish(sent, message_id="pii-1")
     wait_for(lambda: any(m.delivery_info["routing_key"] == "wish.submitted"
                          for m in everything.take(1)), what="wish.submitted relayed")
     everything.take(2)  # wish.submitted and the receipt
@@ -155,8 +144,8 @@ def test_personal_data_never_travels_in_clear_on_the_bus(settings, intake):
 def test_only_a_registered_system_publishing_as_its_own_broker_user_is_accepted(
         settings, intake, app_id, user_id, code):
     answers = Capture(settings.broker_url, f"submission.*.{app_id}")
-    _pika_publish(settings.broker_url, submission(), message_id="spoof-1", app_id=app_id,
-                  user_id=user_id)
+    System.on_queue(settings.broker_url, app_id, user_id).publish(submission(),
+                                                                  message_id="spoof-1")
     [receipt] = answers.take(1)
     answers.close()
     assert receipt.delivery_info["routing_key"] == f"submission.rejected.{app_id}"
@@ -179,7 +168,7 @@ def test_a_system_broker_user_may_publish_to_intake_and_nothing_else(settings, i
                        check=True, capture_output=True)
         register(intake, user, "测试系统")
         url = f"amqp://{user}:{password}@127.0.0.1:5672/{vhost}"
-        _pika_publish(url, submission(), message_id="own-1", app_id=user, user_id=user)
+        System.on_queue(url, user, user).publish(submission(), message_id="own-1")
         wait_for(lambda: _count(intake) == 1, what="the system's own submission accepted")
         conn = pika.BlockingConnection(pika.URLParameters(url))
         channel = conn.channel()

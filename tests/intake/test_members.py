@@ -22,8 +22,9 @@ from shared.settings import SERVICES, Settings
 from shared.tokens import Tokens
 from tests.conftest import PG_URL
 from tests import factories
+from tests.actors import Actor, Claimer, Liaison
 from tests.factories import COMMUNITY, OMIT
-from tests.helpers import Capture, bearer, principal, wait_for
+from tests.helpers import Capture, principal, wait_for
 
 URL, ORGS = "/api/v1/members", "/api/v1/members/organisations"
 A, B = COMMUNITY, "chuanhui-zhongzhou"
@@ -80,12 +81,6 @@ def _error(resp) -> tuple[int, str, set]:
     return resp.status_code, err["code"], {(f["field"], f["code"]) for f in err["fields"]}
 
 
-def _login(client, username, password=PASSWORD) -> dict:
-    resp = client.post("/api/v1/auth/login", json={"username": username, "password": password})
-    assert resp.status_code == 200, resp.get_json()
-    return {"Authorization": f"Bearer {resp.get_json()['access_token']}"}
-
-
 def test_registration_creates_a_member_who_logs_in_and_is_announced_without_the_phone(
         settings, db, client):
     resp = client.post(URL, json=factories.member())
@@ -99,11 +94,11 @@ def test_registration_creates_a_member_who_logs_in_and_is_announced_without_the_
         member = uow.session.get(Member, me["id"])
         assert PHONE not in member.phone_enc
         assert Sealer(settings.pii_keys).open(member.phone_enc) == PHONE
-    headers = _login(client, "zhangjianguo")
-    claims = Tokens(settings.token_keys).verify(headers["Authorization"][7:])
+    claimer = Claimer.log_in(client, "zhangjianguo", PASSWORD)
+    claims = Tokens(settings.token_keys).verify(claimer.token)
     assert (claims["role"], claims["unit"], claims["communities"]) == (
         "member", "zhoukou-power", [A])
-    own = client.get(f"{URL}/me", headers=headers)
+    own = claimer.get(f"{URL}/me")
     assert own.get_json()["phone"] == PHONE and own.headers["Cache-Control"] == "no-store"
     [event] = _outbox(db, "member.registered")
     assert PHONE not in json.dumps(event) and PASSWORD not in json.dumps(event)
@@ -142,11 +137,10 @@ def test_invalid_registrations_are_refused_with_a_code_and_store_nothing(db, cli
 
 def test_member_updates_their_profile_and_their_next_token_follows(settings, db, client):
     me = client.post(URL, json=factories.member()).get_json()
-    headers = _login(client, "zhangjianguo")
-    bad = client.patch(f"{URL}/me", json={"unit_code": "chuanhui-hrss", "kind": "organisation"},
-                       headers=headers)
+    claimer = Claimer.log_in(client, "zhangjianguo", PASSWORD)
+    bad = claimer.patch(f"{URL}/me", json={"unit_code": "chuanhui-hrss", "kind": "organisation"})
     assert _error(bad) == (422, "validation_failed", {("kind", "unknown_field")})
-    resp = client.patch(f"{URL}/me", headers=headers, json={
+    resp = claimer.patch(f"{URL}/me", json={
         "unit_code": "chuanhui-hrss", "community_code": B, "phone": "13900000000",
         "skills": ["legal_advice"], "skills_other": None})
     assert resp.status_code == 200, resp.get_json()
@@ -157,11 +151,12 @@ def test_member_updates_their_profile_and_their_next_token_follows(settings, db,
     assert event["payload"]["member_id"] == me["id"] and "13900000000" not in json.dumps(event)
     assert (event["payload"]["unit_code"], event["payload"]["community_code"],
             event["payload"]["skills"]) == ("chuanhui-hrss", B, ["legal_advice"])
-    claims = Tokens(settings.token_keys).verify(_login(client, "zhangjianguo")["Authorization"][7:])
+    next_login = Claimer.log_in(client, "zhangjianguo", PASSWORD)
+    claims = Tokens(settings.token_keys).verify(next_login.token)
     assert (claims["unit"], claims["communities"]) == ("chuanhui-hrss", [B])
-    left = client.patch(f"{URL}/me", json={"unit_code": None}, headers=headers).get_json()
+    left = claimer.patch(f"{URL}/me", json={"unit_code": None}).get_json()
     assert (left["unit_code"], left["unit_name"]) == (None, None)  # the old unit's name goes too
-    assert client.patch(f"{URL}/me", json={}, headers=headers).status_code == 200
+    assert claimer.patch(f"{URL}/me", json={}).status_code == 200
     assert len(_outbox(db, "member.updated")) == 2  # nothing sent, nothing announced
 
 
@@ -169,13 +164,13 @@ def test_an_existing_member_account_reports_by_completing_its_profile(settings, 
     with db.uow() as uow:
         account, _ = create_account(uow.session, "member", "member", "张建国", PASSWORD)
         uow.commit()
-    headers = _login(client, "member")
-    missing = client.get(f"{URL}/me", headers=headers)
+    claimer = Claimer.log_in(client, "member", PASSWORD)
+    missing = claimer.get(f"{URL}/me")
     assert _error(missing)[:2] == (404, "profile_missing")
-    partial = client.patch(f"{URL}/me", json={"skills": ["cleaning"]}, headers=headers)
+    partial = claimer.patch(f"{URL}/me", json={"skills": ["cleaning"]})
     assert _error(partial)[0] == 422 and _count(db, Member) == 0
     full = factories.member(username=OMIT, password=OMIT)
-    assert client.patch(f"{URL}/me", json=full, headers=headers).status_code == 200
+    assert claimer.patch(f"{URL}/me", json=full).status_code == 200
     [event] = _outbox(db, "member.registered")
     assert event["payload"]["member_id"] == account.id
     with db.uow() as uow:
@@ -187,8 +182,8 @@ def test_organisation_registers_with_its_admin_who_manages_it(settings, db, clie
     assert resp.status_code == 201, resp.get_json()
     first = resp.get_json()["admin"]
     assert resp.get_json()["organisation"]["contact_phone"] == ORG_PHONE
-    admin = _login(client, "finance-admin")
-    claims = Tokens(settings.token_keys).verify(admin["Authorization"][7:])
+    admin = Actor.log_in(client, "finance-admin", PASSWORD)
+    claims = Tokens(settings.token_keys).verify(admin.token)
     assert (claims["role"], claims["org"]) == ("org_admin", "pudong-finance")
     same_code = factories.organisation(admin={"username": "another"})
     same_admin = factories.organisation(organisation={"code": "another"})
@@ -199,20 +194,19 @@ def test_organisation_registers_with_its_admin_who_manages_it(settings, db, clie
     unit_code = client.post(ORGS, json=factories.organisation(
         organisation={"code": "zhoukou-power"}))  # a unit's code
     assert _error(unit_code)[1] == "org_code_taken"
-    added = client.post(f"{ORGS}/pudong-finance/admins", headers=admin, json={
+    added = admin.post(f"{ORGS}/pudong-finance/admins", json={
         "username": "finance-admin2", "password": PASSWORD, "name": "董柳华",
         "phone": "13661002233"})
     assert added.status_code == 201 and added.get_json()["phone_masked"] == "136****2233"
-    own = client.get(f"{ORGS}/pudong-finance", headers=admin).get_json()
+    own = admin.get(f"{ORGS}/pudong-finance").get_json()
     assert [a["name"] for a in own["admins"]] == ["俞红", "董柳华"]
     assert "13661002233" not in json.dumps(own)
-    liaison = bearer(settings, role="liaison", communities=[A])
-    seen = client.get(f"{ORGS}/pudong-finance", headers=liaison).get_json()
+    liaison = Liaison.signed(client, settings, communities=[A])
+    seen = liaison.get(f"{ORGS}/pudong-finance").get_json()
     assert seen["contact_phone_masked"] == "139****1234" and ORG_PHONE not in json.dumps(seen)
-    other = bearer(settings, role="org_admin", org="someone-else")
-    assert client.get(f"{ORGS}/pudong-finance", headers=other).status_code == 404
-    moved = client.patch(f"{ORGS}/pudong-finance", headers=admin,
-                         json={"community_code": B, "skills": ["moving"]})
+    other = Actor.signed(client, settings, principal("org_admin", org="someone-else"))
+    assert other.get(f"{ORGS}/pudong-finance").status_code == 404
+    moved = admin.patch(f"{ORGS}/pudong-finance", json={"community_code": B, "skills": ["moving"]})
     assert moved.status_code == 200, moved.get_json()
     registered = [e["payload"] for e in _outbox(db, "member.registered")]
     assert [(p["kind"], p["display_name"], p["org_code"], p["org_type"]) for p in registered] == [
@@ -236,7 +230,7 @@ def test_roster_is_masked_and_scoped_to_the_overseers_communities_or_unit(settin
     client.post(ORGS, json=factories.organisation())
 
     def names(who, query=""):
-        resp = client.get(f"{URL}{query}", headers=bearer(settings, who))
+        resp = Actor.signed(client, settings, who).get(f"{URL}{query}")
         assert resp.status_code == 200, resp.get_json()
         assert not re.search(r"1380000000\d|" + ORG_PHONE, resp.get_data(as_text=True))
         return sorted(m["phone_masked"][-4:] for m in resp.get_json()["items"])
@@ -250,12 +244,12 @@ def test_roster_is_masked_and_scoped_to_the_overseers_communities_or_unit(settin
         "0000", "0001", "0002"]
     assert names(principal("unit_admin", unit="zhoukou-power")) == ["0000", "0002"]
     assert names(principal("unit_admin")) == []
-    bad = client.get(f"{URL}?skill=juggling&page=2", headers=bearer(settings, liaison_a))
+    bad = Actor.signed(client, settings, liaison_a).get(f"{URL}?skill=juggling&page=2")
     assert _error(bad) == (422, "validation_failed", {("skill", "invalid_choice"),
                                                       ("page", "unknown_field")})
-    member = client.get(URL, headers=bearer(settings, role="member"))
+    member = Claimer.signed(client, settings).get(URL)
     assert member.status_code == 403
-    orgs = client.get(ORGS, headers=bearer(settings, principal("liaison", communities=[B])))
+    orgs = Liaison.signed(client, settings, communities=[B]).get(ORGS)
     assert orgs.get_json()["items"] == []
 
 
@@ -282,8 +276,8 @@ def test_matching_and_scoring_keep_the_members_intake_announces(vhost, settings,
         rt.start()
     try:
         me = client.post(URL, json=factories.member()).get_json()
-        headers = _login(client, "zhangjianguo")
-        client.patch(f"{URL}/me", json={"unit_code": "chuanhui-hrss"}, headers=headers)
+        claimer = Claimer.log_in(client, "zhangjianguo", PASSWORD)
+        claimer.patch(f"{URL}/me", json={"unit_code": "chuanhui-hrss"})
         for copy, model in ((matching, MatchingMember), (scoring, ScoringMember)):
             def kept(copy=copy, model=model):
                 with copy.uow() as uow:

@@ -23,9 +23,10 @@ from shared.clock import today_in_china
 from shared.envelope import decode, delivered, make_event, typed, utcnow
 from shared.idnumber import check_char
 from shared.pii import Sealer, keyed_hash
+from tests.actors import DistrictAdmin, Liaison, Resident
 from tests.factories import (COMMUNITY, ID_NUMBER as IDN, NAME, OMIT, PHONE, published_wish,
                              submission)
-from tests.helpers import bearer, principal
+from tests.helpers import principal
 
 URL = "/api/v1/submissions"
 T = Submission.__table__
@@ -61,13 +62,6 @@ def liaison():
     return principal("liaison", communities=[COMMUNITY])
 
 
-def _as(app, settings, who):
-    """A test client whose every request carries `who`'s access token."""
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = bearer(settings, who)["Authorization"]
-    return client
-
-
 def _fields(resp) -> set:
     return {(f["field"], f["code"]) for f in resp.get_json()["error"]["fields"]}
 
@@ -95,8 +89,8 @@ BAD_IDS = {"check_digit": IDN[:17] + ("1" if IDN[17] != "1" else "2"),
 def test_invalid_id_numbers_are_refused_at_the_edge(app, settings, db, liaison, name):
     """Bad check digit, impossible or future birth date: 422 on wisher.id_number, nothing stored."""
     number = BAD_IDS[name] or _tomorrow_id()
-    resp = _as(app, settings, liaison).post(
-        URL, json=submission(wisher={**WISHER, "id_number": number}, consent=CONSENT))
+    resp = Liaison.signed(app.test_client(), settings, liaison).submit(
+        submission(wisher={**WISHER, "id_number": number}, consent=CONSENT))
     assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "validation_failed"
     assert ("wisher.id_number", "invalid_id_number") in _fields(resp)
     assert _stored(db) == (0, 0)
@@ -104,10 +98,9 @@ def test_invalid_id_numbers_are_refused_at_the_edge(app, settings, db, liaison, 
 
 def test_personal_data_is_encrypted_at_rest_and_hashed_for_duplicates(app, settings, db, liaison):
     """No plaintext in any column or outbox row; the keyed hash finds the same person again."""
-    client = _as(app, settings, liaison)
-    first = client.post(URL, json=submission(**ON_BEHALF))
-    second = client.post(URL, json=submission(wisher={**WISHER, "id_number": IDN.lower()},
-                                              consent=CONSENT))
+    client = Liaison.signed(app.test_client(), settings, liaison)
+    first = client.submit(submission(**ON_BEHALF))
+    second = client.submit(submission(wisher={**WISHER, "id_number": IDN.lower()}, consent=CONSENT))
     assert first.status_code == second.status_code == 201
     row = _rows(db)[first.get_json()["id"]]
     flat = " ".join(str(v) for v in row.values())
@@ -127,9 +120,10 @@ def test_key_rotation_keeps_old_data_readable_and_seals_with_the_new_key(setting
     """Sealed under `old`, read after rotating to `new,old`; new rows are sealed with `new`."""
     k1, k2 = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     old_app = create_app(settings.with_overrides(pii_keys=f"old:{k1}"), db)
-    old_id = _as(old_app, settings, liaison).post(URL, json=submission(**ON_BEHALF)).json["id"]
-    rotated = _as(create_app(settings.with_overrides(pii_keys=f"new:{k2},old:{k1}"), db),
-                  settings, liaison)
+    old = Liaison.signed(old_app.test_client(), settings, liaison)
+    old_id = old.submit(submission(**ON_BEHALF)).get_json()["id"]
+    rotated = Liaison.signed(create_app(settings.with_overrides(
+        pii_keys=f"new:{k2},old:{k1}"), db).test_client(), settings, liaison)
     resp = rotated.get(f"{URL}/{old_id}/personal")
     assert resp.status_code == 200 and resp.headers["Cache-Control"] == "no-store"
     body = resp.get_json()
@@ -137,7 +131,7 @@ def test_key_rotation_keeps_old_data_readable_and_seals_with_the_new_key(setting
                               "target_groups": [], "household_size": None,
                               "household_monthly_income": None}
     assert body["consent"]["name"] == CONSENT_NAME
-    new_id = rotated.post(URL, json=submission(**ON_BEHALF)).get_json()["id"]
+    new_id = rotated.submit(submission(**ON_BEHALF)).get_json()["id"]
     rows = _rows(db)
     assert all(rows[old_id][c].startswith("old.") for c in SEALED)
     assert all(rows[new_id][c].startswith("new.") for c in SEALED)
@@ -145,8 +139,8 @@ def test_key_rotation_keeps_old_data_readable_and_seals_with_the_new_key(setting
 
 def test_followers_see_only_masked_data(app, settings, liaison):
     """The submission view masks name, ID number, phone and address; no clear value leaks."""
-    client = _as(app, settings, liaison)
-    posted = client.post(URL, json=submission(**ON_BEHALF))
+    client = Liaison.signed(app.test_client(), settings, liaison)
+    posted = client.submit(submission(**ON_BEHALF))
     sid = posted.get_json()["id"]
     resp = client.get(f"{URL}/{sid}")
     data = resp.get_json()
@@ -181,7 +175,7 @@ def test_inadequate_consent_is_refused(app, settings, db, liaison, case):
     body = submission(wisher={**WISHER, "id_number": number}, consent={**CONSENT, **changes})
     if not body["consent"]:
         del body["consent"]
-    resp = _as(app, settings, liaison).post(URL, json=body)
+    resp = Liaison.signed(app.test_client(), settings, liaison).submit(body)
     assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "validation_failed"
     assert expected in _fields(resp)
     assert _stored(db) == (0, 0)
@@ -189,7 +183,7 @@ def test_inadequate_consent_is_refused(app, settings, db, liaison, case):
 
 def test_child_with_guardian_consent_is_stored_as_minor(app, settings, db, liaison):
     """A guardian's in-person consent admits a child's wish; consent is recorded, its name sealed."""
-    resp = _as(app, settings, liaison).post(URL, json=submission(
+    resp = Liaison.signed(app.test_client(), settings, liaison).submit(submission(
         wisher={**WISHER, "id_number": CHILD}, consent={**CONSENT, "relation": "guardian"}))
     assert resp.status_code == 201 and resp.get_json()["minor"] is True
     row = _rows(db)[resp.get_json()["id"]]
@@ -203,15 +197,15 @@ def test_child_with_guardian_consent_is_stored_as_minor(app, settings, db, liais
 def test_resident_posts_own_wish_with_self_service_consent(app, settings, db):
     """A resident's own adult wish needs no consent form; another community's is forbidden."""
     resident = principal("resident", communities=[COMMUNITY])
-    client = _as(app, settings, resident)
+    client = Resident.signed(app.test_client(), settings, resident)
     body = submission(**ON_BEHALF)
     del body["consent"]
-    resp = client.post(URL, json=body)
+    resp = client.submit(body)
     assert resp.status_code == 201
     assert resp.get_json()["consent"]["relation"] == "self"
     assert resp.get_json()["consent"]["method"] == "self_service"
     assert _rows(db)[resp.get_json()["id"]]["submitted_by"] == resident.id
-    elsewhere = client.post(URL, json={**body, "community_code": "chuanhui-renmin"})
+    elsewhere = client.submit({**body, "community_code": "chuanhui-renmin"})
     assert elsewhere.status_code == 403
     assert elsewhere.get_json()["error"]["code"] == "community_forbidden"
     assert _stored(db)[0] == 1
@@ -260,10 +254,10 @@ def _audit(actor: str, action: str, object_id: str) -> dict:
 
 def test_personal_reads_are_audited_and_queryable(app, settings, db, liaison):
     """A clear read emits audit.recorded with the read; the trail filters by actor, action, object."""
-    client = _as(app, settings, liaison)
-    sid = client.post(URL, json=submission(**ON_BEHALF)).get_json()["id"]
+    client = Liaison.signed(app.test_client(), settings, liaison)
+    sid = client.submit(submission(**ON_BEHALF)).get_json()["id"]
     assert client.get(f"{URL}/{sid}/personal").status_code == 200
-    stranger = _as(app, settings, principal("liaison", communities=["chuanhui-renmin"]))
+    stranger = Liaison.signed(app.test_client(), settings, communities=["chuanhui-renmin"])
     assert stranger.get(f"{URL}/{sid}/personal").status_code == 404
     with db.engine.connect() as conn:
         bodies = conn.scalars(select(db.outbox.c.body)
@@ -278,10 +272,10 @@ def test_personal_reads_are_audited_and_queryable(app, settings, db, liaison):
                       _audit("member-2", "personal_data.read", "wish-2")):
             audit_trail.keep(uow, delivered(make_event("audit.recorded", event, "matching")))
         uow.commit()
-    admin = _as(app, settings, principal("district_admin"))
+    admin = DistrictAdmin.signed(app.test_client(), settings)
 
     def items(**query) -> list:
-        resp = admin.get("/api/v1/audit", query_string=query)
+        resp = admin.audit(**query)
         assert resp.status_code == 200
         return [(i["actor_id"], i["action"], i["object_id"]) for i in resp.get_json()["items"]]
 
@@ -293,7 +287,7 @@ def test_personal_reads_are_audited_and_queryable(app, settings, db, liaison):
     assert items(action="personal_data.read", service="matching") == [
         ("member-2", "personal_data.read", "wish-2")]
     assert client.get("/api/v1/audit").status_code == 403
-    unknown = admin.get("/api/v1/audit", query_string={"actor": "x"})
+    unknown = admin.audit(actor="x")
     assert unknown.status_code == 422 and ("actor", "unknown_field") in _fields(unknown)
 
 

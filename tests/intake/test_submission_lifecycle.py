@@ -12,7 +12,8 @@ from shared.envelope import delivered, make_event
 from shared.pii import Sealer
 from tests.factories import ID_NUMBER as IDN, submission
 from tests.helpers import Capture, publish_event, wait_for
-from tests.intake.test_intake_queue import APP, _pika_publish, intake  # noqa: F401
+from tests.actors import HOTLINE as APP
+from tests.intake.test_intake_queue import hotline, intake  # noqa: F401
 from tests.intake_fixtures import COMMUNITY, client, db, liaison  # noqa: F401
 
 URL = "/api/v1/submissions"
@@ -136,11 +137,11 @@ def test_intake_reopens_a_rejected_submission_and_clears_its_closing_date():
     assert (sub.status, sub.closed_at) == ("verified", None)
 
 
-def test_a_queue_source_hears_each_outcome_with_its_own_reference(settings, intake):  # noqa: F811
+def test_a_queue_source_hears_each_outcome_with_its_own_reference(settings, intake, hotline):  # noqa: F811
     """Receipt and later outcomes arrive on `submission.*.<app_id>`, the one binding a source needs."""
     heard = Capture(settings.broker_url, f"submission.*.{APP}")
     try:
-        _pika_publish(settings.broker_url, submission(), message_id="hotline-77")
+        hotline.publish(submission(), message_id="hotline-77")
         [receipt] = heard.take(1)
         wish_id = json.loads(receipt.body)["payload"]["wish_id"]
         for type_, payload in (

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from services.matching.app import create_app
 from services.matching.config import Config as MatchingConfig
 from services.matching.models import Claim
-from tests.factories import published_wish
-from tests.helpers import add, bearer
+from tests.actors import Claimer, Liaison
+from tests.factories import COMMUNITY, published_wish
+from tests.helpers import add
 
 
 def _error(response) -> str:
@@ -24,11 +25,9 @@ def test_fifty_concurrent_claims_give_exactly_one_winner(settings, make_db):
     statuses: list[int] = []
 
     def claim(n: int) -> None:
-        client = app.test_client()
+        member = Claimer.signed(app.test_client(), settings, id=f"member-{n}")
         barrier.wait()
-        r = client.post("/api/v1/wishes/wish-race/claims", json={},
-                        headers=bearer(settings, role="member", id=f"member-{n}"))
-        statuses.append(r.status_code)
+        statuses.append(member.claim("wish-race").status_code)
 
     threads = [threading.Thread(target=claim, args=(n,)) for n in range(50)]
     for t in threads:
@@ -48,18 +47,16 @@ def test_claim_fulfil_confirm_in_order_only(settings, make_db):
     db = make_db("matching")
     add(db, published_wish("wish-steps"))
     client = create_app(settings, db).test_client()
-    member = bearer(settings, role="member", id="m1")
-    liaison = bearer(settings, role="liaison", communities=["chuanhui-wenming"])
-    claim = client.post("/api/v1/wishes/wish-steps/claims", json={}, headers=member).get_json()
-    early = client.post(f"/api/v1/claims/{claim['id']}/confirmation", json={}, headers=liaison)
+    member = Claimer.signed(client, settings, id="m1")
+    liaison = Liaison.signed(client, settings, communities=[COMMUNITY])
+    claim = member.claim("wish-steps").get_json()
+    early = liaison.confirm(claim["id"])
     assert early.status_code == 409 and early.get_json()["error"]["code"] == "invalid_state"
-    done = client.post(f"/api/v1/claims/{claim['id']}/fulfilment", json={"note": "已送到家"},
-                       headers=member)
+    done = member.fulfil(claim["id"], note="已送到家")
     assert done.get_json()["status"] == "fulfilled"
-    confirmed = client.post(f"/api/v1/claims/{claim['id']}/confirmation", json={},
-                            headers=liaison)
+    confirmed = liaison.confirm(claim["id"])
     assert confirmed.get_json()["status"] == "confirmed"
-    again = client.post(f"/api/v1/claims/{claim['id']}/confirmation", json={}, headers=liaison)
+    again = liaison.confirm(claim["id"])
     assert again.status_code == 409
     with db.engine.connect() as conn:
         types = conn.scalars(select(db.outbox.c.type).order_by(db.outbox.c.id)).all()
@@ -74,14 +71,14 @@ def test_released_claim_puts_the_wish_back_for_the_next_claimer(settings, make_d
     db = make_db("matching")
     add(db, published_wish("wish-release"))
     client = create_app(settings, db).test_client()
-    first, second = (bearer(settings, role="member", id=m) for m in ("m-first", "m-second"))
-    claim = client.post("/api/v1/wishes/wish-release/claims", json={}, headers=first).get_json()
-    other = client.post(f"/api/v1/claims/{claim['id']}/release", json={}, headers=second)
+    first, second = (Claimer.signed(client, settings, id=m) for m in ("m-first", "m-second"))
+    claim = first.claim("wish-release").get_json()
+    other = second.release(claim["id"])
     assert other.status_code == 404  # not theirs to release
-    released = client.post(f"/api/v1/claims/{claim['id']}/release", json={}, headers=first)
+    released = first.release(claim["id"])
     assert released.get_json()["status"] == "released"
     assert [w["id"] for w in client.get("/api/v1/wishes").get_json()["items"]] == ["wish-release"]
-    again = client.post("/api/v1/wishes/wish-release/claims", json={}, headers=second)
+    again = second.claim("wish-release")
     assert again.status_code == 201 and again.get_json()["member_id"] == "m-second"
 
 
@@ -91,11 +88,10 @@ def test_claims_are_limited_per_member_per_hour(settings, make_db):
     for n in range(3):
         add(db, published_wish(f"wish-{n}"))
     client = create_app(settings, db, MatchingConfig(claims_per_hour=2)).test_client()
-    eager, other = (bearer(settings, role="member", id=m) for m in ("m-eager", "m-other"))
-    tries = [client.post(f"/api/v1/wishes/wish-{n}/claims", json={}, headers=eager)
-             for n in range(3)]
+    eager, other = (Claimer.signed(client, settings, id=m) for m in ("m-eager", "m-other"))
+    tries = [eager.claim(f"wish-{n}") for n in range(3)]
     assert [r.status_code for r in tries] == [201, 201, 429]
     third = tries[2]
     assert _error(third) == "too_many_requests"
     assert int(third.headers["Retry-After"]) > 0
-    assert client.post("/api/v1/wishes/wish-2/claims", json={}, headers=other).status_code == 201
+    assert other.claim("wish-2").status_code == 201

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from services.matching.app import create_app
-from tests.helpers import api_error, bearer
+from tests.actors import Claimer
+from tests.helpers import api_error
 
 
 @pytest.fixture
@@ -12,9 +13,7 @@ def matching_client(sqlite_settings):
     """Matching's API as a member: every request carries their access token."""
     app = create_app(sqlite_settings)
     app.config.update(TESTING=True)
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = bearer(sqlite_settings, role="member")["Authorization"]
-    yield client
+    yield Claimer.signed(app.test_client(), sqlite_settings)
     app.extensions["microwish.db"].dispose()
 
 

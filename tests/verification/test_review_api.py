@@ -6,7 +6,8 @@ import threading
 from datetime import timedelta
 
 from shared.clock import today_in_china
-from tests.helpers import bearer, principal
+from tests.actors import Liaison
+from tests.helpers import principal
 from tests.verification.test_review_pages import (  # noqa: F401
     PHONE,
     A,
@@ -23,21 +24,20 @@ from tests.verification.test_review_pages import (  # noqa: F401
 LIAISON = principal("liaison", communities=[A], name="川汇联络员")
 
 
-def _as(settings, who=LIAISON) -> dict:
-    return bearer(settings, who)
+def _desk(app, settings, who=LIAISON) -> Liaison:
+    """`who` (川汇's liaison unless told) at the desk's API, on a client of their own."""
+    return Liaison.signed(app.test_client(), settings, who)
 
 
 def test_edited_category_skills_and_deadline_travel_with_the_approval(app, decided, db, settings):
     """PATCH then approve: wish.verified carries the liaison's kind, category, its standard and date."""
     wish = near_threshold(decided, 1)
-    client, due = app.test_client(), (today_in_china() + timedelta(days=5)).isoformat()
-    resp = client.patch(f"/api/v1/reviews/{wish}", headers=_as(settings),
-                        json={"category": "convenience", "skills": ["errands", "errands"], "deadline": due,
-                              "kind": "spiritual"})
+    desk, due = _desk(app, settings), (today_in_china() + timedelta(days=5)).isoformat()
+    resp = desk.edit(wish, category="convenience", skills=["errands", "errands"], deadline=due,
+                     kind="spiritual")
     assert resp.status_code == 200, resp.json
     assert (resp.json["category"], resp.json["skills"]) == ("convenience", ["errands"])
-    assert client.post(f"/api/v1/reviews/{wish}/approve", headers=_as(settings),
-                       json={"note": "已电话核实收入"}).status_code == 200
+    assert desk.approve(wish, note="已电话核实收入").status_code == 200
     [verified] = _events(db, "wish.verified", wish)
     assert (verified["category"], verified["skills"], verified["deadline"]) == ("convenience", ["errands"], due)
     assert verified["kind"] == "spiritual"  # the liaison may correct material/spiritual too
@@ -50,25 +50,25 @@ def test_the_queue_filters_by_status_and_community_within_the_callers_scope(app,
     here, there = near_threshold(decided, 60), near_threshold(decided, 61, community_code=B)
     gift_card(decided, 62)
     both = principal("liaison", communities=[A, B])
-    client = app.test_client()
 
     def ids(query, who=both):
-        return [r["wish_id"] for r in client.get(f"/api/v1/reviews?{query}", headers=_as(settings, who)).json["items"]]
+        return [r["wish_id"] for r in _desk(app, settings, who).get(f"/api/v1/reviews?{query}")
+                .json["items"]]
     assert set(ids("status=pending")) == {here, there}
     assert ids(f"status=pending&community={B}") == [there]
     assert ids(f"community={B}", LIAISON) == []  # not theirs: the filter cannot widen the scope
-    assert client.get("/api/v1/reviews?status=done", headers=_as(settings)).status_code == 422
+    assert _desk(app, settings).get("/api/v1/reviews?status=done").status_code == 422
 
 
 def test_bad_edits_are_refused_with_fields_and_chinese_messages(app, decided, settings):
     """An unknown category, a past date, or nothing at all: 422 naming the field."""
-    wish, client = near_threshold(decided, 2), app.test_client()
+    wish, desk = near_threshold(decided, 2), _desk(app, settings)
     for body, field, code in [({"category": "fun"}, "category", "invalid_choice"),
                               ({"wish_type": "family"}, "wish_type", "invalid_choice"),
                               ({"deadline": "2020-01-01"}, "deadline", "in_past"),
                               ({"deadline": "明天"}, "deadline", "invalid_date"),
                               ({}, "_schema", "nothing_to_change")]:
-        resp = client.patch(f"/api/v1/reviews/{wish}", headers=_as(settings), json=body)
+        resp = desk.edit(wish, **body)
         assert resp.status_code == 422, body
         [error] = resp.json["error"]["fields"]
         assert (error["field"], error["code"]) == (field, code) and error["message"]
@@ -76,13 +76,11 @@ def test_bad_edits_are_refused_with_fields_and_chinese_messages(app, decided, se
 
 def test_asking_for_information_names_the_fields_for_intake(app, decided, db, settings):
     """request-info sends wish.needs_info with fields intake's answer form understands."""
-    wish, client = near_threshold(decided, 3), app.test_client()
-    bad = client.post(f"/api/v1/reviews/{wish}/request-info", headers=_as(settings),
-                      json={"message": "请补充", "fields_needed": ["wisher.salary"]})
+    wish, desk = near_threshold(decided, 3), _desk(app, settings)
+    bad = desk.request_info(wish, message="请补充", fields_needed=["wisher.salary"])
     assert bad.status_code == 422 and bad.json["error"]["fields"][0]["field"] == "fields_needed.0"
-    ok = client.post(f"/api/v1/reviews/{wish}/request-info", headers=_as(settings),
-                     json={"message": "请提供近三个月的收入证明",
-                           "fields_needed": ["wisher.household_monthly_income", "attachments"]})
+    ok = desk.request_info(wish, message="请提供近三个月的收入证明",
+                           fields_needed=["wisher.household_monthly_income", "attachments"])
     assert ok.json["decision"] == "needs_info"
     [asked] = _events(db, "wish.needs_info", wish)
     assert asked["fields_needed"] == ["wisher.household_monthly_income", "attachments"]
@@ -91,39 +89,36 @@ def test_asking_for_information_names_the_fields_for_intake(app, decided, db, se
 
 def test_the_wisher_in_clear_is_for_the_liaison_alone_and_audited(app, decided, db, settings):
     """/personal answers the liaison (audited); the masked review never carries the phone."""
-    wish, client = near_threshold(decided, 4), app.test_client()
-    assert PHONE not in client.get(f"/api/v1/reviews/{wish}", headers=_as(settings)).text
-    personal = client.get(f"/api/v1/reviews/{wish}/personal", headers=_as(settings))
+    wish, desk = near_threshold(decided, 4), _desk(app, settings)
+    assert PHONE not in desk.get(f"/api/v1/reviews/{wish}").text
+    personal = desk.get(f"/api/v1/reviews/{wish}/personal")
     assert personal.json["wisher"]["phone"] == PHONE
     assert "personal_data.viewed" in _audits(db, wish)
     street = principal("street_admin", communities=[A])
-    assert client.get(f"/api/v1/reviews/{wish}/personal", headers=_as(settings, street)).status_code == 403
+    assert _desk(app, settings, street).get(f"/api/v1/reviews/{wish}/personal").status_code == 403
 
 
 def test_bulk_approval_changes_nothing_unless_it_can_change_everything(app, decided, db, settings):
     """One automated rejection among the ids: 409 naming it, no event; without it, all approved."""
     waiting = [near_threshold(decided, 10 + n) for n in range(3)]
     rejected = gift_card(decided, 20)
-    client = app.test_client()
-    refused = client.post("/api/v1/reviews/approve", headers=_as(settings),
-                          json={"wish_ids": [*waiting, rejected]})
+    desk = _desk(app, settings)
+    refused = desk.approve_all([*waiting, rejected])
     assert refused.status_code == 409
     assert [f["field"] for f in refused.json["error"]["fields"]] == ["wish_ids.3"]
     assert all(_events(db, "wish.verified", w) == [] for w in waiting)
-    done = client.post("/api/v1/reviews/approve", headers=_as(settings), json={"wish_ids": waiting})
+    done = desk.approve_all(waiting)
     assert [r["decision"] for r in done.json["items"]] == ["verified"] * 3
 
 
 def test_reopening_tells_intake_the_wish_is_undecided_again(app, decided, db, settings):
     """wish.reopened goes out, so intake reopens the submission and does not erase it as closed."""
-    wish, client = gift_card(decided, 30), app.test_client()
-    resp = client.post(f"/api/v1/reviews/{wish}/reopen", headers=_as(settings),
-                       json={"note": "居民要的是米面，不是购物卡，我来改"})
+    wish, desk = gift_card(decided, 30), _desk(app, settings)
+    resp = desk.reopen(wish, note="居民要的是米面，不是购物卡，我来改")
     assert resp.json["decision"] == "pending"
     [event] = _events(db, "wish.reopened", wish)
     assert event["reasons"][0]["code"] == "reopened"
-    assert client.post(f"/api/v1/reviews/{wish}/reopen", headers=_as(settings),
-                       json={"note": "再来一次"}).status_code == 409
+    assert desk.reopen(wish, note="再来一次").status_code == 409
 
 
 def test_two_liaisons_approving_at_once_verify_the_wish_once(app, decided, db, settings):
@@ -133,10 +128,9 @@ def test_two_liaisons_approving_at_once_verify_the_wish_once(app, decided, db, s
     barrier, statuses = threading.Barrier(2), []
 
     def approve(who):
-        client = app.test_client()
+        desk = _desk(app, settings, who)
         barrier.wait()
-        statuses.append(client.post(f"/api/v1/reviews/{wish}/approve", headers=_as(settings, who),
-                                    json={}).status_code)
+        statuses.append(desk.approve(wish).status_code)
 
     threads = [threading.Thread(target=approve, args=(w,)) for w in (LIAISON, other)]
     [t.start() for t in threads]
@@ -153,9 +147,9 @@ def test_overlapping_bulk_approvals_in_opposite_orders_never_deadlock(app, decid
     barrier, answers = threading.Barrier(2), []
 
     def approve(who, ids):
-        client = app.test_client()
+        desk = _desk(app, settings, who)
         barrier.wait()
-        resp = client.post("/api/v1/reviews/approve", headers=_as(settings, who), json={"wish_ids": ids})
+        resp = desk.approve_all(ids)
         answers.append((resp.status_code, resp.get_json()))
 
     threads = [threading.Thread(target=approve, args=(LIAISON, wishes)),

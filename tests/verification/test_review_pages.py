@@ -16,7 +16,7 @@ from shared.clock import today_in_china
 from shared.errors import MESSAGES_ZH
 from shared.pii import Sealer
 from tests.factories import COMMUNITY, NAME, PHONE, wish_submitted
-from tests.helpers import person_id, principal
+from tests.helpers import csrf_token, person_id, principal
 
 A, B = COMMUNITY, "chuanhui-zhongzhou"
 ADDRESS = "河南省周口市川汇区八一大道{}号"  # each serial a house of its own
@@ -56,15 +56,6 @@ def gift_card(decided, serial: int) -> str:
 @pytest.fixture
 def liaison():
     return principal("liaison", communities=[A], name="川汇联络员")
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def _post(client, path: str, page: str = "/review", **form):
-    """Post a form as the page would: with the token the page carries."""
-    return client.post(path, data={"csrf_token": _csrf(client.get(page).text), **form})
 
 
 def _review(db, wish_id: str) -> Review:
@@ -189,7 +180,7 @@ def test_admins_see_the_desk_masked_and_read_only(browser_of, decided, db):
         assert "李**" in html and "138****1234" in html and "家庭收入" in html
         assert NAME not in html and person_id(1, "19500918") not in html and PHONE not in html
         assert f'action="/review/{wish}/' not in html
-        refused = client.post(f"/review/{wish}/approve", data={"csrf_token": _csrf(html)})
+        refused = client.post(f"/review/{wish}/approve", data={"csrf_token": csrf_token(html)})
         assert refused.status_code == 403 and MESSAGES_ZH["forbidden"] in refused.text
     assert "personal_data.viewed" not in _audits(db, wish)
     other_street = browser_of(principal("street_admin", communities=[B])).get(f"/review/{wish}")
@@ -201,7 +192,7 @@ def test_approving_verifies_the_wish_and_announces_it(browser_of, decided, liais
     """通过 → wish.verified with the wish, the liaison's step in the rules, back to the queue."""
     wish = near_threshold(decided, 1)
     client = browser_of(liaison)
-    resp = _post(client, f"/review/{wish}/approve", note="已上门核实，收入情况属实")
+    resp = client.desk(f"/review/{wish}/approve", note="已上门核实，收入情况属实")
     assert resp.status_code == 303 and resp.headers["Location"] == "/review?m=approved"
     assert "已审核通过" in client.get(resp.headers["Location"]).text
     review = _review(db, wish)
@@ -220,11 +211,11 @@ def test_rejecting_needs_a_reason_and_then_tells_the_submitter(browser_of, decid
     """An empty reason is shown beside its field, changing nothing; a reason sends wish.rejected."""
     wish = near_threshold(decided, 1)
     client = browser_of(liaison)
-    bad = _post(client, f"/review/{wish}/reject", reason="   ")
+    bad = client.desk(f"/review/{wish}/reject", reason="   ")
     assert bad.status_code == 422 and MESSAGES_ZH["validation_failed"] in bad.text
     assert _beside(bad.text, "reject", "reason") == "缺少必填项"
     assert _review(db, wish).decision == "pending" and _events(db, "wish.rejected", wish) == []
-    resp = _post(client, f"/review/{wish}/reject", reason="经核实家中另有退休金收入，超出标准")
+    resp = client.desk(f"/review/{wish}/reject", reason="经核实家中另有退休金收入，超出标准")
     assert resp.status_code == 303 and resp.headers["Location"] == "/review?m=rejected"
     [rejected] = _events(db, "wish.rejected", wish)
     assert rejected["reasons"] == [{"code": "liaison_rejected",
@@ -239,11 +230,11 @@ def test_asking_for_information_sends_the_wish_back_with_the_fields(browser_of, 
     """要求补充信息 → wish.needs_info naming the ticked fields; the wish moves to 待补充信息."""
     wish = near_threshold(decided, 1)
     client = browser_of(liaison)
-    bad = _post(client, f"/review/{wish}/request-info", message="",
+    bad = client.desk(f"/review/{wish}/request-info", message="",
                 fields_needed=["wisher.household_monthly_income"])
     assert bad.status_code == 422 and _beside(bad.text, "request-info", "message") == "缺少必填项"
     assert 'value="wisher.household_monthly_income" checked' in bad.text  # the ticks are kept
-    resp = _post(client, f"/review/{wish}/request-info", message="请提供家庭收入证明",
+    resp = client.desk(f"/review/{wish}/request-info", message="请提供家庭收入证明",
                  fields_needed=["wisher.household_monthly_income", "attachments"])
     assert resp.status_code == 303 and resp.headers["Location"] == "/review?m=info_requested"
     [asked] = _events(db, "wish.needs_info", wish)
@@ -265,18 +256,18 @@ def test_editing_changes_category_skills_and_deadline_or_says_why_not(browser_of
     current = _review(db, wish)
     unchanged = {"category": current.category, "skills": current.skills,
                  "deadline": current.deadline.isoformat()}
-    nothing = _post(client, path, page, **unchanged)
+    nothing = client.desk(path, page, **unchanged)
     assert nothing.status_code == 422 and MESSAGES_ZH["nothing_to_change"] in nothing.text
     yesterday = (today_in_china() - timedelta(days=1)).isoformat()
-    past = _post(client, path, page, **{**unchanged, "deadline": yesterday})
+    past = client.desk(path, page, **{**unchanged, "deadline": yesterday})
     assert past.status_code == 422 and _beside(past.text, "edit", "deadline") == "日期不能早于今天"
     assert f'value="{yesterday}"' in past.text  # what was typed stays in the form
-    garbled = _post(client, path, page, **{**unchanged, "deadline": "下周五"})
+    garbled = client.desk(path, page, **{**unchanged, "deadline": "下周五"})
     assert _beside(garbled.text, "edit", "deadline") == "日期格式不正确"
-    unknown = _post(client, path, page, **{**unchanged, "category": "shopping"})
+    unknown = client.desk(path, page, **{**unchanged, "category": "shopping"})
     assert _beside(unknown.text, "edit", "category") == MESSAGES_ZH["invalid_choice"]
     due = (today_in_china() + timedelta(days=5)).isoformat()
-    resp = _post(client, path, page, category="convenience", skills=["errands", "health_care"],
+    resp = client.desk(path, page, category="convenience", skills=["errands", "health_care"],
                  deadline=due)
     assert resp.status_code == 303 and resp.headers["Location"] == f"/review/{wish}?m=edited"
     review = _review(db, wish)
@@ -294,14 +285,14 @@ def test_reopening_an_automatic_rejection_puts_it_back_on_the_desk(browser_of, d
     client = browser_of(liaison)
     page = client.get(f"/review/{wish}").text
     assert "未通过原因" in page and "购物卡" in page and f'action="/review/{wish}/approve"' not in page
-    bad = _post(client, f"/review/{wish}/reopen", f"/review/{wish}", note="")
+    bad = client.desk(f"/review/{wish}/reopen", f"/review/{wish}", note="")
     assert bad.status_code == 422 and _beside(bad.text, "reopen", "note") == "缺少必填项"
-    resp = _post(client, f"/review/{wish}/reopen", f"/review/{wish}", note="居民已改为想要米面油")
+    resp = client.desk(f"/review/{wish}/reopen", f"/review/{wish}", note="居民已改为想要米面油")
     assert resp.status_code == 303 and resp.headers["Location"] == f"/review/{wish}?m=reopened"
     assert _review(db, wish).decision == "pending" and "verification.reopened" in _audits(db, wish)
     reopened = client.get(resp.headers["Location"]).text
     assert "已重新审核" in reopened and f'action="/review/{wish}/approve"' in reopened
-    _post(client, f"/review/{wish}/approve", f"/review/{wish}")
+    client.desk(f"/review/{wish}/approve", f"/review/{wish}")
     assert _review(db, wish).decision == "verified" and len(_events(db, "wish.verified", wish)) == 1
 
 
@@ -309,7 +300,7 @@ def test_an_action_the_state_no_longer_allows_is_refused_on_the_page(browser_of,
                                                                     db):
     """Approving a wish that is already approved: 409 with the Chinese reason, no second event."""
     wish = decided(1)
-    resp = _post(browser_of(liaison), f"/review/{wish}/approve", f"/review/{wish}")
+    resp = browser_of(liaison).desk(f"/review/{wish}/approve", f"/review/{wish}")
     assert resp.status_code == 409 and MESSAGES_ZH["invalid_state"] in resp.text
     assert "当前审核状态不允许此操作" in resp.text and len(_events(db, "wish.verified", wish)) == 1
 
@@ -321,15 +312,15 @@ def test_bulk_approval_is_all_or_nothing(browser_of, decided, liaison, db):
     done = decided(3, title="想要一个电子血压计")
     assert _review(db, done).decision == "verified"  # the rules approved it already
     client = browser_of(liaison)
-    none = _post(client, "/review/approve")
+    none = client.desk("/review/approve")
     assert none.status_code == 422 and MESSAGES_ZH["none_selected"] in none.text
-    mixed = _post(client, "/review/approve", wish_ids=[first, done, second])
+    mixed = client.desk("/review/approve", wish_ids=[first, done, second])
     assert mixed.status_code == 409 and MESSAGES_ZH["invalid_state"] in mixed.text
     assert "《想要一个电子血压计》：当前状态不允许此操作" in mixed.text
     assert f'value="{first}" checked' in mixed.text  # the ticks survive the refusal
     assert {_review(db, w).decision for w in (first, second)} == {"pending"}
     assert _events(db, "wish.verified", first) == [] == _events(db, "wish.verified", second)
-    resp = _post(client, "/review/approve", wish_ids=[first, second], note="集中入户核实")
+    resp = client.desk("/review/approve", wish_ids=[first, second], note="集中入户核实")
     assert resp.status_code == 303 and resp.headers["Location"] == "/review?m=bulk_approved&n=2"
     assert "已批量通过 2 个心愿" in client.get(resp.headers["Location"]).text
     for wish in (first, second):
@@ -354,7 +345,7 @@ def test_another_communitys_wish_looks_absent(browser_of, decided, db):
     client = browser_of(principal("liaison", communities=[B]))
     page = client.get(f"/review/{wish}")
     assert page.status_code == 404 and NAME not in page.text
-    token = _csrf(page.text)
+    token = csrf_token(page.text)
     for action, form in (("approve", {}), ("reject", {"reason": "不符合"}),
                          ("edit", {"category": "legal"})):
         resp = client.post(f"/review/{wish}/{action}", data={"csrf_token": token, **form})
