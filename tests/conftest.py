@@ -14,8 +14,8 @@ from shared.db import Database, normalise
 from shared.migrate import upgrade
 from shared.settings import SERVICES, Settings, from_env
 from shared.tokens import Tokens
+from tests.helpers import PG_URL
 
-PG_URL = os.environ.get("MICROWISH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 AMQP_URL = os.environ.get("MICROWISH_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672")
 
 

@@ -20,7 +20,9 @@ OMIT = object()  # an override that leaves the key out, as a form or client woul
 
 COMMUNITY = "chuanhui-wenming"
 # 李景荣, 74, living alone in 川汇区 on a small pension: the wisher of every factory wish.
-NAME, PHONE, ADDRESS = "李景荣", "13803941234", "河南省周口市川汇区八一大道12号"
+NAME, PHONE = "李景荣", "13803941234"
+STREET = "河南省周口市川汇区八一大道{}号"  # a house number for each made-up neighbour
+ADDRESS = STREET.format(12)
 ID_NUMBER = "41010219520314001X"  # born 14 March 1952; its check character is an X
 
 

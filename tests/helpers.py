@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import time
 import uuid
 
 from kombu import Connection, Consumer, Queue
+from sqlalchemy import select
 
 from shared import topology
 
+# The real PostgreSQL every database test uses (a schema of its own each).
+PG_URL = os.environ.get("MICROWISH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 CJK = re.compile(r"[\u4e00-\u9fff]")  # a Chinese character: every message a person reads has one
 
 
@@ -143,3 +147,26 @@ def add(db, *rows) -> None:
 def csrf_token(html: str) -> str:
     """The CSRF token a page's form carries."""
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def emitted(db, type_: str, wish_id: str | None = None) -> list[dict]:
+    """The payloads of the `type_` events in db's outbox, oldest first (one wish's, if given)."""
+    outbox = db.outbox
+    query = select(outbox.c.body).where(outbox.c.type == type_).order_by(outbox.c.id)
+    if wish_id is not None:
+        query = query.where(outbox.c.correlation_id == wish_id)
+    with db.engine.connect() as conn:
+        return [json.loads(body)["payload"] for body in conn.scalars(query)]
+
+
+def audited(db, wish_id: str) -> list[str]:
+    """The actions db's service audited about one wish, oldest first."""
+    return [e["action"] for e in emitted(db, "audit.recorded", wish_id)]
+
+
+def reread(db, model, key):
+    """A row read afresh in a unit of work of its own, and detached from it."""
+    with db.uow() as unit:
+        row = unit.session.get(model, key)
+        unit.session.expunge(row)
+        return row

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 import requests
-from playwright.sync_api import sync_playwright
 
 from tests.actors import Liaison, Remote, log_in_through
 from tests.factories import OMIT, submission, wisher
 from tests.helpers import person_id, wait_for
-from tests.e2e.test_wall_browser import CHROMIUM, CHROMIUM_ARGS, allinone  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
@@ -38,7 +36,7 @@ def _decisions(liaison: Liaison) -> dict[str, str]:
     return {r["wish_id"]: r["decision"] for r in items}
 
 
-def test_liaison_decides_the_rules_doubts_and_rejections_on_a_phone(allinone):
+def test_liaison_decides_the_rules_doubts_and_rejections_on_a_phone(allinone, browser):
     """Posted wishes reach the desk; edited, approved, reopened, asked and bulk-approved on a phone."""
     base, _published = allinone
     liaison = Liaison.log_in(Remote(base), "liaison")
@@ -57,86 +55,81 @@ def test_liaison_decides_the_rules_doubts_and_rejections_on_a_phone(allinone):
     assert [decided[w] for w in mine] == ["verified", "rejected", "pending", "pending",
                                           "pending", "pending"]
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(**PHONE).new_page()
+    page = browser.new_context(**PHONE).new_page()
 
-            def fits() -> bool:
-                return page.evaluate(NO_SIDEWAYS_SCROLL)
+    def fits() -> bool:
+        return page.evaluate(NO_SIDEWAYS_SCROLL)
 
-            def row(wish_id: str):
-                return page.locator(f"article.review-row[data-wish-id='{wish_id}']")
+    def row(wish_id: str):
+        return page.locator(f"article.review-row[data-wish-id='{wish_id}']")
 
-            log_in_through(page, base, "/review")
-            assert "审核台" in page.locator("header").inner_text()
-            for wish_id in (edited, *bulk):
-                assert "家庭人均月收入1300元，本区标准1250元" in row(wish_id).inner_text()
-            assert "未填写家庭人口或家庭月收入" in row(asked).inner_text()
-            assert row(clean).count() == 0 and row(gift).count() == 0
-            assert "周**" in row(edited).inner_text() and "周桂芳" not in page.content()
-            assert fits()
+    log_in_through(page, base, "/review")
+    assert "审核台" in page.locator("header").inner_text()
+    for wish_id in (edited, *bulk):
+        assert "家庭人均月收入1300元，本区标准1250元" in row(wish_id).inner_text()
+    assert "未填写家庭人口或家庭月收入" in row(asked).inner_text()
+    assert row(clean).count() == 0 and row(gift).count() == 0
+    assert "周**" in row(edited).inner_text() and "周桂芳" not in page.content()
+    assert fits()
 
-            # One wish in full: the wisher in clear; a new category, then approved.
-            row(edited).locator("h3 a").tap()
-            page.wait_for_url(f"{base}/review/{edited}")
-            assert page.locator("section.wisher dd.name").inner_text() == "周桂芳"
-            assert "需人工核实" in page.locator("tr[data-rule=income]").inner_text()
-            assert page.locator("dd.category").inner_text() == "扶贫帮困"
-            assert fits()
-            page.select_option("#f-edit-category", "convenience")
-            page.locator("#form-edit button").tap()
-            page.wait_for_url(f"{base}/review/{edited}?m=edited")
-            assert page.locator("dd.category").inner_text() == "便民利民"
-            page.fill("#f-approve-note", "已上门核实，家中确无电风扇")
-            page.locator("#form-approve button").tap()
-            page.wait_for_url(f"{base}/review?m=approved")
-            assert "已审核通过" in page.locator(".notice").inner_text()
-            assert row(edited).count() == 0
+    # One wish in full: the wisher in clear; a new category, then approved.
+    row(edited).locator("h3 a").tap()
+    page.wait_for_url(f"{base}/review/{edited}")
+    assert page.locator("section.wisher dd.name").inner_text() == "周桂芳"
+    assert "需人工核实" in page.locator("tr[data-rule=income]").inner_text()
+    assert page.locator("dd.category").inner_text() == "扶贫帮困"
+    assert fits()
+    page.select_option("#f-edit-category", "convenience")
+    page.locator("#form-edit button").tap()
+    page.wait_for_url(f"{base}/review/{edited}?m=edited")
+    assert page.locator("dd.category").inner_text() == "便民利民"
+    page.fill("#f-approve-note", "已上门核实，家中确无电风扇")
+    page.locator("#form-approve button").tap()
+    page.wait_for_url(f"{base}/review?m=approved")
+    assert "已审核通过" in page.locator(".notice").inner_text()
+    assert row(edited).count() == 0
 
-            # The rules' own approval is on record too, with its decision.
-            page.locator("nav.tabs a[data-status=verified]").tap()
-            page.wait_for_url(f"{base}/review?status=verified")
-            assert "审核通过" in row(clean).inner_text()
+    # The rules' own approval is on record too, with its decision.
+    page.locator("nav.tabs a[data-status=verified]").tap()
+    page.wait_for_url(f"{base}/review?status=verified")
+    assert "审核通过" in row(clean).inner_text()
 
-            # The rules' rejection, readable; reopened, then decided by the liaison.
-            page.locator("nav.tabs a[data-status=rejected]").tap()
-            page.wait_for_url(f"{base}/review?status=rejected")
-            assert "购物卡" in row(gift).inner_text() and "不能是购物卡" in row(gift).inner_text()
-            assert fits()
-            row(gift).locator("h3 a").tap()
-            page.wait_for_url(f"{base}/review/{gift}")
-            page.fill("#f-reopen-note", "居民来电说明情况，重新核实")
-            page.locator("#form-reopen button").tap()
-            page.wait_for_url(f"{base}/review/{gift}?m=reopened")
-            assert page.locator("article.wish-full").get_attribute("data-decision") == "pending"
-            page.fill("#f-reject-reason", "购物卡不属于微心愿，已与居民沟通改报具体物品")
-            page.locator("#form-reject button").tap()
-            page.wait_for_url(f"{base}/review?m=rejected")
+    # The rules' rejection, readable; reopened, then decided by the liaison.
+    page.locator("nav.tabs a[data-status=rejected]").tap()
+    page.wait_for_url(f"{base}/review?status=rejected")
+    assert "购物卡" in row(gift).inner_text() and "不能是购物卡" in row(gift).inner_text()
+    assert fits()
+    row(gift).locator("h3 a").tap()
+    page.wait_for_url(f"{base}/review/{gift}")
+    page.fill("#f-reopen-note", "居民来电说明情况，重新核实")
+    page.locator("#form-reopen button").tap()
+    page.wait_for_url(f"{base}/review/{gift}?m=reopened")
+    assert page.locator("article.wish-full").get_attribute("data-decision") == "pending"
+    page.fill("#f-reject-reason", "购物卡不属于微心愿，已与居民沟通改报具体物品")
+    page.locator("#form-reject button").tap()
+    page.wait_for_url(f"{base}/review?m=rejected")
 
-            # Asking for the missing income: the wish moves to 待补充信息.
-            row(asked).locator("h3 a").tap()
-            page.wait_for_url(f"{base}/review/{asked}")
-            page.locator("#form-request-info label", has_text="家庭月收入").tap()
-            page.fill("#f-request-info-message", "请补充家庭人口和月收入")
-            page.locator("#form-request-info button").tap()
-            page.wait_for_url(f"{base}/review?m=info_requested")
-            page.locator("nav.tabs a[data-status=needs_info]").tap()
-            page.wait_for_url(f"{base}/review?status=needs_info")
-            assert "请补充家庭人口和月收入（请补充：家庭月收入）" in row(asked).inner_text()
+    # Asking for the missing income: the wish moves to 待补充信息.
+    row(asked).locator("h3 a").tap()
+    page.wait_for_url(f"{base}/review/{asked}")
+    page.locator("#form-request-info label", has_text="家庭月收入").tap()
+    page.fill("#f-request-info-message", "请补充家庭人口和月收入")
+    page.locator("#form-request-info button").tap()
+    page.wait_for_url(f"{base}/review?m=info_requested")
+    page.locator("nav.tabs a[data-status=needs_info]").tap()
+    page.wait_for_url(f"{base}/review?status=needs_info")
+    assert "请补充家庭人口和月收入（请补充：家庭月收入）" in row(asked).inner_text()
 
-            # The remaining waiting wishes, approved together.
-            page.locator("nav.tabs a[data-status=pending]").tap()
-            page.wait_for_url(f"{base}/review?status=pending")
-            for wish_id in bulk:
-                row(wish_id).locator("input[name=wish_ids]").check()
-            assert fits()
-            page.locator("button", has_text="批量通过").tap()
-            page.wait_for_url(f"{base}/review?m=bulk_approved&n=2")
-            assert "已批量通过 2 个心愿" in page.locator(".notice").inner_text()
-            assert all(row(wish_id).count() == 0 for wish_id in bulk)
-        finally:
-            browser.close()
+    # The remaining waiting wishes, approved together.
+    page.locator("nav.tabs a[data-status=pending]").tap()
+    page.wait_for_url(f"{base}/review?status=pending")
+    for wish_id in bulk:
+        row(wish_id).locator("input[name=wish_ids]").check()
+    assert fits()
+    page.locator("button", has_text="批量通过").tap()
+    page.wait_for_url(f"{base}/review?m=bulk_approved&n=2")
+    assert "已批量通过 2 个心愿" in page.locator(".notice").inner_text()
+    assert all(row(wish_id).count() == 0 for wish_id in bulk)
 
     def status(wish_id: str) -> str:
         return requests.get(f"{base}/api/v1/wishes/{wish_id}", timeout=10).json().get("status", "")

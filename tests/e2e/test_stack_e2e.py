@@ -17,10 +17,9 @@ from services.worker import service_module
 from shared import topology
 from shared.db import Database, normalise
 from shared.settings import SERVICES
-from tests.conftest import PG_URL
 from tests.actors import HOTLINE, Claimer, Liaison, Remote, System
 from tests.factories import submission
-from tests.helpers import ELIGIBLE, Capture, free_port, person_id, wait_for
+from tests.helpers import ELIGIBLE, PG_URL, Capture, free_port, person_id, wait_for
 
 pytestmark = pytest.mark.stack
 # Every cane wish has a wisher of its own, person_id(n): verification admits one wish a person.

@@ -103,7 +103,7 @@ def settings(schemas) -> Settings:
 
 
 @pytest.fixture
-def intake(settings, make_db):
+def demo_intake(settings, make_db):
     """make(**overrides) -> (test client, db) of intake on PostgreSQL with the demo accounts."""
     db = make_db("intake")
     with db.uow() as uow:
@@ -125,9 +125,9 @@ def _error(response) -> str:
     return response.get_json()["error"]["code"]
 
 
-def test_login_me_and_refused_tokens(intake, settings):
+def test_login_me_and_refused_tokens(demo_intake, settings):
     """Login gives tokens; bad credentials look alike; forged tokens 401; API keys for systems."""
-    client, db = intake()
+    client, db = demo_intake()
     pair = _login(client).get_json()
     assert pair["token_type"] == "Bearer" and pair["account"]["role"] == "member"
     me = client.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {pair['access_token']}"})
@@ -155,9 +155,9 @@ def test_login_me_and_refused_tokens(intake, settings):
     assert bad.status_code == 401 and _error(bad) == "invalid_api_key"
 
 
-def test_refresh_rotates_replay_revokes_all_and_logout_revokes(intake):
+def test_refresh_rotates_replay_revokes_all_and_logout_revokes(demo_intake):
     """A refresh token works once; replaying a spent one revokes its successors too."""
-    client, _ = intake()
+    client, _ = demo_intake()
 
     def refresh(token):
         return client.post(f"{AUTH}/refresh", json={"refresh_token": token})
@@ -175,9 +175,9 @@ def test_refresh_rotates_replay_revokes_all_and_logout_revokes(intake):
     assert out.status_code == 200 and refresh(pair["refresh_token"]).status_code == 401
 
 
-def test_login_failures_throttle_the_account_not_the_whole_address(intake):
+def test_login_failures_throttle_the_account_not_the_whole_address(demo_intake):
     """After the allowed failures even the right password waits; other accounts do not yet."""
-    client, _ = intake(login_failures_allowed=3)
+    client, _ = demo_intake(login_failures_allowed=3)
     assert [_login(client, password="wrong").status_code for _ in range(3)] == [401] * 3
     blocked = _login(client)
     assert blocked.status_code == 429 and _error(blocked) == "too_many_requests"
@@ -202,9 +202,9 @@ def _at_once(fn, n: int = 8) -> list:
         return list(pool.map(run, range(n)))
 
 
-def test_concurrent_login_failures_all_count(intake):
+def test_concurrent_login_failures_all_count(demo_intake):
     """Eight simultaneous failures are all counted; none is lost to a race."""
-    client, db = intake(login_failures_allowed=8)
+    client, db = demo_intake(login_failures_allowed=8)
 
     def fail():
         return _login(client.application.test_client(), password="wrong")
@@ -219,9 +219,9 @@ def test_concurrent_login_failures_all_count(intake):
 @pytest.mark.parametrize("hops, fifth, counted", [
     (0, 429, {"10.0.0.1": 4}),  # no trusted proxy: the header is ignored
     (1, 401, {**{f"203.0.113.{i}": 1 for i in range(4)}, "203.0.113.99": 1})])
-def test_forwarded_for_is_trusted_only_behind_a_trusted_proxy(intake, hops, fifth, counted):
+def test_forwarded_for_is_trusted_only_behind_a_trusted_proxy(demo_intake, hops, fifth, counted):
     """X-Forwarded-For picks the per-address counter only when a trusted proxy sets it."""
-    client, db = intake(login_failures_allowed=1, trusted_proxy_hops=hops)  # 4 per address
+    client, db = demo_intake(login_failures_allowed=1, trusted_proxy_hops=hops)  # 4 per address
     for i in [0, 1, 2, 3, 99]:  # a new account each time: only the address limit applies
         r = _login(client, username=f"nobody-{i}", headers={"X-Forwarded-For": f"203.0.113.{i}"},
                    environ_base={"REMOTE_ADDR": "10.0.0.1"})

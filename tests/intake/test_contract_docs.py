@@ -26,10 +26,9 @@ from services.intake.submissions.schemas import (AttachmentSchema, ConsentSchema
 from shared import topology
 from shared.access import allowed_roles
 from shared.settings import ROOT, from_env
-from tests.conftest import PG_URL
 from tests.actors import System
 from tests.factories import OMIT, member, submission
-from tests.helpers import Capture
+from tests.helpers import PG_URL, Capture
 
 CLIENT = ROOT / "docs" / "examples" / "gov_client.py"
 APP = "civil-affairs"

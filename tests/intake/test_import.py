@@ -22,11 +22,13 @@ from services.intake.submissions.models import Submission
 from shared.envelope import utcnow
 from shared.pii import Sealer
 from shared.settings import ROOT, SERVICES, Settings
-from tests.conftest import PG_URL
 from tests.factories import IMPORT_HEADERS, import_row
+from tests.helpers import PG_URL
 
 T = Submission.__table__
 SAMPLE = ROOT / "docs" / "examples" / "import_sample.csv"
+
+
 def _csv(path: Path, rows: list[dict]) -> Path:
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, IMPORT_HEADERS)

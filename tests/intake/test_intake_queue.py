@@ -7,33 +7,11 @@ import pika
 import pytest
 from sqlalchemy import func, select
 
-from services.intake.accounts.actions import create_account
 from services.intake.accounts.systems import broker_permissions, register
 from services.intake.submissions.models import Submission
-from services.worker import runtime
 from tests.actors import HOTLINE as APP, System
 from tests.factories import submission
 from tests.helpers import Capture, wait_for
-
-
-@pytest.fixture
-def intake(settings, make_db):
-    db = make_db("intake")
-    with db.uow() as uow:  # the hotline is registered; these tests publish as the broker's guest
-        create_account(uow.session, APP, "system", "12345 热线", app_id=APP, broker_user="guest")
-        create_account(uow.session, "other-system", "system", "其他系统", app_id="other-system",
-                       broker_user="other-system")
-        uow.commit()
-    rt = runtime("intake", settings, db)
-    rt.start()
-    yield db
-    rt.stop()
-
-
-@pytest.fixture
-def hotline(settings):
-    """The hotline publishing to the intake queue as the broker's guest."""
-    return System.on_queue(settings.broker_url, APP)
 
 
 @pytest.fixture

@@ -20,11 +20,10 @@ from shared.errors import MESSAGES_ZH
 from shared.pii import Sealer
 from shared.settings import SERVICES, Settings
 from shared.tokens import Tokens
-from tests.conftest import PG_URL
 from tests import factories
 from tests.actors import Actor, Claimer, Liaison
 from tests.factories import COMMUNITY, OMIT
-from tests.helpers import Capture, principal, wait_for
+from tests.helpers import PG_URL, Capture, principal, wait_for
 
 URL, ORGS = "/api/v1/members", "/api/v1/members/organisations"
 A, B = COMMUNITY, "chuanhui-zhongzhou"

@@ -48,18 +48,8 @@ ON_BEHALF = {"wisher": WISHER, "consent": CONSENT}
 
 
 @pytest.fixture
-def db(make_db):
-    return make_db("intake")
-
-
-@pytest.fixture
 def app(settings, db):
     return create_app(settings, db)
-
-
-@pytest.fixture
-def liaison():
-    return principal("liaison", communities=[COMMUNITY])
 
 
 def _fields(resp) -> set:

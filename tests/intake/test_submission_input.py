@@ -12,7 +12,6 @@ from services.intake.submissions.models import Attachment, Submission
 from shared.idnumber import check_char
 from tests.factories import submission
 from tests.helpers import bearer, principal
-from tests.intake_fixtures import COMMUNITY, client, db, liaison  # noqa: F401
 
 FIRST17 = "41010219560708003"
 IDN = FIRST17 + check_char(FIRST17)

@@ -10,11 +10,9 @@ from services.intake.submissions import handlers, rules
 from services.intake.submissions.models import Submission
 from shared.envelope import delivered, make_event
 from shared.pii import Sealer
-from tests.factories import ID_NUMBER as IDN, submission
+from tests.factories import COMMUNITY, ID_NUMBER as IDN, submission
 from tests.helpers import Capture, publish_event, wait_for
 from tests.actors import HOTLINE as APP
-from tests.intake.test_intake_queue import hotline, intake  # noqa: F401
-from tests.intake_fixtures import COMMUNITY, client, db, liaison  # noqa: F401
 
 URL = "/api/v1/submissions"
 HOUSEHOLD = {"household_size": 1, "household_monthly_income": 900}
@@ -137,7 +135,7 @@ def test_intake_reopens_a_rejected_submission_and_clears_its_closing_date():
     assert (sub.status, sub.closed_at) == ("verified", None)
 
 
-def test_a_queue_source_hears_each_outcome_with_its_own_reference(settings, intake, hotline):  # noqa: F811
+def test_a_queue_source_hears_each_outcome_with_its_own_reference(settings, intake, hotline):
     """Receipt and later outcomes arrive on `submission.*.<app_id>`, the one binding a source needs."""
     heard = Capture(settings.broker_url, f"submission.*.{APP}")
     try:

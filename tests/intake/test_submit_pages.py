@@ -26,11 +26,6 @@ REQUIRED = "缺少必填项"
 
 
 @pytest.fixture
-def db(make_db):
-    return make_db("intake")
-
-
-@pytest.fixture
 def liaison():
     return principal("liaison", communities=[A, B])
 

@@ -11,7 +11,7 @@ from services.worker import service_module
 from shared.db import make_engine
 from shared.migrate import alembic_config, upgrade
 from shared.settings import SERVICES, Settings
-from tests.conftest import PG_URL
+from tests.helpers import PG_URL
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -22,8 +22,7 @@ from shared.db import Database
 from shared.idnumber import check_char
 from shared.pii import keyed_hash
 from shared.settings import ROOT, SERVICES, Settings
-from tests.conftest import PG_URL
-from tests.helpers import free_port, wait_for
+from tests.helpers import PG_URL, free_port, wait_for
 
 T = AllowanceRecord.__table__
 SAMPLE = ROOT / "docs" / "examples" / "allowance_sample.csv"
@@ -41,11 +40,6 @@ NOW = datetime(2026, 1, 5, 1, 30, tzinfo=timezone.utc)
 def settings(schemas) -> Settings:
     """Only the database: the registry touches no broker."""
     return Settings(database_urls={s: PG_URL for s in SERVICES}, database_schemas=schemas)
-
-
-@pytest.fixture
-def db(make_db):
-    return make_db("verification")
 
 
 def _write(path, header: list[str], rows: list[list], encoding="utf-8"):

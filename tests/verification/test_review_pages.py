@@ -7,74 +7,19 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
-from services.verification import handlers, policy
 from services.verification.models import Review
-from services.verification.registry import TableRegistry
 from shared.clock import today_in_china
 from shared.errors import MESSAGES_ZH
-from shared.pii import Sealer
-from tests.factories import COMMUNITY, NAME, PHONE, wish_submitted
-from tests.helpers import csrf_token, person_id, principal
+from tests.factories import COMMUNITY, NAME, PHONE, STREET
+from tests.helpers import audited, csrf_token, emitted, person_id, principal, reread
 
 A, B = COMMUNITY, "chuanhui-zhongzhou"
-ADDRESS = "河南省周口市川汇区八一大道{}号"  # each serial a house of its own
-
-
-@pytest.fixture
-def db(make_db):
-    return make_db("verification")
-
-
-@pytest.fixture
-def decided(settings, db):
-    """decided(serial, wisher changes, **wish changes): a wish through the real rules; its id."""
-    verify = handlers.make_verify(Sealer(settings.pii_keys), settings.pii_hash_key, policy.load(),
-                                  lambda d: TableRegistry(d, settings.pii_hash_key))
-
-    def make(serial: int, wisher: dict | None = None, **wish) -> str:
-        event = wish_submitted(settings, wisher={"id_number": person_id(serial, "19500918"),
-                                                 "address": ADDRESS.format(serial), **(wisher or {})},
-                               **wish)
-        with db.uow() as unit:
-            verify(unit, event)
-            unit.commit()
-        return event.payload.wish_id
-    return make
-
-
-def near_threshold(decided, serial: int, **wish) -> str:
-    """Per capita 1300 a month against 川汇区's 1250: left to the desk (income_near_threshold)."""
-    return decided(serial, {"household_size": 2, "household_monthly_income": 2600}, **wish)
-
-
-def gift_card(decided, serial: int) -> str:
-    return decided(serial, title="想要一张购物卡", description="过年想给家里买点东西，想要一张超市购物卡。")
 
 
 @pytest.fixture
 def liaison():
     return principal("liaison", communities=[A], name="川汇联络员")
-
-
-def _review(db, wish_id: str) -> Review:
-    with db.uow() as unit:
-        review = unit.session.get(Review, wish_id)
-        unit.session.expunge(review)
-        return review
-
-
-def _events(db, type_: str, wish_id: str) -> list[dict]:
-    with db.engine.connect() as conn:
-        rows = conn.execute(select(db.outbox.c.body).where(db.outbox.c.type == type_,
-                                                           db.outbox.c.correlation_id == wish_id)
-                            .order_by(db.outbox.c.id)).scalars()
-        return [json.loads(body)["payload"] for body in rows]
-
-
-def _audits(db, wish_id: str) -> list[str]:
-    return [e["action"] for e in _events(db, "audit.recorded", wish_id)]
 
 
 def _beside(html: str, action: str, name: str) -> str | None:
@@ -89,7 +34,7 @@ def _rows(html: str) -> list[str]:
 
 def test_anonymous_callers_log_in_first_and_other_roles_are_refused(browser_of, decided):
     """No session: the login form, coming back here; residents and claimers: a Chinese 403 page."""
-    wish = near_threshold(decided, 1)
+    wish = decided.near_threshold(1)
     anonymous = browser_of()
     for method, path, back in (("get", "/review", "/review"),
                                ("get", f"/review/{wish}", f"/review/{wish}"),
@@ -106,9 +51,9 @@ def test_anonymous_callers_log_in_first_and_other_roles_are_refused(browser_of, 
 def test_queue_shows_own_communities_by_status_with_counts_and_reasons(browser_of, decided,
                                                                       liaison):
     """Pending first, tabs with counts, each row's community, masked wisher, badge and reasons."""
-    doubtful = near_threshold(decided, 1, urgent=True)
-    clean, rejected = decided(2), gift_card(decided, 3)
-    elsewhere = near_threshold(decided, 4, community_code=B)
+    doubtful = decided.near_threshold(1, urgent=True)
+    clean, rejected = decided(2), decided.gift_card(3)
+    elsewhere = decided.near_threshold(4, community_code=B)
     client = browser_of(liaison)
     page = client.get("/review")
     html = page.text
@@ -136,7 +81,7 @@ def test_queue_shows_own_communities_by_status_with_counts_and_reasons(browser_o
 
 def test_a_liaison_of_several_communities_narrows_the_queue_to_one(browser_of, decided):
     """The 社区 filter shows one community's wishes and the tabs keep it; one community, no filter."""
-    here, there = near_threshold(decided, 1), near_threshold(decided, 2, community_code=B)
+    here, there = decided.near_threshold(1), decided.near_threshold(2, community_code=B)
     both = browser_of(principal("liaison", communities=[A, B]))
     assert set(_rows(both.get("/review").text)) == {here, there}
     narrowed = both.get(f"/review?community={B}").text
@@ -148,11 +93,11 @@ def test_a_liaison_of_several_communities_narrows_the_queue_to_one(browser_of, d
 def test_liaison_sees_the_wisher_in_clear_and_each_look_is_audited(browser_of, decided, liaison,
                                                                   db):
     """Name, ID number, phone, address, groups and income for its liaison; personal_data.viewed."""
-    wish = near_threshold(decided, 1)
+    wish = decided.near_threshold(1)
     page = browser_of(liaison).get(f"/review/{wish}")
     html = page.text
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
-    for shown in (NAME, person_id(1, "19500918"), PHONE, ADDRESS.format(1), "独居老人", "2 人",
+    for shown in (NAME, person_id(1, "19500918"), PHONE, STREET.format(1), "独居老人", "2 人",
                   "2600 元（人均 1300 元）", "想要一个血压仪", "患高血压多年", "150 元"):
         assert shown in html, shown
     assert re.search(r'<tr class="outcome-review" data-rule="income">\s*<th scope="row">家庭收入</th>'
@@ -162,16 +107,16 @@ def test_liaison_sees_the_wisher_in_clear_and_each_look_is_audited(browser_of, d
     for action in ("approve", "reject", "request-info", "edit"):
         assert f'action="/review/{wish}/{action}"' in html
     assert f'action="/review/{wish}/reopen"' not in html  # only for the rules' rejections
-    assert [e["object_id"] for e in _events(db, "audit.recorded", wish)
+    assert [e["object_id"] for e in emitted(db, "audit.recorded", wish)
             if e["action"] == "personal_data.viewed"] == [wish]
-    viewed = next(e for e in _events(db, "audit.recorded", wish)
+    viewed = next(e for e in emitted(db, "audit.recorded", wish)
                   if e["action"] == "personal_data.viewed")
     assert viewed["actor_id"] == liaison.id and NAME not in json.dumps(viewed, ensure_ascii=False)
 
 
 def test_admins_see_the_desk_masked_and_read_only(browser_of, decided, db):
     """Street and district admins: masked, no forms, no audited look; other streets get 404."""
-    wish = near_threshold(decided, 1)
+    wish = decided.near_threshold(1)
     for admin in (principal("street_admin", communities=[A]), principal("district_admin")):
         client = browser_of(admin)
         queue = client.get("/review").text
@@ -182,42 +127,42 @@ def test_admins_see_the_desk_masked_and_read_only(browser_of, decided, db):
         assert f'action="/review/{wish}/' not in html
         refused = client.post(f"/review/{wish}/approve", data={"csrf_token": csrf_token(html)})
         assert refused.status_code == 403 and MESSAGES_ZH["forbidden"] in refused.text
-    assert "personal_data.viewed" not in _audits(db, wish)
+    assert "personal_data.viewed" not in audited(db, wish)
     other_street = browser_of(principal("street_admin", communities=[B])).get(f"/review/{wish}")
     assert other_street.status_code == 404 and MESSAGES_ZH["not_found"] in other_street.text
-    assert _review(db, wish).decision == "pending"
+    assert reread(db, Review, wish).decision == "pending"
 
 
 def test_approving_verifies_the_wish_and_announces_it(browser_of, decided, liaison, db):
     """通过 → wish.verified with the wish, the liaison's step in the rules, back to the queue."""
-    wish = near_threshold(decided, 1)
+    wish = decided.near_threshold(1)
     client = browser_of(liaison)
     resp = client.desk(f"/review/{wish}/approve", note="已上门核实，收入情况属实")
     assert resp.status_code == 303 and resp.headers["Location"] == "/review?m=approved"
     assert "已审核通过" in client.get(resp.headers["Location"]).text
-    review = _review(db, wish)
+    review = reread(db, Review, wish)
     assert review.decision == "verified" and review.decided_by == liaison.id
     assert review.rules[-1] == {"rule": "liaison_review", "outcome": "pass", "passed": True,
                                 "code": "approved", "reason": "已上门核实，收入情况属实",
                                 "by": liaison.id}
-    [verified] = _events(db, "wish.verified", wish)
+    [verified] = emitted(db, "wish.verified", wish)
     assert verified["title"] == "想要一个血压仪" and verified["category"] == "health"
-    assert "verification.approved" in _audits(db, wish)
+    assert "verification.approved" in audited(db, wish)
     shown = client.get(f"/review/{wish}").text
     assert "人工审核" in shown and f'action="/review/{wish}/approve"' not in shown
 
 
 def test_rejecting_needs_a_reason_and_then_tells_the_submitter(browser_of, decided, liaison, db):
     """An empty reason is shown beside its field, changing nothing; a reason sends wish.rejected."""
-    wish = near_threshold(decided, 1)
+    wish = decided.near_threshold(1)
     client = browser_of(liaison)
     bad = client.desk(f"/review/{wish}/reject", reason="   ")
     assert bad.status_code == 422 and MESSAGES_ZH["validation_failed"] in bad.text
     assert _beside(bad.text, "reject", "reason") == "缺少必填项"
-    assert _review(db, wish).decision == "pending" and _events(db, "wish.rejected", wish) == []
+    assert reread(db, Review, wish).decision == "pending" and emitted(db, "wish.rejected", wish) == []
     resp = client.desk(f"/review/{wish}/reject", reason="经核实家中另有退休金收入，超出标准")
     assert resp.status_code == 303 and resp.headers["Location"] == "/review?m=rejected"
-    [rejected] = _events(db, "wish.rejected", wish)
+    [rejected] = emitted(db, "wish.rejected", wish)
     assert rejected["reasons"] == [{"code": "liaison_rejected",
                                     "message": "经核实家中另有退休金收入，超出标准"}]
     page = client.get("/review?status=rejected").text
@@ -228,7 +173,7 @@ def test_rejecting_needs_a_reason_and_then_tells_the_submitter(browser_of, decid
 def test_asking_for_information_sends_the_wish_back_with_the_fields(browser_of, decided, liaison,
                                                                    db):
     """要求补充信息 → wish.needs_info naming the ticked fields; the wish moves to 待补充信息."""
-    wish = near_threshold(decided, 1)
+    wish = decided.near_threshold(1)
     client = browser_of(liaison)
     bad = client.desk(f"/review/{wish}/request-info", message="",
                 fields_needed=["wisher.household_monthly_income"])
@@ -237,7 +182,7 @@ def test_asking_for_information_sends_the_wish_back_with_the_fields(browser_of, 
     resp = client.desk(f"/review/{wish}/request-info", message="请提供家庭收入证明",
                  fields_needed=["wisher.household_monthly_income", "attachments"])
     assert resp.status_code == 303 and resp.headers["Location"] == "/review?m=info_requested"
-    [asked] = _events(db, "wish.needs_info", wish)
+    [asked] = emitted(db, "wish.needs_info", wish)
     assert asked["fields_needed"] == ["wisher.household_monthly_income", "attachments"]
     assert asked["reasons"][0]["message"] == "请提供家庭收入证明（请补充：家庭月收入、照片（心愿卡、签字同意卡））"
     page = client.get("/review?status=needs_info").text
@@ -250,10 +195,10 @@ def test_asking_for_information_sends_the_wish_back_with_the_fields(browser_of, 
 def test_editing_changes_category_skills_and_deadline_or_says_why_not(browser_of, decided,
                                                                      liaison, db):
     """Only changed inputs are sent; a past or garbled date and no change are refused in Chinese."""
-    wish = near_threshold(decided, 1)
+    wish = decided.near_threshold(1)
     client = browser_of(liaison)
     path, page = f"/review/{wish}/edit", f"/review/{wish}"
-    current = _review(db, wish)
+    current = reread(db, Review, wish)
     unchanged = {"category": current.category, "skills": current.skills,
                  "deadline": current.deadline.isoformat()}
     nothing = client.desk(path, page, **unchanged)
@@ -270,10 +215,10 @@ def test_editing_changes_category_skills_and_deadline_or_says_why_not(browser_of
     resp = client.desk(path, page, category="convenience", skills=["errands", "health_care"],
                  deadline=due)
     assert resp.status_code == 303 and resp.headers["Location"] == f"/review/{wish}?m=edited"
-    review = _review(db, wish)
+    review = reread(db, Review, wish)
     assert (review.category, review.skills, review.deadline.isoformat()) == (
         "convenience", ["errands", "health_care"], due)
-    assert review.decision == "pending" and "verification.edited" in _audits(db, wish)
+    assert review.decision == "pending" and "verification.edited" in audited(db, wish)
     shown = client.get(resp.headers["Location"]).text
     assert "修改已保存" in shown and '<option value="convenience" selected>' in shown
 
@@ -281,7 +226,7 @@ def test_editing_changes_category_skills_and_deadline_or_says_why_not(browser_of
 def test_reopening_an_automatic_rejection_puts_it_back_on_the_desk(browser_of, decided, liaison,
                                                                   db):
     """重新审核 needs a note; the rules' rejection becomes pending and can then be approved."""
-    wish = gift_card(decided, 1)
+    wish = decided.gift_card(1)
     client = browser_of(liaison)
     page = client.get(f"/review/{wish}").text
     assert "未通过原因" in page and "购物卡" in page and f'action="/review/{wish}/approve"' not in page
@@ -289,11 +234,11 @@ def test_reopening_an_automatic_rejection_puts_it_back_on_the_desk(browser_of, d
     assert bad.status_code == 422 and _beside(bad.text, "reopen", "note") == "缺少必填项"
     resp = client.desk(f"/review/{wish}/reopen", f"/review/{wish}", note="居民已改为想要米面油")
     assert resp.status_code == 303 and resp.headers["Location"] == f"/review/{wish}?m=reopened"
-    assert _review(db, wish).decision == "pending" and "verification.reopened" in _audits(db, wish)
+    assert reread(db, Review, wish).decision == "pending" and "verification.reopened" in audited(db, wish)
     reopened = client.get(resp.headers["Location"]).text
     assert "已重新审核" in reopened and f'action="/review/{wish}/approve"' in reopened
     client.desk(f"/review/{wish}/approve", f"/review/{wish}")
-    assert _review(db, wish).decision == "verified" and len(_events(db, "wish.verified", wish)) == 1
+    assert reread(db, Review, wish).decision == "verified" and len(emitted(db, "wish.verified", wish)) == 1
 
 
 def test_an_action_the_state_no_longer_allows_is_refused_on_the_page(browser_of, decided, liaison,
@@ -302,15 +247,15 @@ def test_an_action_the_state_no_longer_allows_is_refused_on_the_page(browser_of,
     wish = decided(1)
     resp = browser_of(liaison).desk(f"/review/{wish}/approve", f"/review/{wish}")
     assert resp.status_code == 409 and MESSAGES_ZH["invalid_state"] in resp.text
-    assert "当前审核状态不允许此操作" in resp.text and len(_events(db, "wish.verified", wish)) == 1
+    assert "当前审核状态不允许此操作" in resp.text and len(emitted(db, "wish.verified", wish)) == 1
 
 
 def test_bulk_approval_is_all_or_nothing(browser_of, decided, liaison, db):
     """One wish that cannot be approved refuses the lot, named by title; the rest then pass."""
-    first, second = near_threshold(decided, 1), near_threshold(decided, 2, title="想要一个血糖仪",
+    first, second = decided.near_threshold(1), decided.near_threshold(2, title="想要一个血糖仪",
                                                                   description="患糖尿病多年，想自己测血糖。")
     done = decided(3, title="想要一个电子血压计")
-    assert _review(db, done).decision == "verified"  # the rules approved it already
+    assert reread(db, Review, done).decision == "verified"  # the rules approved it already
     client = browser_of(liaison)
     none = client.desk("/review/approve")
     assert none.status_code == 422 and MESSAGES_ZH["none_selected"] in none.text
@@ -318,30 +263,30 @@ def test_bulk_approval_is_all_or_nothing(browser_of, decided, liaison, db):
     assert mixed.status_code == 409 and MESSAGES_ZH["invalid_state"] in mixed.text
     assert "《想要一个电子血压计》：当前状态不允许此操作" in mixed.text
     assert f'value="{first}" checked' in mixed.text  # the ticks survive the refusal
-    assert {_review(db, w).decision for w in (first, second)} == {"pending"}
-    assert _events(db, "wish.verified", first) == [] == _events(db, "wish.verified", second)
+    assert {reread(db, Review, w).decision for w in (first, second)} == {"pending"}
+    assert emitted(db, "wish.verified", first) == [] == emitted(db, "wish.verified", second)
     resp = client.desk("/review/approve", wish_ids=[first, second], note="集中入户核实")
     assert resp.status_code == 303 and resp.headers["Location"] == "/review?m=bulk_approved&n=2"
     assert "已批量通过 2 个心愿" in client.get(resp.headers["Location"]).text
     for wish in (first, second):
-        assert _review(db, wish).decision == "verified"
-        assert len(_events(db, "wish.verified", wish)) == 1
+        assert reread(db, Review, wish).decision == "verified"
+        assert len(emitted(db, "wish.verified", wish)) == 1
 
 
 def test_a_form_without_its_csrf_token_is_refused(browser_of, decided, liaison, db):
     """A cross-site post carries the cookie but not the page's token: 403, nothing changes."""
-    wish = near_threshold(decided, 1)
+    wish = decided.near_threshold(1)
     client = browser_of(liaison)
     for path, form in ((f"/review/{wish}/approve", {}), ("/review/approve", {"wish_ids": wish}),
                        (f"/review/{wish}/reject", {"reason": "不符合条件", "csrf_token": "forged"})):
         resp = client.post(path, data=form)
         assert resp.status_code == 403 and MESSAGES_ZH["csrf_failed"] in resp.text
-    assert _review(db, wish).decision == "pending" and _events(db, "wish.verified", wish) == []
+    assert reread(db, Review, wish).decision == "pending" and emitted(db, "wish.verified", wish) == []
 
 
 def test_another_communitys_wish_looks_absent(browser_of, decided, db):
     """A liaison of another community gets 404 for the page and every form, and sees no data."""
-    wish = near_threshold(decided, 1)
+    wish = decided.near_threshold(1)
     client = browser_of(principal("liaison", communities=[B]))
     page = client.get(f"/review/{wish}")
     assert page.status_code == 404 and NAME not in page.text
@@ -352,5 +297,5 @@ def test_another_communitys_wish_looks_absent(browser_of, decided, db):
         assert resp.status_code == 404 and MESSAGES_ZH["not_found"] in resp.text
     bulk = client.post("/review/approve", data={"csrf_token": token, "wish_ids": wish})
     assert bulk.status_code == 409 and "想要一个血压仪" not in bulk.text
-    assert _review(db, wish).decision == "pending"
-    assert "personal_data.viewed" not in _audits(db, wish)
+    assert reread(db, Review, wish).decision == "pending"
+    assert "personal_data.viewed" not in audited(db, wish)

@@ -5,28 +5,15 @@ import threading
 import uuid
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from services.verification import handlers, policy
 from services.verification.models import Review, RoundEntry
-from services.verification.registry import HttpRegistry, TableRegistry
+from services.verification.registry import HttpRegistry
 from shared.clock import today_in_china
 from shared.pii import Sealer, keyed_hash
 from tests.factories import ADDRESS, wish_submitted
 from tests.helpers import free_port, person_id
-
-
-@pytest.fixture
-def db(make_db):
-    return make_db("verification")
-
-
-@pytest.fixture
-def verify(settings):
-    """The handler as the worker builds it, over the imported allowance table."""
-    return handlers.make_verify(Sealer(settings.pii_keys), settings.pii_hash_key, policy.load(),
-                                lambda db: TableRegistry(db, settings.pii_hash_key))
 
 
 def run(db, verify, event) -> Review:
