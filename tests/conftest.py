@@ -1,4 +1,4 @@
-"""Fixtures: a throwaway RabbitMQ vhost and throwaway PostgreSQL schemas per test."""
+"""Fixtures: throwaway PostgreSQL schemas per test, and a RabbitMQ vhost for tests on the bus."""
 from __future__ import annotations
 
 import os
@@ -81,23 +81,32 @@ def schemas():
 
 
 @pytest.fixture
-def settings(vhost, schemas) -> Settings:
-    """Settings pointing at the real broker (own vhost) and the real database (own schemas)."""
-    return Settings(broker_url=vhost, database_urls={s: PG_URL for s in SERVICES},
+def db_settings(schemas) -> Settings:
+    """Settings on the real database (own schemas) and no broker: for tests that never use the bus.
+
+    memory:// stands in for RabbitMQ, so such a test costs no vhost; apps write their events
+    to the outbox either way, and only a relay or a consumer would connect."""
+    return Settings(broker_url="memory://", database_urls={s: PG_URL for s in SERVICES},
                     database_schemas=schemas, relay_idle_seconds=0.05,
                     retry_backoff_seconds=0.05, relay_batch_size=50)
 
 
 @pytest.fixture
-def make_db(settings):
+def settings(db_settings, vhost) -> Settings:
+    """db_settings on the real broker, in a vhost of this test's own: for tests that use the bus."""
+    return db_settings.with_overrides(broker_url=vhost)
+
+
+@pytest.fixture
+def make_db(db_settings):
     """Migrate a service's schema and hand back its Database; disposed afterwards."""
     made = []
 
     def _make(service: str) -> Database:
         from services.worker import service_module
 
-        upgrade(settings, service)
-        db = Database(settings, service, service_module(service).METADATA)
+        upgrade(db_settings, service)
+        db = Database(db_settings, service, service_module(service).METADATA)
         made.append(db)
         return db
 
@@ -120,17 +129,17 @@ HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.fixture
-def app(settings, db):
+def app(db_settings, db):
     """The Flask app of the service whose `db` the test module gives, in testing mode."""
     from services.worker import service_module
 
-    made = service_module(db.service).create_app(settings, db)
+    made = service_module(db.service).create_app(db_settings, db)
     made.config.update(TESTING=True)
     return made
 
 
 @pytest.fixture
-def browser_of(app, settings):
+def browser_of(app, db_settings):
     """browser_of(who): `who` in a browser, with their session cookie, asking for HTML."""
     from tests.actors import acting
 
@@ -138,8 +147,8 @@ def browser_of(app, settings):
         client = app.test_client()
         client.environ_base["HTTP_ACCEPT"] = HTML
         if who is not None:
-            token, _ = Tokens(settings.token_keys).issue(who, IntakeConfig.session_ttl_seconds,
-                                                         "session")
+            token, _ = Tokens(db_settings.token_keys).issue(
+                who, IntakeConfig.session_ttl_seconds, "session")
             client.set_cookie("mw_session", token)
         return acting(who)(client, who=who)
     return make

@@ -22,9 +22,9 @@ def liaison():
 
 
 @pytest.fixture
-def client(settings, db, liaison):
+def client(db_settings, db, liaison):
     """Intake's API as the liaison: every request carries their access token."""
-    return Liaison.signed(create_app(settings, db).test_client(), settings, liaison)
+    return Liaison.signed(create_app(db_settings, db).test_client(), db_settings, liaison)
 
 
 @pytest.fixture

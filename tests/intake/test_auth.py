@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import threading
 import time
@@ -23,12 +22,11 @@ from services.intake.config import Config as IntakeConfig
 from services.intake.models import RATE_LIMITS
 from services.matching.models import Wish
 from shared.ratelimit import RateLimit
-from shared.settings import SERVICES, Settings, from_env
+from shared.settings import from_env
 from shared.tokens import AUDIENCE, ISSUER, TokenError, Tokens
 from tests.factories import published_wish
 from tests.helpers import add, principal
 
-PG_URL = os.environ.get("MICROWISH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 AUTH = "/api/v1/auth"
 PW = demo.DEMO_PASSWORD
@@ -97,13 +95,7 @@ def test_expiry_typ_and_key_rotation():
 
 
 @pytest.fixture
-def settings(schemas) -> Settings:
-    """Own PostgreSQL schemas; nothing here needs the broker, so no vhost."""
-    return Settings(database_urls={s: PG_URL for s in SERVICES}, database_schemas=schemas)
-
-
-@pytest.fixture
-def demo_intake(settings, make_db):
+def demo_intake(db_settings, make_db):
     """make(**overrides) -> (test client, db) of intake on PostgreSQL with the demo accounts."""
     db = make_db("intake")
     with db.uow() as uow:
@@ -111,8 +103,8 @@ def demo_intake(settings, make_db):
         uow.commit()
 
     def make(trusted_proxy_hops=0, **overrides):
-        app = create_intake_app(settings.with_overrides(trusted_proxy_hops=trusted_proxy_hops), db,
-                                IntakeConfig(**overrides))
+        app = create_intake_app(db_settings.with_overrides(trusted_proxy_hops=trusted_proxy_hops),
+                                db, IntakeConfig(**overrides))
         return app.test_client(), db
     return make
 
@@ -125,7 +117,7 @@ def _error(response) -> str:
     return response.get_json()["error"]["code"]
 
 
-def test_login_me_and_refused_tokens(demo_intake, settings):
+def test_login_me_and_refused_tokens(demo_intake, db_settings):
     """Login gives tokens; bad credentials look alike; forged tokens 401; API keys for systems."""
     client, db = demo_intake()
     pair = _login(client).get_json()
@@ -146,7 +138,7 @@ def test_login_me_and_refused_tokens(demo_intake, settings):
         account = uow.session.scalars(select(Account).where(Account.username == "member")).one()
         assert account.password_hash.startswith("$argon2id$") and PW not in account.password_hash
         who = principal_of(account)
-    expired, _ = Tokens(settings.token_keys).issue(who, 60, now=time.time() - 120)
+    expired, _ = Tokens(db_settings.token_keys).issue(who, 60, now=time.time() - 120)
     late = client.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {expired}"})
     assert late.status_code == 401 and _error(late) == "token_expired"
     system = client.get(f"{AUTH}/me", headers={"X-Api-Key": demo.DEMO_API_KEY})

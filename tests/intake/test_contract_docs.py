@@ -130,12 +130,12 @@ def _resolved(doc, node):
 
 
 def test_a_system_posts_the_example_with_its_api_key_and_gets_the_documented_answer(
-        settings, make_db, doc):
+        db_settings, make_db, doc):
     db = make_db("intake")
     with db.uow() as uow:
         _, key = create_account(uow.session, APP, "system", "民政系统", app_id=APP)
         uow.commit()
-    system = System.with_key(create_app(settings, db).test_client(), key)
+    system = System.with_key(create_app(db_settings, db).test_client(), key)
     post = doc["paths"]["/api/v1/submissions"]["post"]
     example = post["requestBody"]["content"]["application/json"]["example"]
     first = system.submit(example, headers={"Idempotency-Key": "case-0001"})
@@ -152,8 +152,8 @@ def test_a_system_posts_the_example_with_its_api_key_and_gets_the_documented_ans
         "error"]["fields"][0].items()
 
 
-def test_a_member_registration_answers_as_documented(settings, make_db, doc):
-    client = create_app(settings, make_db("intake")).test_client()
+def test_a_member_registration_answers_as_documented(db_settings, make_db, doc):
+    client = create_app(db_settings, make_db("intake")).test_client()
     post = doc["paths"]["/api/v1/members"]["post"]
     body = member(unit_code=OMIT)  # no unit registered here to name
     Draft202012Validator(_resolved(doc, post["requestBody"]["content"]["application/json"][

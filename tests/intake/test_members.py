@@ -18,12 +18,11 @@ from services.worker import runtime
 from shared.envelope import decode
 from shared.errors import MESSAGES_ZH
 from shared.pii import Sealer
-from shared.settings import SERVICES, Settings
 from shared.tokens import Tokens
 from tests import factories
 from tests.actors import Actor, Claimer, Liaison
 from tests.factories import COMMUNITY, OMIT
-from tests.helpers import PG_URL, Capture, principal, wait_for
+from tests.helpers import Capture, principal, wait_for
 
 URL, ORGS = "/api/v1/members", "/api/v1/members/organisations"
 A, B = COMMUNITY, "chuanhui-zhongzhou"
@@ -31,15 +30,6 @@ A, B = COMMUNITY, "chuanhui-zhongzhou"
 PHONE, PASSWORD = factories.member()["phone"], factories.member()["password"]
 ORG_PHONE = factories.organisation()["admin"]["phone"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture
-def settings(request, schemas) -> Settings:
-    """Like conftest's, but only tests that ask for `vhost` get one: HTTP alone needs no broker."""
-    broker = request.getfixturevalue("vhost") if "vhost" in request.fixturenames else "memory://"
-    return Settings(broker_url=broker, database_urls={s: PG_URL for s in SERVICES},
-                    database_schemas=schemas, relay_idle_seconds=0.05,
-                    retry_backoff_seconds=0.05, relay_batch_size=50)
 
 
 @pytest.fixture
@@ -55,8 +45,8 @@ def db(make_db):
 
 
 @pytest.fixture
-def client(settings, db):
-    return create_app(settings, db).test_client()
+def client(db_settings, db):
+    return create_app(db_settings, db).test_client()
 
 
 def _outbox(db, type_=None) -> list[dict]:
@@ -81,7 +71,7 @@ def _error(resp) -> tuple[int, str, set]:
 
 
 def test_registration_creates_a_member_who_logs_in_and_is_announced_without_the_phone(
-        settings, db, client):
+        db_settings, db, client):
     resp = client.post(URL, json=factories.member())
     assert resp.status_code == 201, resp.get_json()
     me = resp.get_json()
@@ -92,9 +82,9 @@ def test_registration_creates_a_member_who_logs_in_and_is_announced_without_the_
             "member", "zhoukou-power", [A])
         member = uow.session.get(Member, me["id"])
         assert PHONE not in member.phone_enc
-        assert Sealer(settings.pii_keys).open(member.phone_enc) == PHONE
+        assert Sealer(db_settings.pii_keys).open(member.phone_enc) == PHONE
     claimer = Claimer.log_in(client, "zhangjianguo", PASSWORD)
-    claims = Tokens(settings.token_keys).verify(claimer.token)
+    claims = Tokens(db_settings.token_keys).verify(claimer.token)
     assert (claims["role"], claims["unit"], claims["communities"]) == (
         "member", "zhoukou-power", [A])
     own = claimer.get(f"{URL}/me")
@@ -134,7 +124,7 @@ def test_invalid_registrations_are_refused_with_a_code_and_store_nothing(db, cli
     assert (_count(db, Account), _count(db, Member), _outbox(db)) == (accounts, 0, [])
 
 
-def test_member_updates_their_profile_and_their_next_token_follows(settings, db, client):
+def test_member_updates_their_profile_and_their_next_token_follows(db_settings, db, client):
     me = client.post(URL, json=factories.member()).get_json()
     claimer = Claimer.log_in(client, "zhangjianguo", PASSWORD)
     bad = claimer.patch(f"{URL}/me", json={"unit_code": "chuanhui-hrss", "kind": "organisation"})
@@ -151,7 +141,7 @@ def test_member_updates_their_profile_and_their_next_token_follows(settings, db,
     assert (event["payload"]["unit_code"], event["payload"]["community_code"],
             event["payload"]["skills"]) == ("chuanhui-hrss", B, ["legal_advice"])
     next_login = Claimer.log_in(client, "zhangjianguo", PASSWORD)
-    claims = Tokens(settings.token_keys).verify(next_login.token)
+    claims = Tokens(db_settings.token_keys).verify(next_login.token)
     assert (claims["unit"], claims["communities"]) == ("chuanhui-hrss", [B])
     left = claimer.patch(f"{URL}/me", json={"unit_code": None}).get_json()
     assert (left["unit_code"], left["unit_name"]) == (None, None)  # the old unit's name goes too
@@ -159,7 +149,7 @@ def test_member_updates_their_profile_and_their_next_token_follows(settings, db,
     assert len(_outbox(db, "member.updated")) == 2  # nothing sent, nothing announced
 
 
-def test_an_existing_member_account_reports_by_completing_its_profile(settings, db, client):
+def test_an_existing_member_account_reports_by_completing_its_profile(db_settings, db, client):
     with db.uow() as uow:
         account, _ = create_account(uow.session, "member", "member", "张建国", PASSWORD)
         uow.commit()
@@ -176,13 +166,13 @@ def test_an_existing_member_account_reports_by_completing_its_profile(settings, 
         assert uow.session.get(Account, account.id).unit_code == "zhoukou-power"
 
 
-def test_organisation_registers_with_its_admin_who_manages_it(settings, db, client):
+def test_organisation_registers_with_its_admin_who_manages_it(db_settings, db, client):
     resp = client.post(ORGS, json=factories.organisation())
     assert resp.status_code == 201, resp.get_json()
     first = resp.get_json()["admin"]
     assert resp.get_json()["organisation"]["contact_phone"] == ORG_PHONE
     admin = Actor.log_in(client, "finance-admin", PASSWORD)
-    claims = Tokens(settings.token_keys).verify(admin.token)
+    claims = Tokens(db_settings.token_keys).verify(admin.token)
     assert (claims["role"], claims["org"]) == ("org_admin", "pudong-finance")
     same_code = factories.organisation(admin={"username": "another"})
     same_admin = factories.organisation(organisation={"code": "another"})
@@ -200,10 +190,10 @@ def test_organisation_registers_with_its_admin_who_manages_it(settings, db, clie
     own = admin.get(f"{ORGS}/pudong-finance").get_json()
     assert [a["name"] for a in own["admins"]] == ["俞红", "董柳华"]
     assert "13661002233" not in json.dumps(own)
-    liaison = Liaison.signed(client, settings, communities=[A])
+    liaison = Liaison.signed(client, db_settings, communities=[A])
     seen = liaison.get(f"{ORGS}/pudong-finance").get_json()
     assert seen["contact_phone_masked"] == "139****1234" and ORG_PHONE not in json.dumps(seen)
-    other = Actor.signed(client, settings, principal("org_admin", org="someone-else"))
+    other = Actor.signed(client, db_settings, principal("org_admin", org="someone-else"))
     assert other.get(f"{ORGS}/pudong-finance").status_code == 404
     moved = admin.patch(f"{ORGS}/pudong-finance", json={"community_code": B, "skills": ["moving"]})
     assert moved.status_code == 200, moved.get_json()
@@ -218,7 +208,7 @@ def test_organisation_registers_with_its_admin_who_manages_it(settings, db, clie
         assert uow.session.get(Account, first["id"]).communities == [B]
 
 
-def test_roster_is_masked_and_scoped_to_the_overseers_communities_or_unit(settings, db, client):
+def test_roster_is_masked_and_scoped_to_the_overseers_communities_or_unit(db_settings, db, client):
     for n, (community, unit, skills) in enumerate([(A, "zhoukou-power", ["electrician"]),
                                                    (A, "chuanhui-hrss", ["tutoring"]),
                                                    (B, "zhoukou-power", ["electrician"])]):
@@ -229,7 +219,7 @@ def test_roster_is_masked_and_scoped_to_the_overseers_communities_or_unit(settin
     client.post(ORGS, json=factories.organisation())
 
     def names(who, query=""):
-        resp = Actor.signed(client, settings, who).get(f"{URL}{query}")
+        resp = Actor.signed(client, db_settings, who).get(f"{URL}{query}")
         assert resp.status_code == 200, resp.get_json()
         assert not re.search(r"1380000000\d|" + ORG_PHONE, resp.get_data(as_text=True))
         return sorted(m["phone_masked"][-4:] for m in resp.get_json()["items"])
@@ -243,12 +233,12 @@ def test_roster_is_masked_and_scoped_to_the_overseers_communities_or_unit(settin
         "0000", "0001", "0002"]
     assert names(principal("unit_admin", unit="zhoukou-power")) == ["0000", "0002"]
     assert names(principal("unit_admin")) == []
-    bad = Actor.signed(client, settings, liaison_a).get(f"{URL}?skill=juggling&page=2")
+    bad = Actor.signed(client, db_settings, liaison_a).get(f"{URL}?skill=juggling&page=2")
     assert _error(bad) == (422, "validation_failed", {("skill", "invalid_choice"),
                                                       ("page", "unknown_field")})
-    member = Claimer.signed(client, settings).get(URL)
+    member = Claimer.signed(client, db_settings).get(URL)
     assert member.status_code == 403
-    orgs = Liaison.signed(client, settings, communities=[B]).get(ORGS)
+    orgs = Liaison.signed(client, db_settings, communities=[B]).get(ORGS)
     assert orgs.get_json()["items"] == []
 
 
@@ -265,7 +255,7 @@ def test_registration_is_rate_limited_per_client_address(client, db, monkeypatch
     assert _count(db, Member) == 3
 
 
-def test_matching_and_scoring_keep_the_members_intake_announces(vhost, settings, db, make_db,
+def test_matching_and_scoring_keep_the_members_intake_announces(settings, db, make_db,
                                                                 client):
     matching, scoring = make_db("matching"), make_db("scoring")
     capture = Capture(settings.broker_url, "member.*")

@@ -48,8 +48,8 @@ ON_BEHALF = {"wisher": WISHER, "consent": CONSENT}
 
 
 @pytest.fixture
-def app(settings, db):
-    return create_app(settings, db)
+def app(db_settings, db):
+    return create_app(db_settings, db)
 
 
 def _fields(resp) -> set:
@@ -76,19 +76,20 @@ BAD_IDS = {"check_digit": IDN[:17] + ("1" if IDN[17] != "1" else "2"),
 
 
 @pytest.mark.parametrize("name", BAD_IDS)
-def test_invalid_id_numbers_are_refused_at_the_edge(app, settings, db, liaison, name):
+def test_invalid_id_numbers_are_refused_at_the_edge(app, db_settings, db, liaison, name):
     """Bad check digit, impossible or future birth date: 422 on wisher.id_number, nothing stored."""
     number = BAD_IDS[name] or _tomorrow_id()
-    resp = Liaison.signed(app.test_client(), settings, liaison).submit(
+    resp = Liaison.signed(app.test_client(), db_settings, liaison).submit(
         submission(wisher={**WISHER, "id_number": number}, consent=CONSENT))
     assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "validation_failed"
     assert ("wisher.id_number", "invalid_id_number") in _fields(resp)
     assert _stored(db) == (0, 0)
 
 
-def test_personal_data_is_encrypted_at_rest_and_hashed_for_duplicates(app, settings, db, liaison):
+def test_personal_data_is_encrypted_at_rest_and_hashed_for_duplicates(app, db_settings, db,
+                                                                      liaison):
     """No plaintext in any column or outbox row; the keyed hash finds the same person again."""
-    client = Liaison.signed(app.test_client(), settings, liaison)
+    client = Liaison.signed(app.test_client(), db_settings, liaison)
     first = client.submit(submission(**ON_BEHALF))
     second = client.submit(submission(wisher={**WISHER, "id_number": IDN.lower()}, consent=CONSENT))
     assert first.status_code == second.status_code == 201
@@ -96,24 +97,24 @@ def test_personal_data_is_encrypted_at_rest_and_hashed_for_duplicates(app, setti
     flat = " ".join(str(v) for v in row.values())
     with db.engine.connect() as conn:
         outbox = " ".join(conn.scalars(select(db.outbox.c.body)))
-        digest = keyed_hash(settings.pii_hash_key, IDN)
+        digest = keyed_hash(db_settings.pii_hash_key, IDN)
         same = set(conn.scalars(select(T.c.id).where(T.c.id_number_hash == digest)))
     for secret in SECRETS:
         assert secret not in flat and secret not in outbox
-    assert Sealer(settings.pii_keys).open(row["name_enc"]) == NAME
+    assert Sealer(db_settings.pii_keys).open(row["name_enc"]) == NAME
     assert row["id_number_hash"] == digest
     assert same == {first.get_json()["id"], second.get_json()["id"]}
     assert keyed_hash("another-hash-key", IDN) != digest
 
 
-def test_key_rotation_keeps_old_data_readable_and_seals_with_the_new_key(settings, db, liaison):
+def test_key_rotation_keeps_old_data_readable_and_seals_with_the_new_key(db_settings, db, liaison):
     """Sealed under `old`, read after rotating to `new,old`; new rows are sealed with `new`."""
     k1, k2 = Fernet.generate_key().decode(), Fernet.generate_key().decode()
-    old_app = create_app(settings.with_overrides(pii_keys=f"old:{k1}"), db)
-    old = Liaison.signed(old_app.test_client(), settings, liaison)
+    old_app = create_app(db_settings.with_overrides(pii_keys=f"old:{k1}"), db)
+    old = Liaison.signed(old_app.test_client(), db_settings, liaison)
     old_id = old.submit(submission(**ON_BEHALF)).get_json()["id"]
-    rotated = Liaison.signed(create_app(settings.with_overrides(
-        pii_keys=f"new:{k2},old:{k1}"), db).test_client(), settings, liaison)
+    rotated = Liaison.signed(create_app(db_settings.with_overrides(
+        pii_keys=f"new:{k2},old:{k1}"), db).test_client(), db_settings, liaison)
     resp = rotated.get(f"{URL}/{old_id}/personal")
     assert resp.status_code == 200 and resp.headers["Cache-Control"] == "no-store"
     body = resp.get_json()
@@ -127,9 +128,9 @@ def test_key_rotation_keeps_old_data_readable_and_seals_with_the_new_key(setting
     assert all(rows[new_id][c].startswith("new.") for c in SEALED)
 
 
-def test_followers_see_only_masked_data(app, settings, liaison):
+def test_followers_see_only_masked_data(app, db_settings, liaison):
     """The submission view masks name, ID number, phone and address; no clear value leaks."""
-    client = Liaison.signed(app.test_client(), settings, liaison)
+    client = Liaison.signed(app.test_client(), db_settings, liaison)
     posted = client.submit(submission(**ON_BEHALF))
     sid = posted.get_json()["id"]
     resp = client.get(f"{URL}/{sid}")
@@ -159,21 +160,21 @@ REFUSED = {
 
 
 @pytest.mark.parametrize("case", REFUSED)
-def test_inadequate_consent_is_refused(app, settings, db, liaison, case):
+def test_inadequate_consent_is_refused(app, db_settings, db, liaison, case):
     """Posting on someone's behalf without adequate consent: 422 naming the consent field."""
     number, changes, expected = REFUSED[case]
     body = submission(wisher={**WISHER, "id_number": number}, consent={**CONSENT, **changes})
     if not body["consent"]:
         del body["consent"]
-    resp = Liaison.signed(app.test_client(), settings, liaison).submit(body)
+    resp = Liaison.signed(app.test_client(), db_settings, liaison).submit(body)
     assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "validation_failed"
     assert expected in _fields(resp)
     assert _stored(db) == (0, 0)
 
 
-def test_child_with_guardian_consent_is_stored_as_minor(app, settings, db, liaison):
+def test_child_with_guardian_consent_is_stored_as_minor(app, db_settings, db, liaison):
     """A guardian's in-person consent admits a child's wish; consent is recorded, its name sealed."""
-    resp = Liaison.signed(app.test_client(), settings, liaison).submit(submission(
+    resp = Liaison.signed(app.test_client(), db_settings, liaison).submit(submission(
         wisher={**WISHER, "id_number": CHILD}, consent={**CONSENT, "relation": "guardian"}))
     assert resp.status_code == 201 and resp.get_json()["minor"] is True
     row = _rows(db)[resp.get_json()["id"]]
@@ -181,13 +182,13 @@ def test_child_with_guardian_consent_is_stored_as_minor(app, settings, db, liais
     assert (row["consent_relation"], row["consent_method"]) == ("guardian", "in_person")
     assert row["consent_at"] == datetime.fromisoformat(PAST)
     assert CONSENT_NAME not in row["consent_name_enc"]
-    assert Sealer(settings.pii_keys).open(row["consent_name_enc"]) == CONSENT_NAME
+    assert Sealer(db_settings.pii_keys).open(row["consent_name_enc"]) == CONSENT_NAME
 
 
-def test_resident_posts_own_wish_with_self_service_consent(app, settings, db):
+def test_resident_posts_own_wish_with_self_service_consent(app, db_settings, db):
     """A resident's own adult wish needs no consent form; another community's is forbidden."""
     resident = principal("resident", communities=[COMMUNITY])
-    client = Resident.signed(app.test_client(), settings, resident)
+    client = Resident.signed(app.test_client(), db_settings, resident)
     body = submission(**ON_BEHALF)
     del body["consent"]
     resp = client.submit(body)
@@ -242,12 +243,12 @@ def _audit(actor: str, action: str, object_id: str) -> dict:
             "detail": {}}
 
 
-def test_personal_reads_are_audited_and_queryable(app, settings, db, liaison):
+def test_personal_reads_are_audited_and_queryable(app, db_settings, db, liaison):
     """A clear read emits audit.recorded with the read; the trail filters by actor, action, object."""
-    client = Liaison.signed(app.test_client(), settings, liaison)
+    client = Liaison.signed(app.test_client(), db_settings, liaison)
     sid = client.submit(submission(**ON_BEHALF)).get_json()["id"]
     assert client.get(f"{URL}/{sid}/personal").status_code == 200
-    stranger = Liaison.signed(app.test_client(), settings, communities=["chuanhui-renmin"])
+    stranger = Liaison.signed(app.test_client(), db_settings, communities=["chuanhui-renmin"])
     assert stranger.get(f"{URL}/{sid}/personal").status_code == 404
     with db.engine.connect() as conn:
         bodies = conn.scalars(select(db.outbox.c.body)
@@ -262,7 +263,7 @@ def test_personal_reads_are_audited_and_queryable(app, settings, db, liaison):
                       _audit("member-2", "personal_data.read", "wish-2")):
             audit_trail.keep(uow, delivered(make_event("audit.recorded", event, "matching")))
         uow.commit()
-    admin = DistrictAdmin.signed(app.test_client(), settings)
+    admin = DistrictAdmin.signed(app.test_client(), db_settings)
 
     def items(**query) -> list:
         resp = admin.audit(**query)
@@ -281,9 +282,9 @@ def test_personal_reads_are_audited_and_queryable(app, settings, db, liaison):
     assert unknown.status_code == 422 and ("actor", "unknown_field") in _fields(unknown)
 
 
-def _seed(db, settings, n: int = 120) -> tuple[set, set]:
+def _seed(db, db_settings, n: int = 120) -> tuple[set, set]:
     """n submissions: two thirds closed 200 days ago, some closed 10 days ago, the rest open."""
-    protection = personal.Protection(Sealer(settings.pii_keys), settings.pii_hash_key)
+    protection = personal.Protection(Sealer(db_settings.pii_keys), db_settings.pii_hash_key)
     by = submit.Submitter("web", "acct-1", "liaison")
     now, due, recent = utcnow(), set(), set()
     with db.uow() as uow:
@@ -311,9 +312,9 @@ def _stats(db) -> dict:
             .group_by(T.c.community_code, T.c.kind, T.c.status))}
 
 
-def test_concurrent_retention_erases_each_due_submission_exactly_once(settings, db):
+def test_concurrent_retention_erases_each_due_submission_exactly_once(db_settings, db):
     """Three runners at once erase every due row once, keep the rest and the statistics whole."""
-    due, recent = _seed(db, settings)
+    due, recent = _seed(db, db_settings)
     before, stats = _rows(db), _stats(db)
     with db.engine.begin() as conn:  # as if the relay had published every wish.submitted
         conn.execute(db.outbox.update().values(sent_at=utcnow()))

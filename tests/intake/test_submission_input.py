@@ -58,7 +58,7 @@ def _error(resp, status: int) -> dict:
     return error
 
 
-def test_every_field_of_the_full_submission_is_kept(client, db, settings):
+def test_every_field_of_the_full_submission_is_kept(client, db, db_settings):
     resp = client.post(URL, json=submission(**FULL))
     assert resp.status_code == 201, resp.get_json()
     view = resp.get_json()
@@ -84,7 +84,7 @@ def test_every_field_of_the_full_submission_is_kept(client, db, settings):
     assert row["household_enc"] and "1500" not in row["household_enc"]
 
 
-def test_the_photo_is_sealed_and_only_its_liaison_can_fetch_it_audited(client, db, settings):
+def test_the_photo_is_sealed_and_only_its_liaison_can_fetch_it_audited(client, db, db_settings):
     view = client.post(URL, json=submission(**FULL)).get_json()
     photo = view["attachments"][0]
     with db.engine.connect() as conn:
@@ -95,9 +95,9 @@ def test_the_photo_is_sealed_and_only_its_liaison_can_fetch_it_audited(client, d
     assert resp.headers["Content-Type"] == "image/png"
     assert resp.headers["Cache-Control"] == "no-store"
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
-    other = create_app(settings, db).test_client()
+    other = create_app(db_settings, db).test_client()
     other.environ_base["HTTP_AUTHORIZATION"] = bearer(
-        settings, principal("liaison", communities=["elsewhere"]))["Authorization"]
+        db_settings, principal("liaison", communities=["elsewhere"]))["Authorization"]
     assert other.get(f"{URL}/{view['id']}/attachments/{photo['id']}").status_code == 404
     with db.engine.connect() as conn:
         audits = [json.loads(b)["payload"] for b in conn.scalars(
@@ -194,7 +194,7 @@ def test_bytes_that_are_not_utf8_json_are_refused_clearly(client, db):
     assert _stored(db) == (0, 0, 0)
 
 
-def test_body_limits_allow_photos_on_submissions_but_not_elsewhere(client, db, settings):
+def test_body_limits_allow_photos_on_submissions_but_not_elsewhere(client, db, db_settings):
     """Submissions take up to max_submission_bytes; other routes keep the small default."""
     near = submission(**FULL)
     near["attachments"] = [_photo(b"\x89PNG\r\n\x1a\n" + b"\x01" * (2 * 1024 * 1024 - 16))] * 3
@@ -202,7 +202,7 @@ def test_body_limits_allow_photos_on_submissions_but_not_elsewhere(client, db, s
     too_big = json.dumps({**submission(**FULL), "description": "x" * Config.max_submission_bytes})
     assert _error(client.post(URL, data=too_big, content_type="application/json"),
                   413)["code"] == "payload_too_large"
-    login = client.post("/api/v1/auth/login", data=b"{" + b" " * settings.max_body_bytes + b"}",
+    login = client.post("/api/v1/auth/login", data=b"{" + b" " * db_settings.max_body_bytes + b"}",
                         content_type="application/json")
     assert _error(login, 413)["code"] == "payload_too_large"
     assert _stored(db)[0] == 1

@@ -66,7 +66,8 @@ def test_the_whole_life_is_shown_with_chinese_labels_and_reasons(client, db):
     assert final["history"][2]["reasons"][0]["message"] == "已补充低保证明"
 
 
-def test_answering_updates_the_same_wish_and_sends_it_to_verification_again(client, db, settings):
+def test_answering_updates_the_same_wish_and_sends_it_to_verification_again(client, db,
+                                                                            db_settings):
     wish = client.post(URL, json=submission(wisher=HOUSEHOLD)).get_json()
     _outcome(db, "wish.needs_info", wish["id"],
              reasons=[{"code": "team_size", "message": "请说明团队人数"}])
@@ -84,7 +85,7 @@ def test_answering_updates_the_same_wish_and_sends_it_to_verification_again(clie
     assert (second["wish_id"], second["revision"]) == (wish["id"], 2)
     assert second["team"]["size"] == 12
     # The wisher's unchanged data travels on, sealed; the new phone replaced the old one.
-    opened = Sealer(settings.pii_keys).open(second["wisher_sealed"])
+    opened = Sealer(db_settings.pii_keys).open(second["wisher_sealed"])
     assert opened["phone"] == "13903940002" and opened["household_monthly_income"] == 900
     assert opened["id_number"] == IDN and "13903940002" not in json.dumps(second)
     # Nothing asked any more: a second answer is a conflict, not a silent change.

@@ -17,15 +17,15 @@ def _error(response) -> str:
     return response.get_json()["error"]["code"]
 
 
-def test_fifty_concurrent_claims_give_exactly_one_winner(settings, make_db):
+def test_fifty_concurrent_claims_give_exactly_one_winner(db_settings, make_db):
     db = make_db("matching")
     add(db, published_wish("wish-race"))
-    app = create_app(settings, db)
+    app = create_app(db_settings, db)
     barrier = threading.Barrier(50)
     statuses: list[int] = []
 
     def claim(n: int) -> None:
-        member = Claimer.signed(app.test_client(), settings, id=f"member-{n}")
+        member = Claimer.signed(app.test_client(), db_settings, id=f"member-{n}")
         barrier.wait()
         statuses.append(member.claim("wish-race").status_code)
 
@@ -43,12 +43,12 @@ def test_fifty_concurrent_claims_give_exactly_one_winner(settings, make_db):
     assert claimed == 1
 
 
-def test_claim_fulfil_confirm_in_order_only(settings, make_db):
+def test_claim_fulfil_confirm_in_order_only(db_settings, make_db):
     db = make_db("matching")
     add(db, published_wish("wish-steps"))
-    client = create_app(settings, db).test_client()
-    member = Claimer.signed(client, settings, id="m1")
-    liaison = Liaison.signed(client, settings, communities=[COMMUNITY])
+    client = create_app(db_settings, db).test_client()
+    member = Claimer.signed(client, db_settings, id="m1")
+    liaison = Liaison.signed(client, db_settings, communities=[COMMUNITY])
     claim = member.claim("wish-steps").get_json()
     early = liaison.confirm(claim["id"])
     assert early.status_code == 409 and early.get_json()["error"]["code"] == "invalid_state"
@@ -67,11 +67,11 @@ def test_claim_fulfil_confirm_in_order_only(settings, make_db):
     assert client.get("/api/v1/wishes").get_json()["items"] == []  # off the wall once claimed
 
 
-def test_released_claim_puts_the_wish_back_for_the_next_claimer(settings, make_db):
+def test_released_claim_puts_the_wish_back_for_the_next_claimer(db_settings, make_db):
     db = make_db("matching")
     add(db, published_wish("wish-release"))
-    client = create_app(settings, db).test_client()
-    first, second = (Claimer.signed(client, settings, id=m) for m in ("m-first", "m-second"))
+    client = create_app(db_settings, db).test_client()
+    first, second = (Claimer.signed(client, db_settings, id=m) for m in ("m-first", "m-second"))
     claim = first.claim("wish-release").get_json()
     other = second.release(claim["id"])
     assert other.status_code == 404  # not theirs to release
@@ -82,13 +82,13 @@ def test_released_claim_puts_the_wish_back_for_the_next_claimer(settings, make_d
     assert again.status_code == 201 and again.get_json()["member_id"] == "m-second"
 
 
-def test_claims_are_limited_per_member_per_hour(settings, make_db):
+def test_claims_are_limited_per_member_per_hour(db_settings, make_db):
     """A member's third claim in the hour is 429; another member may still claim."""
     db = make_db("matching")
     for n in range(3):
         add(db, published_wish(f"wish-{n}"))
-    client = create_app(settings, db, MatchingConfig(claims_per_hour=2)).test_client()
-    eager, other = (Claimer.signed(client, settings, id=m) for m in ("m-eager", "m-other"))
+    client = create_app(db_settings, db, MatchingConfig(claims_per_hour=2)).test_client()
+    eager, other = (Claimer.signed(client, db_settings, id=m) for m in ("m-eager", "m-other"))
     tries = [eager.claim(f"wish-{n}") for n in range(3)]
     assert [r.status_code for r in tries] == [201, 201, 429]
     third = tries[2]

@@ -37,9 +37,9 @@ IN_A = {"community_code": A, "wisher": {"name": "王秀英"}}  # the name each p
 
 
 @pytest.fixture
-def apps(settings, make_db):
+def apps(db_settings, make_db):
     """The four services' apps, each on its own freshly migrated PostgreSQL schema."""
-    made = {s: service_module(s).create_app(settings, make_db(s)) for s in SERVICES}
+    made = {s: service_module(s).create_app(db_settings, make_db(s)) for s in SERVICES}
     for app in made.values():
         app.config.update(TESTING=True)
     return made
@@ -65,10 +65,10 @@ def _code(resp) -> str | None:
     return (resp.get_json(silent=True) or {}).get("error", {}).get("code")
 
 
-def _caller(apps, settings):
+def _caller(apps, db_settings):
     """call(service, method, path, who=None, **kw): one request, as `who` or anonymously."""
     def call(service, method, path, who=None, **kw):
-        headers = bearer(settings, who) if who is not None else {}
+        headers = bearer(db_settings, who) if who is not None else {}
         return apps[service].test_client().open(path, method=method, headers=headers, **kw)
     return call
 
@@ -90,20 +90,20 @@ def _review(wish_id: str, decision: str = "rejected") -> Review:
                   title="想要一台收音机", description="", kind="material", wisher_display="王**")
 
 
-def test_every_route_declares_its_roles(settings, apps):
+def test_every_route_declares_its_roles(db_settings, apps):
     """No rule of any app lacks a declaration, and an undeclared route is refused to everyone."""
     seen = list(_rules(apps))
     assert len(seen) > 30
     assert [(s, r.rule, m) for s, r, m, roles in seen if roles is None] == []
-    fresh = service_module("scoring").create_app(settings, apps["scoring"].extensions["microwish.db"])
+    fresh = service_module("scoring").create_app(db_settings, apps["scoring"].extensions["microwish.db"])
     fresh.add_url_rule("/undeclared", "undeclared", lambda: "x")
-    resp = fresh.test_client().get("/undeclared", headers=bearer(settings, role="district_admin"))
+    resp = fresh.test_client().get("/undeclared", headers=bearer(db_settings, role="district_admin"))
     assert (resp.status_code, _code(resp)) == (403, "forbidden")
 
 
-def test_anonymous_and_wrong_roles_are_refused_on_every_route(settings, apps):
+def test_anonymous_and_wrong_roles_are_refused_on_every_route(db_settings, apps):
     """Every non-public route answers 401 to anonymous callers and 403 to every role it omits."""
-    call, checks = _caller(apps, settings), 0
+    call, checks = _caller(apps, db_settings), 0
     for service, rule, method, roles in _rules(apps):
         if roles is not None and ANYONE in roles:
             continue
@@ -120,9 +120,9 @@ def test_anonymous_and_wrong_roles_are_refused_on_every_route(settings, apps):
     assert checks > 100
 
 
-def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
+def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps):
     """Each object route: the right role in the wrong scope gets 404; the right person gets 200."""
-    call = _caller(apps, settings)
+    call = _caller(apps, db_settings)
     liaison_a, liaison_b = principal("liaison", communities=[A]), principal("liaison", communities=[B])
     resident, other_resident = (principal("resident", communities=[A]) for _ in range(2))
     member, other_member = principal("member", unit="U1"), principal("member", unit="U1")
@@ -342,9 +342,9 @@ def test_wrong_community_and_other_peoples_objects_look_absent(settings, apps):
     assert object_routes <= scope.keys(), object_routes - scope.keys()
 
 
-def test_server_owned_fields_are_refused_per_endpoint(settings, apps):
+def test_server_owned_fields_are_refused_per_endpoint(db_settings, apps):
     """Every JSON POST refuses status, claimer, points, ids and the like with 422 unknown_field."""
-    call = _caller(apps, settings)
+    call = _caller(apps, db_settings)
     _add(apps["matching"], published_wish("wish-1", community_code=A),
          published_wish("wish-2", community_code=A, status="claimed"))
     _add(apps["matching"], Claim(id="claim-2", wish_id="wish-2", member_id="m-1", unit_code="U1",

@@ -16,10 +16,11 @@ def db(make_db):
 
 
 @pytest.fixture
-def verify(settings):
+def verify(db_settings):
     """The handler as the worker builds it, over the imported allowance table."""
-    return handlers.make_verify(Sealer(settings.pii_keys), settings.pii_hash_key,
-                                policy.load(), lambda db: TableRegistry(db, settings.pii_hash_key))
+    hash_key = db_settings.pii_hash_key
+    return handlers.make_verify(Sealer(db_settings.pii_keys), hash_key, policy.load(),
+                                lambda db: TableRegistry(db, hash_key))
 
 
 class Decided:
@@ -27,8 +28,8 @@ class Decided:
 
     Each serial is a wisher of their own (born 18 September 1950) in a house of their own."""
 
-    def __init__(self, settings, db, verify):
-        self.settings, self.db, self.verify = settings, db, verify
+    def __init__(self, db_settings, db, verify):
+        self.settings, self.db, self.verify = db_settings, db, verify
 
     def __call__(self, serial: int, wisher: dict | None = None, **wish) -> str:
         event = wish_submitted(self.settings, wisher={
@@ -49,5 +50,5 @@ class Decided:
 
 
 @pytest.fixture
-def decided(settings, db, verify) -> Decided:
-    return Decided(settings, db, verify)
+def decided(db_settings, db, verify) -> Decided:
+    return Decided(db_settings, db, verify)

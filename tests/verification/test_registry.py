@@ -21,7 +21,7 @@ from services.verification.registry_import import ImportFileProblem, import_csv
 from shared.db import Database
 from shared.idnumber import check_char
 from shared.pii import keyed_hash
-from shared.settings import ROOT, SERVICES, Settings
+from shared.settings import ROOT
 from tests.helpers import PG_URL, free_port, wait_for
 
 T = AllowanceRecord.__table__
@@ -36,12 +36,6 @@ SAMPLE_IDS = [row["身份证号"] for row in csv.DictReader(SAMPLE.read_text("ut
 NOW = datetime(2026, 1, 5, 1, 30, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def settings(schemas) -> Settings:
-    """Only the database: the registry touches no broker."""
-    return Settings(database_urls={s: PG_URL for s in SERVICES}, database_schemas=schemas)
-
-
 def _write(path, header: list[str], rows: list[list], encoding="utf-8"):
     with open(path, "w", newline="", encoding=encoding) as f:
         csv.writer(f).writerows([header, *rows])
@@ -53,11 +47,11 @@ def _rows(db) -> list[dict]:
         return [dict(r) for r in conn.execute(select(T)).mappings()]
 
 
-def test_sample_import_answers_enrolled_ended_and_unknown(settings, db):
+def test_sample_import_answers_enrolled_ended_and_unknown(db_settings, db):
     """Enrolled people are found with kind and date; ended and unlisted people are not enrolled."""
-    result = import_csv(db, settings.pii_hash_key, SAMPLE, district="zhoukou", now=NOW)
+    result = import_csv(db, db_settings.pii_hash_key, SAMPLE, district="zhoukou", now=NOW)
     assert (result.inserted, result.updated, result.errors) == (6, 0, [])
-    registry = TableRegistry(db, settings.pii_hash_key)
+    registry = TableRegistry(db, db_settings.pii_hash_key)
     found = registry.lookup(DIBAO)
     assert found == Allowance(True, "dibao", date(2023, 5, 1), "table")
     assert found.label() == "低保在册（2023-05-01起）"
@@ -69,65 +63,66 @@ def test_sample_import_answers_enrolled_ended_and_unknown(settings, db):
         assert answer == Allowance(False, source="table")
         assert answer.label() == "未在低保、特困名单中"
     districts = {r["id_number_hash"]: r["district"] for r in _rows(db)}
-    assert districts[keyed_hash(settings.pii_hash_key, NO_DISTRICT)] == "zhoukou"
-    assert districts[keyed_hash(settings.pii_hash_key, DIBAO)] == "chuanhui"
+    assert districts[keyed_hash(db_settings.pii_hash_key, NO_DISTRICT)] == "zhoukou"
+    assert districts[keyed_hash(db_settings.pii_hash_key, DIBAO)] == "chuanhui"
 
 
-def test_the_table_holds_keyed_hashes_never_the_id_numbers(settings, db):
+def test_the_table_holds_keyed_hashes_never_the_id_numbers(db_settings, db):
     """No column of any row holds an ID number, or even its first 17 digits."""
-    import_csv(db, settings.pii_hash_key, SAMPLE, now=NOW)
+    import_csv(db, db_settings.pii_hash_key, SAMPLE, now=NOW)
     rows = _rows(db)
     everything = " ".join(str(value) for row in rows for value in row.values())
     for number in SAMPLE_IDS:
         assert number not in everything and number[:17] not in everything
     assert {r["id_number_hash"] for r in rows} == {
-        keyed_hash(settings.pii_hash_key, n) for n in SAMPLE_IDS}
+        keyed_hash(db_settings.pii_hash_key, n) for n in SAMPLE_IDS}
 
 
-def test_reimport_updates_status_kind_and_date(settings, db, tmp_path):
+def test_reimport_updates_status_kind_and_date(db_settings, db, tmp_path):
     """A later list with English headers overwrites the earlier rows instead of adding rows."""
-    import_csv(db, settings.pii_hash_key, SAMPLE, now=NOW)
+    import_csv(db, db_settings.pii_hash_key, SAMPLE, now=NOW)
     later = datetime(2026, 3, 1, tzinfo=timezone.utc)
     path = _write(tmp_path / "later.csv", ["id_number", "kind", "status", "since"],
                   [[DIBAO, "dibao", "ended", "2023-05-01"],
                    [ENDED, "tekun", "enrolled", "2026-02-01"]])
-    result = import_csv(db, settings.pii_hash_key, path, now=later)
+    result = import_csv(db, db_settings.pii_hash_key, path, now=later)
     assert (result.inserted, result.updated, result.errors) == (0, 2, [])
-    registry = TableRegistry(db, settings.pii_hash_key)
+    registry = TableRegistry(db, db_settings.pii_hash_key)
     assert not registry.lookup(DIBAO).enrolled
     assert registry.lookup(ENDED) == Allowance(True, "tekun", date(2026, 2, 1), "table")
     rows = {r["id_number_hash"]: r for r in _rows(db)}
     assert len(rows) == 6
-    assert rows[keyed_hash(settings.pii_hash_key, DIBAO)]["imported_at"] == later
-    assert rows[keyed_hash(settings.pii_hash_key, TEKUN)]["imported_at"] == NOW
+    assert rows[keyed_hash(db_settings.pii_hash_key, DIBAO)]["imported_at"] == later
+    assert rows[keyed_hash(db_settings.pii_hash_key, TEKUN)]["imported_at"] == NOW
 
 
-def test_a_complete_district_list_ends_those_left_off_it(settings, db, tmp_path):
+def test_a_complete_district_list_ends_those_left_off_it(db_settings, db, tmp_path):
     """--complete: 川汇区's new list lacks 特困 TEKUN, so TEKUN is no longer enrolled; others stay."""
-    import_csv(db, settings.pii_hash_key, SAMPLE, now=NOW)
+    import_csv(db, db_settings.pii_hash_key, SAMPLE, now=NOW)
     later = datetime(2026, 3, 1, tzinfo=timezone.utc)
     path = _write(tmp_path / "full.csv", ["身份证号", "类别", "状态"], [[DIBAO, "低保", "在册"]])
-    result = import_csv(db, settings.pii_hash_key, path, "chuanhui", now=later, complete=True)
-    registry = TableRegistry(db, settings.pii_hash_key)
+    result = import_csv(db, db_settings.pii_hash_key, path, "chuanhui", now=later, complete=True)
+    registry = TableRegistry(db, db_settings.pii_hash_key)
     assert result.ended == 3  # 特困, 低收入 and the child; the one already ended stays ended
     assert registry.lookup(DIBAO).enrolled and not registry.lookup(TEKUN).enrolled
     assert registry.lookup(SAMPLE_IDS[-1]).enrolled  # no district given: not 川汇区's to end
 
 
-def test_a_complete_list_with_a_bad_row_ends_nobody(settings, db, tmp_path):
+def test_a_complete_list_with_a_bad_row_ends_nobody(db_settings, db, tmp_path):
     """A wrong row may be one of the people left off: nobody is ended until the file is right."""
-    import_csv(db, settings.pii_hash_key, SAMPLE, now=NOW)
+    import_csv(db, db_settings.pii_hash_key, SAMPLE, now=NOW)
     path = _write(tmp_path / "full.csv", ["身份证号", "类别", "状态"],
                   [[DIBAO, "低保", "在册"], [TEKUN[:17] + "1", "特困", "在册"]])
-    result = import_csv(db, settings.pii_hash_key, path, "chuanhui", now=datetime(2026, 3, 1, tzinfo=timezone.utc),
+    result = import_csv(db, db_settings.pii_hash_key, path, "chuanhui", now=datetime(2026, 3, 1, tzinfo=timezone.utc),
                         complete=True)
     assert result.ended == 0 and len(result.errors) == 1
-    assert TableRegistry(db, settings.pii_hash_key).lookup(TEKUN).enrolled
+    assert TableRegistry(db, db_settings.pii_hash_key).lookup(TEKUN).enrolled
     with pytest.raises(ImportFileProblem):
-        import_csv(db, settings.pii_hash_key, path, complete=True)  # whose complete list?
+        import_csv(db, db_settings.pii_hash_key, path, complete=True)  # whose complete list?
 
 
-def test_bad_rows_are_reported_by_row_field_and_code_without_the_id_number(settings, db, tmp_path):
+def test_bad_rows_are_reported_by_row_field_and_code_without_the_id_number(db_settings, db,
+                                                                           tmp_path):
     """Invalid rows are skipped and named by place, never by value; the valid rows still import."""
     wrong_check = DIBAO[:17] + ("1" if DIBAO[17] != "1" else "2")
     rows = [[TEKUN, "低保", "在册", "2023-05-01"],
@@ -137,7 +132,7 @@ def test_bad_rows_are_reported_by_row_field_and_code_without_the_id_number(setti
             ["", "低保", "在册", ""],
             [TEKUN, "特困", "在册", ""]]
     path = _write(tmp_path / "bad.csv", ["身份证号", "类别", "状态", "起始日期"], rows)
-    result = import_csv(db, settings.pii_hash_key, path, now=NOW)
+    result = import_csv(db, db_settings.pii_hash_key, path, now=NOW)
     assert (result.inserted, result.updated) == (1, 0)
     assert {(e.row, e.field, e.column, e.code) for e in result.errors} == {
         (3, "id_number", "身份证号", "invalid_id_number"),
@@ -153,52 +148,52 @@ def test_bad_rows_are_reported_by_row_field_and_code_without_the_id_number(setti
     report = " ".join(str(e) for e in result.errors)
     for number in (wrong_check, ENDED, NOBODY, TEKUN):
         assert number not in report and number[:17] not in report
-    assert [r["id_number_hash"] for r in _rows(db)] == [keyed_hash(settings.pii_hash_key, TEKUN)]
+    assert [r["id_number_hash"] for r in _rows(db)] == [keyed_hash(db_settings.pii_hash_key, TEKUN)]
 
 
-def test_a_file_missing_a_required_column_imports_nothing(settings, db, tmp_path):
+def test_a_file_missing_a_required_column_imports_nothing(db_settings, db, tmp_path):
     """Without a 状态 column nothing can be known about anyone, so nothing is stored."""
     path = _write(tmp_path / "short.csv", ["身份证号", "类别"], [[DIBAO, "低保"]])
     with pytest.raises(ImportFileProblem, match="状态"):
-        import_csv(db, settings.pii_hash_key, path, now=NOW)
+        import_csv(db, db_settings.pii_hash_key, path, now=NOW)
     assert _rows(db) == []
 
 
-def _cli(settings, *args: str) -> subprocess.CompletedProcess:
+def _cli(db_settings, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "MICROWISH_DATABASE_URL": PG_URL,
-           "MICROWISH_VERIFICATION_DATABASE_SCHEMA": settings.database_schema("verification"),
-           "MICROWISH_PII_HASH_KEY": settings.pii_hash_key}
+           "MICROWISH_VERIFICATION_DATABASE_SCHEMA": db_settings.database_schema("verification"),
+           "MICROWISH_PII_HASH_KEY": db_settings.pii_hash_key}
     return subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m",
                            "services.verification.registry_import", *args],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_the_command_line_imports_a_chinese_excel_csv_and_prints_counts(settings, db, tmp_path):
+def test_the_command_line_imports_a_chinese_excel_csv_and_prints_counts(db_settings, db, tmp_path):
     """gb18030 as Excel saves it; counts on stdout, bad rows on stderr without their values."""
     bad = DIBAO[:17] + ("1" if DIBAO[17] != "1" else "2")
     path = _write(tmp_path / "list.csv", ["身份证号", "类别", "状态", "起始日期"],
                   [[DIBAO, "低保", "在册", "2023-05-01"], [ENDED, "特困", "已退出", ""],
                    [bad, "低保", "在册", ""]], encoding="gb18030")
-    done = _cli(settings, str(path), "--district", "chuanhui")
+    done = _cli(db_settings, str(path), "--district", "chuanhui")
     assert done.returncode == 1, done.stderr
     assert "新增 2 条，更新 0 条，错误 1 行" in done.stdout
     assert "第 4 行 身份证号 [invalid_id_number]" in done.stderr
     assert bad not in done.stdout + done.stderr and DIBAO not in done.stdout + done.stderr
     assert {r["district"] for r in _rows(db)} == {"chuanhui"}
-    assert TableRegistry(db, settings.pii_hash_key).lookup(DIBAO).enrolled
-    again = _cli(settings, str(SAMPLE))
+    assert TableRegistry(db, db_settings.pii_hash_key).lookup(DIBAO).enrolled
+    again = _cli(db_settings, str(SAMPLE))
     assert again.returncode == 0, again.stderr
     assert "新增 4 条，更新 2 条，错误 0 行" in again.stdout
 
 
-def test_a_database_that_cannot_answer_is_unavailable_not_not_enrolled(settings):
+def test_a_database_that_cannot_answer_is_unavailable_not_not_enrolled(db_settings):
     """A lookup against a database nobody listens for raises instead of saying "not enrolled"."""
-    down = settings.with_overrides(
+    down = db_settings.with_overrides(
         database_urls={"verification": f"postgresql://postgres@127.0.0.1:{free_port()}/test"})
     db = Database(down, "verification", AllowanceRecord.metadata)
     try:
         with pytest.raises(RegistryUnavailable) as caught:
-            TableRegistry(db, settings.pii_hash_key).lookup(DIBAO)
+            TableRegistry(db, db_settings.pii_hash_key).lookup(DIBAO)
     finally:
         db.dispose()
     assert DIBAO not in str(caught.value) and caught.value.__cause__ is None
@@ -347,15 +342,15 @@ def test_http_connection_refused_is_unavailable():
     _unavailable(HttpRegistry(f"http://127.0.0.1:{free_port()}", timeout=2))
 
 
-def test_registry_from_picks_http_when_the_url_is_set(settings, db, monkeypatch):
+def test_registry_from_picks_http_when_the_url_is_set(db_settings, db, monkeypatch):
     """The URL setting chooses the web service, with its key and timeout; otherwise the table."""
     env = {"MICROWISH_REGISTRY_URL": "http://registry.example:8080/api",
            "MICROWISH_REGISTRY_API_KEY": "k-123", "MICROWISH_REGISTRY_TIMEOUT_SECONDS": "1.5"}
-    chosen = registry_from(config.from_env(env), settings.pii_hash_key, db)
+    chosen = registry_from(config.from_env(env), db_settings.pii_hash_key, db)
     assert isinstance(chosen, HttpRegistry)
     assert (chosen.url, chosen.api_key, chosen.timeout) == (
         "http://registry.example:8080/api/allowance-lookups", "k-123", 1.5)
-    chosen = registry_from(config.Config(), settings.pii_hash_key, db)
+    chosen = registry_from(config.Config(), db_settings.pii_hash_key, db)
     assert isinstance(chosen, TableRegistry)
-    import_csv(db, settings.pii_hash_key, SAMPLE, now=NOW)
+    import_csv(db, db_settings.pii_hash_key, SAMPLE, now=NOW)
     assert chosen.lookup(DIBAO) == Allowance(True, "dibao", date(2023, 5, 1), "table")

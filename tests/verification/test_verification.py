@@ -33,9 +33,9 @@ def sent(db, type_: str) -> list[dict]:
         return [json.loads(body)["payload"] for (body,) in rows]
 
 
-def test_an_eligible_wish_is_approved_with_category_standard_and_deadline(db, verify, settings):
+def test_an_eligible_wish_is_approved_with_category_standard_and_deadline(db, verify, db_settings):
     """Every rule passes: wish.verified carries 医疗保健, its service standard and a 10-day deadline."""
-    review = run(db, verify, wish_submitted(settings))
+    review = run(db, verify, wish_submitted(db_settings))
     assert review.decision == "verified" and review.decided_by == "service"
     assert {r["rule"] for r in review.rules} >= {"identity", "income", "one_per_round", "category"}
     assert all(r["passed"] for r in review.rules)
@@ -45,24 +45,24 @@ def test_an_eligible_wish_is_approved_with_category_standard_and_deadline(db, ve
     assert "13803941234" not in str(event) and "李景荣" not in str(event)
 
 
-def test_an_urgent_wish_gets_the_short_deadline(db, verify, settings):
+def test_an_urgent_wish_gets_the_short_deadline(db, verify, db_settings):
     """Urgent wishes are due in the district's urgent_days (3), whatever their category."""
-    review = run(db, verify, wish_submitted(settings, urgent=True))
+    review = run(db, verify, wish_submitted(db_settings, urgent=True))
     assert review.deadline == today_in_china() + timedelta(days=3)
 
 
-def test_a_clear_failure_is_rejected_with_reasons_a_resident_can_read(db, verify, settings):
+def test_a_clear_failure_is_rejected_with_reasons_a_resident_can_read(db, verify, db_settings):
     """A gift card is not a micro-wish: wish.rejected says so in Chinese, naming the word."""
-    review = run(db, verify, wish_submitted(settings, title="想要一张超市购物卡", description="买点吃的"))
+    review = run(db, verify, wish_submitted(db_settings, title="想要一张超市购物卡", description="买点吃的"))
     assert review.decision == "rejected"
     [event] = sent(db, "wish.rejected")
     assert event["reasons"] == [{"code": "not_a_micro_wish", "message": review.reasons[0]["message"]}]
     assert "“购物卡”" in event["reasons"][0]["message"]
 
 
-def test_doubtful_wishes_wait_at_the_desk_and_say_nothing_yet(db, verify, settings):
+def test_doubtful_wishes_wait_at_the_desk_and_say_nothing_yet(db, verify, db_settings):
     """Income just above the line: the wish is pending with the reason, and no outcome is sent."""
-    review = run(db, verify, wish_submitted(settings, wisher={"household_size": 2,
+    review = run(db, verify, wish_submitted(db_settings, wisher={"household_size": 2,
                                                          "household_monthly_income": 2600}))
     assert review.decision == "pending"
     assert [r["code"] for r in review.reasons] == ["income_near_threshold"]
@@ -70,20 +70,21 @@ def test_doubtful_wishes_wait_at_the_desk_and_say_nothing_yet(db, verify, settin
     assert review.wisher_sealed and "李景荣" not in review.wisher_sealed
 
 
-def test_registry_down_puts_the_wish_on_the_desk_never_rejects_it(db, settings):
+def test_registry_down_puts_the_wish_on_the_desk_never_rejects_it(db, db_settings):
     """Nothing listens where the registry should be: the wish waits with registry_unavailable."""
     down = HttpRegistry(f"http://127.0.0.1:{free_port()}", timeout=0.5)
-    verify = handlers.make_verify(Sealer(settings.pii_keys), settings.pii_hash_key, policy.load(),
+    verify = handlers.make_verify(Sealer(db_settings.pii_keys), db_settings.pii_hash_key, policy.load(),
                                   lambda _db: down)
-    review = run(db, verify, wish_submitted(settings))
+    review = run(db, verify, wish_submitted(db_settings))
     assert review.decision == "pending"
     assert [r["code"] for r in review.reasons] == ["registry_unavailable"]
 
 
-def test_second_wish_of_one_person_in_a_round_is_rejected_until_the_first_is(db, verify, settings):
+def test_second_wish_of_one_person_in_a_round_is_rejected_until_the_first_is(db, verify,
+                                                                             db_settings):
     """The keyed ID hash finds the person's earlier wish; once that is rejected, a new one may come."""
-    first = run(db, verify, wish_submitted(settings))
-    second = run(db, verify, wish_submitted(settings, title="想要一个新书包", description="孙子上学用"))
+    first = run(db, verify, wish_submitted(db_settings))
+    second = run(db, verify, wish_submitted(db_settings, title="想要一个新书包", description="孙子上学用"))
     assert (first.decision, second.decision) == ("verified", "rejected")
     assert second.reasons[0]["code"] == "duplicate_in_round"
     with db.uow() as uow:  # a liaison rejects the first: the place is given back
@@ -92,13 +93,13 @@ def test_second_wish_of_one_person_in_a_round_is_rejected_until_the_first_is(db,
         review.decision = "rejected"
         hold_place(uow, review)
         uow.commit()
-    third = run(db, verify, wish_submitted(settings, title="想要一件棉衣", description="天冷了"))
+    third = run(db, verify, wish_submitted(db_settings, title="想要一件棉衣", description="天冷了"))
     assert third.decision == "verified"
 
 
-def test_two_workers_admit_one_person_only_once(db, settings, verify):
+def test_two_workers_admit_one_person_only_once(db, db_settings, verify):
     """Two wishes of one person verified at the same moment on two connections: one place, one wish."""
-    events = [wish_submitted(settings, title=t, description="天冷了想要") for t in ("想要棉衣", "想要棉被")]
+    events = [wish_submitted(db_settings, title=t, description="天冷了想要") for t in ("想要棉衣", "想要棉被")]
     barrier = threading.Barrier(2)
     attempts: list[int] = []
 
@@ -124,42 +125,43 @@ def test_two_workers_admit_one_person_only_once(db, settings, verify):
     assert len(entries) == 1 and len(attempts) == 2
 
 
-def test_a_near_identical_wish_from_the_same_household_goes_to_the_desk(db, verify, settings):
+def test_a_near_identical_wish_from_the_same_household_goes_to_the_desk(db, verify, db_settings):
     """Her husband (another ID number, same address) asks for the same thing: a person checks."""
-    run(db, verify, wish_submitted(settings, title="想要一套棉衣棉裤", description="天冷了想买些棉衣棉裤"))
+    run(db, verify, wish_submitted(db_settings, title="想要一套棉衣棉裤", description="天冷了想买些棉衣棉裤"))
     husband = {"name": "李老汉", "id_number": person_id(11, "19500101"), "address": ADDRESS + " "}
-    review = run(db, verify, wish_submitted(settings, wisher=husband, title="想要棉衣棉裤",
+    review = run(db, verify, wish_submitted(db_settings, wisher=husband, title="想要棉衣棉裤",
                                        description="天冷了给老伴买棉衣棉裤"))
     assert review.decision == "pending"
     assert review.reasons[0]["code"] == "similar_household_wish"
 
 
-def test_an_answered_wish_is_decided_again_and_a_late_old_revision_is_ignored(db, verify, settings):
+def test_an_answered_wish_is_decided_again_and_a_late_old_revision_is_ignored(db, verify,
+                                                                              db_settings):
     """Revision 2 (income added) is approved; revision 1 arriving afterwards changes nothing."""
     wish_id = str(uuid.uuid4())
-    first = run(db, verify, wish_submitted(settings, wish_id=wish_id,
+    first = run(db, verify, wish_submitted(db_settings, wish_id=wish_id,
                                       wisher={"household_monthly_income": None}))
     assert first.decision == "pending"
-    second = run(db, verify, wish_submitted(settings, wish_id=wish_id, revision=2))
+    second = run(db, verify, wish_submitted(db_settings, wish_id=wish_id, revision=2))
     assert (second.decision, second.revision) == ("verified", 2)
-    late = run(db, verify, wish_submitted(settings, wish_id=wish_id, revision=1,
+    late = run(db, verify, wish_submitted(db_settings, wish_id=wish_id, revision=1,
                                      wisher={"household_monthly_income": None}))
     assert (late.decision, late.revision) == ("verified", 2)
     with db.uow() as uow:
         assert len(uow.session.scalars(select(RoundEntry)).all()) == 1
 
 
-def test_enrolment_in_the_imported_allowance_table_proves_low_income(db, verify, settings):
+def test_enrolment_in_the_imported_allowance_table_proves_low_income(db, verify, db_settings):
     """A 低保 household with no income figure is approved: the registry says it is enrolled."""
     from services.verification.models import AllowanceRecord
     from shared.envelope import utcnow
     person = {"id_number": person_id(21, "19480105"), "household_monthly_income": None,
               "target_groups": ["low_income"]}
     with db.uow() as uow:
-        uow.session.add(AllowanceRecord(id_number_hash=keyed_hash(settings.pii_hash_key, person["id_number"]),
+        uow.session.add(AllowanceRecord(id_number_hash=keyed_hash(db_settings.pii_hash_key, person["id_number"]),
                                         status="enrolled", kind="dibao", since=date(2023, 5, 1),
                                         district="chuanhui", imported_at=utcnow()))
         uow.commit()
-    review = run(db, verify, wish_submitted(settings, wisher=person))
+    review = run(db, verify, wish_submitted(db_settings, wisher=person))
     assert review.decision == "verified"
     assert "低保" in next(r["reason"] for r in review.rules if r["rule"] == "allowance")
