@@ -71,7 +71,7 @@ def test_openapi_is_served_anonymously_and_is_valid_openapi(doc):
 
 
 def test_every_api_route_is_documented_with_its_real_roles(app, doc):
-    """A new /api/v1 route fails here until it has its entry in services/intake/openapi.py."""
+    """A new /api/v1 route fails here until it has its entry in services/intake/contracts/openapi.py."""
     missing = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1"):
@@ -194,7 +194,7 @@ def test_queue_json_schema_accepts_a_real_message_and_refuses_a_bad_one(case):
 def test_asyncapi_file_is_what_the_generator_writes():
     committed = (ROOT / "docs" / "asyncapi.json").read_text(encoding="utf-8")
     assert committed == asyncapi.render(), (
-        "docs/asyncapi.json is stale: python -m services.intake.asyncapi > docs/asyncapi.json")
+        "docs/asyncapi.json is stale: python -m services.intake.contracts.asyncapi > docs/asyncapi.json")
     doc = json.loads(committed)
     assert doc["asyncapi"] == "2.6.0"
     assert set(doc["channels"]) == {"submission", "submission.accepted.{app_id}",

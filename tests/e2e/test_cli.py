@@ -15,7 +15,7 @@ from services.intake.accounts.actions import create_account
 from services.intake.importer import cli as importer_cli
 from services.intake.submissions.models import Submission
 from shared.settings import ROOT, SERVICES
-from tests.conftest import PG_URL
+from tests.helpers import PG_URL
 
 MICROWISH = ROOT / ".venv" / "bin" / "microwish"
 SAMPLE = ROOT / "docs" / "examples" / "import_sample.csv"
@@ -49,10 +49,10 @@ def db(make_db):
 
 
 @pytest.fixture
-def intake_env(settings) -> dict:
+def intake_env(db_settings) -> dict:
     """What points a command at this test's intake schema, as a deployment's variables would."""
     return {"MICROWISH_INTAKE_DATABASE_URL": PG_URL,
-            "MICROWISH_INTAKE_DATABASE_SCHEMA": settings.database_schema("intake")}
+            "MICROWISH_INTAKE_DATABASE_SCHEMA": db_settings.database_schema("intake")}
 
 
 @pytest.fixture
