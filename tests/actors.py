@@ -1,9 +1,4 @@
-"""Who the tests act as: each actor holds its credentials and does the few things its role does.
-
-An actor works on any client with werkzeug's `open(path, method=..., **kw)`: a Flask test client,
-`werkzeug.test.Client` over the all-in-one, or `Remote` over real HTTP. What it returns is that
-client's own response, so a test reads it as it always did.
-"""
+"""Who the tests act as: each actor holds its credentials and does the few things its role does."""
 from __future__ import annotations
 
 import json
@@ -35,6 +30,9 @@ class Remote:
         return requests.request(method, self.base(path) + path, timeout=timeout, **kw)
 
 
+# An actor works on any client with werkzeug's open(path, method=..., **kw): a Flask test client,
+# werkzeug's Client over the all-in-one, or Remote over real HTTP. It returns that client's own
+# response, so a test reads the answer as it always did.
 class Actor:
     """Someone on a client: every request of theirs carries their credentials."""
 
@@ -165,6 +163,8 @@ class System(Submitter):
     """A government system: posts with its API key, or publishes to the intake queue as itself."""
 
     role = "system"
+    broker_url: str | None = None  # on the queue: where, as which app, published by which user
+    app_id, broker_user = HOTLINE, "guest"
 
     @classmethod
     def with_key(cls, client, api_key: str):
@@ -186,9 +186,10 @@ class System(Submitter):
         channel.basic_publish(
             "microwish.intake", "submission",
             body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode(),
-            pika.BasicProperties(message_id=message_id, app_id=self.app_id, delivery_mode=2,
-                                 content_type=content_type, user_id=self.broker_user,
-                                 headers={"schema": "submission.v1"} if headers is None else headers),
+            pika.BasicProperties(
+                message_id=message_id, app_id=self.app_id, delivery_mode=2,
+                content_type=content_type, user_id=self.broker_user,
+                headers={"schema": "submission.v1"} if headers is None else headers),
             mandatory=True)
         conn.close()
 

@@ -82,10 +82,9 @@ def schemas():
 
 @pytest.fixture
 def db_settings(schemas) -> Settings:
-    """Settings on the real database (own schemas) and no broker: for tests that never use the bus.
-
-    memory:// stands in for RabbitMQ, so such a test costs no vhost; apps write their events
-    to the outbox either way, and only a relay or a consumer would connect."""
+    """Settings on the real database (own schemas), no broker: for tests that never use the bus."""
+    # memory:// stands in for RabbitMQ, so such a test costs no vhost: apps write their events to
+    # the outbox either way, and only a relay or a consumer would connect to a broker.
     return Settings(broker_url="memory://", database_urls={s: PG_URL for s in SERVICES},
                     database_schemas=schemas, relay_idle_seconds=0.05,
                     retry_backoff_seconds=0.05, relay_batch_size=50)

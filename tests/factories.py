@@ -1,9 +1,4 @@
-"""Valid things a test starts from: a submission, a sealed wisher, a published wish, a claimer.
-
-Each factory takes keyword overrides: a dict merges into the default's dict key by key (so
-`submission(wisher={"name": "赵德明"})` keeps the rest of the wisher), anything else replaces the
-default, and OMIT leaves the key out. Every call builds a fresh copy, so a test may change it.
-"""
+"""Valid things a test starts from: a submission, a sealed wisher, a published wish, a claimer."""
 from __future__ import annotations
 
 import copy
@@ -26,6 +21,9 @@ ADDRESS = STREET.format(12)
 ID_NUMBER = "41010219520314001X"  # born 14 March 1952; its check character is an X
 
 
+# Every factory takes keyword overrides: a dict merges into the default's dict key by key (so
+# submission(wisher={"name": "赵德明"}) keeps the rest of the wisher), anything else replaces the
+# default, OMIT leaves the key out. Each call builds a fresh copy, so a test may change it.
 def merged(default: dict, changes: dict) -> dict:
     """`default` with `changes`: dicts merged key by key, OMIT dropping a key; a fresh copy."""
     result = copy.deepcopy(default)

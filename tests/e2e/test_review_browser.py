@@ -18,10 +18,9 @@ NEAR = {"household_size": 2, "household_monthly_income": 2600}  # 1300 a head: j
 
 def _submit(liaison: Liaison, serial: int, name: str, title: str, description: str,
             community: str = "chuanhui-wenming", **changes) -> str:
-    """One wish posted by the liaison with the wisher's consent; its id.
-
-    Each serial is a person of their own (one wish per person per round) in a house of their own
-    (a near-identical wish from one household would go to the desk for that alone)."""
+    """One wish posted by the liaison with the wisher's consent; its id."""
+    # Each serial is a person of their own (one wish per person per round) in a house of their
+    # own (a near-identical wish from one household would go to the desk for that alone).
     person = wisher(name=name, id_number=person_id(500 + serial, "19500918"),
                     address=f"河南省周口市川汇区七一路{serial}号院", **changes)
     body = submission(community_code=community, title=title, description=description,

@@ -63,9 +63,8 @@ def _ready(s: Stack, service: str) -> bool:
 
 
 def _people(s: Stack) -> tuple[Liaison, Claimer]:
-    """The demo liaison and member, logged in over HTTP as clients of the stack would.
-
-    Each path goes to the service that owns it, as nginx routes them in the deployment."""
+    """The demo liaison and member, logged in over HTTP as clients of the stack would."""
+    # Each path goes to the service that owns it, as nginx routes them in the deployment.
     owner = PrefixDispatcher({service: service for service in SERVICES}).app_for
     stack_http = Remote(lambda path: s.url(owner(path)))
     return Liaison.log_in(stack_http, "liaison"), Claimer.log_in(stack_http, "member")

@@ -29,7 +29,7 @@ def client(db_settings, db, liaison):
 
 @pytest.fixture
 def intake(settings, db):
-    """Intake's worker on the real broker; the hotline registered, publishing as the broker's guest."""
+    """Intake's worker on the real broker; the hotline registered, publishing as broker guest."""
     with db.uow() as uow:
         create_account(uow.session, HOTLINE, "system", "12345 热线", app_id=HOTLINE,
                        broker_user="guest")

@@ -2,7 +2,6 @@
 beside their fields, liaison and resident rules, one wish per form, scope, answering for info."""
 from __future__ import annotations
 
-import json
 import re
 from io import BytesIO
 
@@ -16,7 +15,7 @@ from shared.errors import MESSAGES_ZH
 from shared.idnumber import check_char
 from shared.pii import Sealer
 from tests.factories import png
-from tests.helpers import principal
+from tests.helpers import emitted, principal
 
 A, B = "chuanhui-wenming", "chuanhui-zhongzhou"
 IDN = "41010219520314001" + check_char("41010219520314001")
@@ -68,13 +67,6 @@ def _beside(html: str, name: str) -> str | None:
 def _count(db, *where) -> int:
     with db.engine.connect() as conn:
         return conn.scalar(select(func.count()).select_from(Submission).where(*where))
-
-
-def _events(db, type_: str) -> list[dict]:
-    with db.engine.connect() as conn:
-        rows = conn.execute(select(db.outbox.c.body).where(db.outbox.c.type == type_)
-                            .order_by(db.outbox.c.id)).scalars()
-        return [json.loads(body)["payload"] for body in rows]
 
 
 def _wish_id(resp) -> str:
@@ -133,7 +125,7 @@ def test_bad_form_shows_each_error_beside_its_field_keeps_values_and_stores_noth
     assert f'value="{NAME}"' in html and "患高血压多年" in html and 'value="两口人"' in html
     assert re.search(r'value="errands" checked', html) and "照片需要重新选择" in html
     assert _hidden(html)["idempotency_key"] == form["idempotency_key"]
-    assert _count(db) == 0 and _events(db, "wish.submitted") == []
+    assert _count(db) == 0 and emitted(db, "wish.submitted") == []
 
 
 def test_an_empty_form_names_every_missing_field(browser_of, liaison, db):
@@ -191,7 +183,7 @@ def test_resident_posts_their_own_wish_without_a_consent_section(browser_of, db)
         sub = unit.session.get(Submission, wish_id)
         assert (sub.submitted_by, sub.community_code) == (resident.id, A)
         assert (sub.consent_relation, sub.consent_method) == ("self", "self_service")
-    assert [e["submitted_by"] for e in _events(db, "wish.submitted")] == [resident.id]
+    assert [e["submitted_by"] for e in emitted(db, "wish.submitted")] == [resident.id]
 
 
 def test_a_phone_photo_up_to_2_mb_is_taken_and_a_bigger_one_refused_beside_it(browser_of, liaison,
@@ -213,7 +205,7 @@ def test_a_double_submit_creates_one_wish(browser_of, liaison, db):
     form = _filled(client)
     first = _wish_id(_post(client, form, photo=(png(), "card.png")))
     assert _wish_id(_post(client, form, photo=(png(), "card.png"))) == first  # refresh, double tap
-    assert _count(db) == 1 and len(_events(db, "wish.submitted")) == 1
+    assert _count(db) == 1 and len(emitted(db, "wish.submitted")) == 1
     changed = _post(client, {**form, "title": "想要两个血压仪"})  # back, edit, send the old form
     assert changed.status_code == 409 and f'href="/my/wishes/{first}"' in changed.text
     fresh_key = _hidden(changed.text)["idempotency_key"]
@@ -269,13 +261,13 @@ def test_answering_a_request_for_information_updates_the_same_wish(browser_of, l
         assert (sub.revision, sub.status, len(sub.attachments)) == (2, "received", 1)
         sealer = Sealer(client.application.extensions["microwish.settings"].pii_keys)
         assert personal.wisher_of(sub, sealer)["phone"] == PHONE
-    sent = _events(db, "wish.submitted")
+    sent = emitted(db, "wish.submitted")
     assert [(e["wish_id"], e["revision"]) for e in sent] == [(wish_id, 1), (wish_id, 2)]
     page = client.get(f"/my/wishes/{wish_id}").text
     assert "已补充信息" in page and "已补充手机号码" in page and "第 2 版" in page
     again = _post(client, {"csrf_token": csrf, "note": "再补充一次"}, path)
     assert again.status_code == 409 and "该心愿当前不需要补充信息" in again.text
-    assert len(_events(db, "wish.submitted")) == 2
+    assert len(emitted(db, "wish.submitted")) == 2
 
 
 def test_forms_without_the_session_token_are_refused(browser_of, liaison, db):

@@ -24,14 +24,13 @@ def verify(db_settings):
 
 
 class Decided:
-    """decided(serial, wisher changes, **wish changes): a wish through the real rules; its id.
-
-    Each serial is a wisher of their own (born 18 September 1950) in a house of their own."""
+    """decided(serial, wisher changes, **wish changes): a wish through the real rules; its id."""
 
     def __init__(self, db_settings, db, verify):
         self.settings, self.db, self.verify = db_settings, db, verify
 
     def __call__(self, serial: int, wisher: dict | None = None, **wish) -> str:
+        # Each serial is a wisher of their own (one wish a person a round) in a house of their own.
         event = wish_submitted(self.settings, wisher={
             "id_number": person_id(serial, "19500918"), "address": STREET.format(serial),
             **(wisher or {})}, **wish)

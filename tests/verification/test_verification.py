@@ -13,7 +13,7 @@ from services.verification.registry import HttpRegistry
 from shared.clock import today_in_china
 from shared.pii import Sealer, keyed_hash
 from tests.factories import ADDRESS, wish_submitted
-from tests.helpers import free_port, person_id
+from tests.helpers import emitted, free_port, person_id
 
 
 def run(db, verify, event) -> Review:
@@ -26,20 +26,13 @@ def run(db, verify, event) -> Review:
         return review
 
 
-def sent(db, type_: str) -> list[dict]:
-    import json
-    with db.uow() as uow:
-        rows = uow.session.execute(select(db.outbox.c.body).where(db.outbox.c.type == type_))
-        return [json.loads(body)["payload"] for (body,) in rows]
-
-
 def test_an_eligible_wish_is_approved_with_category_standard_and_deadline(db, verify, db_settings):
     """Every rule passes: wish.verified carries 医疗保健, its service standard and a 10-day deadline."""
     review = run(db, verify, wish_submitted(db_settings))
     assert review.decision == "verified" and review.decided_by == "service"
     assert {r["rule"] for r in review.rules} >= {"identity", "income", "one_per_round", "category"}
     assert all(r["passed"] for r in review.rules)
-    [event] = sent(db, "wish.verified")
+    [event] = emitted(db, "wish.verified")
     assert event["category"] == "health" and "医疗器械" in event["service_standard"]
     assert event["deadline"] == (today_in_china() + timedelta(days=10)).isoformat()
     assert "13803941234" not in str(event) and "李景荣" not in str(event)
@@ -55,7 +48,7 @@ def test_a_clear_failure_is_rejected_with_reasons_a_resident_can_read(db, verify
     """A gift card is not a micro-wish: wish.rejected says so in Chinese, naming the word."""
     review = run(db, verify, wish_submitted(db_settings, title="想要一张超市购物卡", description="买点吃的"))
     assert review.decision == "rejected"
-    [event] = sent(db, "wish.rejected")
+    [event] = emitted(db, "wish.rejected")
     assert event["reasons"] == [{"code": "not_a_micro_wish", "message": review.reasons[0]["message"]}]
     assert "“购物卡”" in event["reasons"][0]["message"]
 
@@ -66,7 +59,7 @@ def test_doubtful_wishes_wait_at_the_desk_and_say_nothing_yet(db, verify, db_set
                                                          "household_monthly_income": 2600}))
     assert review.decision == "pending"
     assert [r["code"] for r in review.reasons] == ["income_near_threshold"]
-    assert sent(db, "wish.verified") == [] and sent(db, "wish.rejected") == []
+    assert emitted(db, "wish.verified") == [] and emitted(db, "wish.rejected") == []
     assert review.wisher_sealed and "李景荣" not in review.wisher_sealed
 
 
