@@ -1,20 +1,16 @@
-"""OpenAPI documents and plain JSON Schemas, generated from the marshmallow schemas we load with."""
+"""OpenAPI documents for the services' Flask apps, one `Op` per route (schemas: json_schema.py)."""
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from apispec.ext.marshmallow.openapi import OpenAPIConverter
-from marshmallow import Schema, fields
+from marshmallow import Schema
 
 from shared.access import ANYONE, SYSTEM, allowed_roles
-from shared.contracts import FieldError
-from shared.errors import MARSHMALLOW_CODES, MESSAGES_ZH
+from shared.json_schema import OPENAPI_VERSION, error_schema, json_schema, portable
 
-OPENAPI_VERSION = "3.1.0"
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _PATH_PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 # Which error codes each HTTP status answers with, so a client knows what to expect where.
@@ -49,84 +45,10 @@ class Op:
     description: str = ""
 
 
-def error_codes() -> dict[str, str]:
-    """Every machine code an error or a field error may carry, with its Chinese message."""
-    codes = dict(MESSAGES_ZH)
-    for code, zh in MARSHMALLOW_CODES.values():
-        codes.setdefault(code, zh)
-    codes.setdefault("invalid_value", "取值无效")
-    return codes
-
-
-def _drop_required(node) -> None:
-    if isinstance(node, dict):
-        node.pop("required", None)
-        for value in node.values():
-            _drop_required(value)
-    elif isinstance(node, list):
-        for value in node:
-            _drop_required(value)
-
-
-def _partial_nested(self, field_obj, ret, **_kw) -> dict:
-    """marshmallow loads a partial schema's nested objects partially too: say so."""
-    partial = getattr(field_obj.parent, "partial", None)
-    if not isinstance(field_obj, fields.Nested) or not partial:
-        return {}
-    if partial is True:
-        _drop_required(ret)
-    elif any(p.startswith(f"{field_obj.name}.") for p in partial):
-        # Dotted names ("wisher.phone") make only that nested object's own fields optional.
-        ret.pop("required", None)
-    return {}
-
-
-def _portable(node):
-    """Python's \\A and \\Z anchors as ^ and $, which every JSON Schema validator reads."""
-    if isinstance(node, dict):
-        return {k: v.replace(r"\A", "^").replace(r"\Z", "$")
-                if k == "pattern" and isinstance(v, str) else _portable(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_portable(v) for v in node]
-    return node
-
-
-def json_schema(schema: type[Schema] | Schema, notes: dict | None = None) -> dict:
-    """A self-contained JSON Schema (nested schemas inlined) for a marshmallow schema.
-
-    `notes` maps (schema class, field name) to extra keywords, for what validators
-    written in Python cannot tell apispec (an ID number's shape, say).
-    """
-    converter = OpenAPIConverter(OPENAPI_VERSION, lambda _s: None,
-                                 APISpec("-", "-", OPENAPI_VERSION))
-    converter.add_attribute_function(_partial_nested)
-    if notes:
-        def _notes(self, field_obj, **_kw) -> dict:
-            return copy.deepcopy(notes.get((type(field_obj.parent), field_obj.name), {}))
-        converter.add_attribute_function(_notes)
-    instance = schema() if isinstance(schema, type) else schema
-    out = converter.schema2jsonschema(instance)
-    if type(instance).__doc__ and "description" not in out:
-        out["description"] = " ".join(type(instance).__doc__.split())
-    return _portable(out)
-
-
 def _name(schema) -> str:
     cls = schema if isinstance(schema, type) else type(schema)
     changes = not isinstance(schema, type) and (schema.partial or schema.exclude)
     return cls.__name__.removesuffix("Schema") + ("Changes" if changes else "")
-
-
-def error_schema() -> dict:
-    codes = error_codes()
-    table = "\n".join(f"- `{code}`: {zh}" for code, zh in sorted(codes.items()))
-    return {"type": "object", "required": ["error"], "properties": {"error": {
-        "type": "object", "required": ["code", "message", "fields"], "properties": {
-            "code": {"type": "string", "description": "机器可读的错误代码：\n" + table},
-            "message": {"type": "string", "description": "中文说明，可直接展示给用户"},
-            "fields": {"type": "array", "items": json_schema(FieldError),
-                       "description": "出错的字段（点号分隔的路径）、代码和中文说明"}}}},
-        "x-error-codes": codes}
 
 
 class Document:
@@ -183,7 +105,7 @@ class Document:
                   for p in sorted(rule.arguments)]
         if op.query is not None:
             query = self.spec.plugins[0].converter.schema2parameters(op.query, location="query")
-            params += [{**p, "schema": _portable(p["schema"])} for p in query]
+            params += [{**p, "schema": portable(p["schema"])} for p in query]
         params += list(op.headers)  # apispec turns a component's name into its $ref
         who = "任何人（无需登录）" if public else "、".join(sorted(roles))
         security = [] if public else [{"bearerAuth": []}]

@@ -12,7 +12,7 @@ from services.intake.contracts.openapi import NOTES, SUBMISSION_EXAMPLE, VERSION
 from services.intake.submissions.handlers import SCHEMA_HEADER
 from services.intake.submissions.schemas import SubmissionSchema
 from shared import contracts, topology
-from shared.apidoc import json_schema
+from shared.json_schema import json_schema
 from shared.envelope import EnvelopeSchema
 
 _AMQP = "0.2.0"  # the AMQP bindings version
