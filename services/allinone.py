@@ -1,8 +1,9 @@
-"""The all-in-one embedded default: four apps behind one WSGI dispatcher, consumers and relays in threads.
+"""The all-in-one embedded default: four apps behind one WSGI dispatcher, the bus in threads.
 
 `microwish run` (or `python -m services.allinone`) migrates, seeds demo data and serves
-http://127.0.0.1:8000 (MICROWISH_HOST, MICROWISH_PORT) on kombu's memory:// transport and SQLite
-files under var/.
+http://127.0.0.1:8000 (MICROWISH_HOST, MICROWISH_PORT) on SQLite files under var/. With the default
+broker URL (memory://) each outbox goes straight to the consumers in this process (shared/local_bus.py),
+so a kill loses nothing; with an amqp:// URL the services use RabbitMQ as the stack does.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from werkzeug.serving import run_simple
 from services import demo
 from services.worker import runtime, service_module
 from shared.db import Database
+from shared.local_bus import LocalBus
 from shared.migrate import upgrade
 from shared.settings import SERVICES, from_env
 
@@ -50,13 +52,20 @@ class PrefixDispatcher:
 
 
 class AllInOne:
-    """Every service in this process: its database, its app, its consumer and relay threads."""
+    """Every service in this process: its database, its app, its bus and its scheduled jobs."""
 
     def __init__(self, settings=None):
         self.settings = settings or from_env()
         self.dbs = {s: Database(self.settings, s, service_module(s).METADATA) for s in SERVICES}
         self.apps = {s: service_module(s).create_app(self.settings, self.dbs[s]) for s in SERVICES}
-        self.runtimes = [runtime(s, self.settings, self.dbs[s]) for s in SERVICES]
+        self.bus = None
+        if self.settings.broker_url.startswith("memory://"):
+            self.bus = LocalBus(self.dbs, {s: service_module(s).handlers(self.settings)
+                                           for s in SERVICES},
+                                self.settings.batch_size, self.settings.relay_idle_seconds)
+        # With the local bus, the runtimes only run the jobs.
+        bus = {"queues": [], "relay": False} if self.bus else {}
+        self.runtimes = [runtime(s, self.settings, self.dbs[s], **bus) for s in SERVICES]
         self.wsgi = PrefixDispatcher(self.apps)
 
     def migrate(self) -> None:
@@ -64,10 +73,14 @@ class AllInOne:
             upgrade(self.settings, service)
 
     def start(self) -> None:
+        if self.bus is not None:
+            self.bus.start()
         for rt in self.runtimes:
             rt.start()
 
     def stop(self) -> None:
+        if self.bus is not None:
+            self.bus.stop()
         for rt in self.runtimes:
             rt.stop()
 

@@ -1,4 +1,5 @@
-"""A service's worker process: `microwish worker <service>` runs its consumer and relay.
+"""A service's worker process: `microwish worker <service>` runs a consumer per queue and the relay;
+`--queues` picks some of its queues, so ops can scale one queue's consumers alone.
 
 `python -m services.worker <service>` is the same command; docker-compose.yml and the stack use it.
 """
@@ -12,6 +13,7 @@ import click
 from shared.db import Database
 from shared.runtime import ServiceRuntime
 from shared.settings import SERVICES, from_env
+from shared.topology import QUEUES
 
 
 def service_module(name: str):
@@ -21,23 +23,37 @@ def service_module(name: str):
     return importlib.import_module(f"services.{name}.app")
 
 
-def runtime(name: str, settings, db: Database | None = None) -> ServiceRuntime:
+def runtime(name: str, settings, db: Database | None = None, queues: list[str] | None = None,
+            **options) -> ServiceRuntime:
     module = service_module(name)
     db = db or Database(settings, name, module.METADATA)
     jobs = module.jobs(settings) if hasattr(module, "jobs") else []
-    return ServiceRuntime(db, settings, module.handlers(settings), jobs)
+    extra = getattr(module, "declare", None)  # what the service declares beyond the topology
+    return ServiceRuntime(db, settings, module.handlers(settings), jobs, queues=queues,
+                          on_declare=(lambda conn: extra(conn, db)) if extra else None, **options)
+
+
+def queue_names(service: str) -> list[str]:
+    return [q.name for q in QUEUES[service]]
 
 
 @click.command("worker")
 @click.argument("service", type=click.Choice(SERVICES), metavar="SERVICE")
-def worker(service: str) -> None:
-    """One service's consumer and outbox relay.
+@click.option("--queues", "queues", default="", metavar="NAME,…",
+              help="Consume only these of the service's queues (comma-separated); all by default.")
+def worker(service: str, queues: str) -> None:
+    """One service's consumers (one per queue) and outbox relay.
 
-    Runs until SIGTERM or Ctrl-C, each finishing the message in hand.
+    Runs until SIGTERM or Ctrl-C, each consumer finishing the batch in hand.
     """
+    chosen = [name.strip() for name in queues.split(",") if name.strip()] or None
+    unknown = sorted(set(chosen or []) - set(queue_names(service)))
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)} (the queues of {service}: "
+                                 f"{', '.join(queue_names(service))})", param_hint="--queues")
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    runtime(service, from_env()).run_forever()
+    runtime(service, from_env(), queues=chosen).run_forever()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
-"""The idempotent consumer: apply once, ack after commit, dead-letter poison, retry the transient."""
+"""The idempotent consumer of one queue: a batch applied in one commit and acked at once, poison
+dead-lettered, the transient sent round a retry tier so that nothing waits behind it."""
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -10,9 +12,11 @@ from kombu import Queue
 from kombu.mixins import ConsumerProducerMixin
 
 from shared import envelope
-from shared.errors import DomainError, Poison
-from shared.publisher import ConfirmingPublisher, Outgoing
-from shared.topology import DEAD, DELIVERY_LIMIT
+from shared.batch import Outcome, answer_poison, apply_batch
+from shared.errors import Poison
+from shared.failures import Unavailable
+from shared.publisher import ConfirmingPublisher
+from shared.retries import next_copy, restore_sender
 
 log = logging.getLogger(__name__)
 
@@ -41,110 +45,134 @@ class Handler:
     on_resend: Callable[[Any, Any], None] | None = None
 
 
-def as_poison(exc: Poison | DomainError) -> Poison:
-    """The bus edge's one mapping: a domain rule's refusal is poison, as retrying cannot change it
-    (anything else that fails is transient and retried)."""
-    return exc if isinstance(exc, Poison) else Poison(str(exc), exc.fields)
+def inbox_name(db, handler: Handler) -> str:
+    """Who applied a message, as the inbox records it."""
+    return f"{db.service}:{handler.queue.name}"
 
 
-def resent(message) -> bool:
-    """The sender published it again; the broker handing back an unacked copy does not count."""
-    return not (message.delivery_info or {}).get("redelivered", False)
+class QueueConsumer(ConsumerProducerMixin):
+    """Consume one queue in batches; publish retries and dead letters on a separate connection."""
 
-
-class IdempotentConsumer(ConsumerProducerMixin):
-    """Consume a service's queues; publish (dead letters only) on a separate connection."""
-
-    def __init__(self, connection, db, handlers: list[Handler], prefetch_count: int = 50,
-                 retry_backoff: float = 0.5):
+    def __init__(self, connection, db, handler: Handler, batch_size: int = 100,
+                 batch_wait: float = 0.005, retry_backoff: float = 0.5):
         self.connection = connection
         self.db = db
-        self.handlers = handlers
-        self.prefetch_count = prefetch_count
+        self.handler = handler
+        self.batch_size = batch_size
+        self.batch_wait = batch_wait  # how long a batch's first message waits for company
         self.retry_backoff = retry_backoff
-        self._local_deliveries: dict[str, int] = {}
-        self._dead_publisher = None
+        self.inbox_name = inbox_name(db, handler)
+        self.pending: list = []
+        self._since = 0.0
+        self._publisher = None
+        self._multiple_acks = connection.transport.driver_type == "amqp"
 
     def get_consumers(self, Consumer, channel):
-        return [
-            Consumer(queues=[h.queue], on_message=lambda m, h=h: self.on_message(h, m),
-                     prefetch_count=self.prefetch_count)
-            for h in self.handlers
-        ]
+        # The prefetch covers two batches, so the next one arrives while this one commits.
+        return [Consumer(queues=[self.handler.queue], on_message=self._take,
+                         prefetch_count=2 * self.batch_size)]
 
-    def on_message(self, handler: Handler, message) -> None:
-        consumer = self.inbox_name(handler)
-        try:
-            item = handler.decode(message)
-            with self.db.uow() as uow:
-                if uow.first_delivery(consumer, handler.key(message, item)):
-                    handler.apply(uow, item)
-                else:
-                    log.info("duplicate %s skipped by %s", message.properties.get("message_id"),
-                             consumer)
-                    if handler.on_resend is not None and resent(message):
-                        handler.on_resend(uow, item)
-                uow.commit()
-        except (Poison, DomainError) as refused:
-            poison = as_poison(refused)
+    def _take(self, message) -> None:
+        if not self.pending:
+            self._since = time.monotonic()
+        self.pending.append(message)
+
+    def consume(self, limit=None, timeout=None, safety_interval=1, **kwargs):
+        """kombu's loop, flushing the batch when it is full or its first message has waited."""
+        with self.consumer_context(**kwargs) as (conn, _channel, _consumers):
+            self.pending = []  # a lost channel's unacked messages come back by themselves
+            while not self.should_stop:
+                due = self._since + self.batch_wait
+                wait = max(0.0, due - time.monotonic()) if self.pending else safety_interval
+                try:
+                    conn.drain_events(timeout=wait)
+                except socket.timeout:
+                    conn.heartbeat_check()
+                except OSError:
+                    if not self.should_stop:
+                        raise
+                if self.pending and (len(self.pending) >= self.batch_size
+                                     or time.monotonic() >= due):
+                    self.flush()
+                yield
+            if self.pending:  # SIGTERM: finish the batch in hand
+                self.flush()
+
+    def flush(self) -> None:
+        """Apply the pending batch, hand its failures on, ack it."""
+        batch, self.pending = self.pending, []
+        own_user = self.connection.userid
+        for message in batch:
+            restore_sender(message, own_user)
+        delay = self.retry_backoff
+        while True:
             try:
-                self.dead_letter(handler, message, poison)
-            except Exception as exc:  # the dead queue is unreachable: keep the message
-                self.retry_later(handler, message, exc)
+                outcomes = apply_batch(self.db, self.handler, self.inbox_name, batch)
+                break
+            except Unavailable as exc:
+                # Nothing can be applied now: hold the batch (unacked) rather than burn retries.
+                log.warning("%s: database unavailable (%s); holding %d messages for %.1fs",
+                            self.inbox_name, exc, len(batch), delay)
+                if self._wait(delay):
+                    return  # stopping: the broker hands the unacked batch out again
+                delay = min(30.0, delay * 2)
+        self.settle(outcomes)
+
+    def settle(self, outcomes: list[Outcome]) -> None:
+        """Answer poison, publish every failure's next copy in one confirmed batch, then ack."""
+        failed = [o for o in outcomes if not o.applied]
+        unsettled = set()
+        for outcome in failed:
+            if outcome.poison is not None:
+                log.warning("poison message %s on %s: %s",
+                            outcome.message.properties.get("message_id"),
+                            self.handler.queue.name, outcome.poison.reason)
+                if not answer_poison(self.db, self.handler, self.inbox_name, outcome):
+                    unsettled.add(id(outcome.message))
+        copies = {id(o.message): next_copy(self.handler.queue.name, o, self.retry_backoff,
+                                           self.connection.userid)
+                  for o in failed if id(o.message) not in unsettled}
+        if copies:
+            unsettled |= self._publish(copies)
+        self._ack([o.message for o in outcomes], unsettled)
+
+    def _publish(self, copies: dict) -> set:
+        """Publish the copies; the ids of the messages whose copy the broker did not take."""
+        try:
+            results = self.publisher.publish(list(copies.values()))
+        except Exception:
+            log.exception("publishing %d retries/dead letters failed", len(copies))
+            return set(copies)
+        return {key for key, copy in copies.items() if results.get(copy.message_id) is not None}
+
+    def _ack(self, messages: list, unsettled: set) -> None:
+        """One ack for the batch when it all settled; else each on its own, the rest handed back."""
+        if not unsettled and self._multiple_acks:
+            messages[-1].ack(multiple=True)
             return
-        except Exception as exc:
-            self.retry_later(handler, message, exc)
-            return
-        message.ack()
+        for message in messages:
+            if id(message) in unsettled:
+                message.requeue()  # the broker's delivery limit is the last safety net
+            else:
+                message.ack()
 
-    def inbox_name(self, handler: Handler) -> str:
-        """Who applied a message, as the inbox records it."""
-        return f"{self.db.service}:{handler.queue.name}"
-
-    def dead_letter(self, handler: Handler, message, poison: Poison) -> None:
-        """Keep the message in `<queue>.dead` with the reason in its headers, then ack it."""
-        props = message.properties
-        log.warning("poison message %s on %s: %s", props.get("message_id"),
-                    handler.queue.name, poison.reason)
-        if handler.on_poison is not None:
-            with self.db.uow() as uow:
-                poison_key = f"poison:{props.get('app_id')}:{props.get('message_id')}"
-                first = uow.first_delivery(self.inbox_name(handler), poison_key)
-                if first or resent(message):
-                    handler.on_poison(uow, message, poison)
-                uow.commit()
-        headers = dict(message.headers or {})
-        headers.update({"x-reason": poison.reason[:1000], "x-first-queue": handler.queue.name})
-        outcome = self.dead_publisher.publish([Outgoing(
-            message_id=props.get("message_id") or envelope.new_id(), exchange=DEAD,
-            routing_key=handler.queue.name, body=message.body, type=props.get("type") or "",
-            correlation_id=props.get("correlation_id"), headers=headers,
-            app_id=props.get("app_id") or "unknown",
-            # The original bytes, described as they arrived, so the dead copy is exact.
-            content_type=message.content_type or "application/octet-stream",
-            content_encoding=message.content_encoding or "binary",
-        )])
-        if any(outcome.values()):
-            raise RuntimeError(f"dead-lettering failed: {outcome}")
-        message.ack()
-
-    def retry_later(self, handler: Handler, message, exc: Exception) -> None:
-        """Back off, then hand the message back; past the delivery limit it is dead-lettered."""
-        message_id = message.properties.get("message_id") or ""
-        count = (message.headers or {}).get("x-delivery-count")
-        if count is None:  # transports without delivery counts (memory://) count here
-            count = self._local_deliveries.get(message_id, 0)
-            self._local_deliveries[message_id] = count + 1
-            if count + 1 >= DELIVERY_LIMIT:
-                self._local_deliveries.pop(message_id, None)
-                self.dead_letter(handler, message, Poison(f"delivery limit: {exc!r}"))
-                return
-        log.warning("transient failure on %s (delivery %s): %r", handler.queue.name, count, exc)
-        time.sleep(min(30.0, self.retry_backoff * 2 ** int(count)))
-        message.requeue()
+    def _wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds`; True when asked to stop meanwhile."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.should_stop:
+                return True
+            time.sleep(min(0.1, deadline - time.monotonic()))
+        return self.should_stop
 
     @property
-    def dead_publisher(self) -> ConfirmingPublisher:
-        if self._dead_publisher is None:
-            self._dead_publisher = ConfirmingPublisher(self.producer_connection)
-        return self._dead_publisher
+    def publisher(self) -> ConfirmingPublisher:
+        if self._publisher is None:
+            self._publisher = ConfirmingPublisher(self.producer_connection)
+        return self._publisher
+
+    def on_consume_end(self, connection, channel):
+        if self._publisher is not None:
+            self._publisher.close()
+            self._publisher = None
+        super().on_consume_end(connection, channel)

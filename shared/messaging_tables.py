@@ -1,9 +1,12 @@
 """The outbox and inbox tables every service keeps in its own schema."""
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text,
+                        text)
 
 _Id = BigInteger().with_variant(Integer, "sqlite")
+# Only rows still to send are in the relay's index, so sent and parked ones never slow its scan.
+_WAITING = text("sent_at IS NULL AND parked_at IS NULL")
 
 
 def add_messaging_tables(metadata: MetaData) -> None:
@@ -19,9 +22,11 @@ def add_messaging_tables(metadata: MetaData) -> None:
         Column("created_at", DateTime(timezone=True), nullable=False),
         Column("sent_at", DateTime(timezone=True)),
         Column("attempts", Integer, nullable=False, default=0),
-        Column("next_attempt_at", DateTime(timezone=True)),
+        Column("next_attempt_at", DateTime(timezone=True)),  # due from then on
         Column("last_error", Text),
-        Index("ix_outbox_unsent", "sent_at", "id"),
+        Column("parked_at", DateTime(timezone=True)),  # given up on: ops look at it, not the relay
+        Index("ix_outbox_due", "next_attempt_at", "id", postgresql_where=_WAITING,
+              sqlite_where=_WAITING),
     )
     Table(
         "inbox", metadata,
@@ -66,3 +71,23 @@ def drop_messaging_tables_v1(op) -> None:
     op.drop_index("ix_outbox_unsent", table_name="outbox")
     op.drop_table("outbox")
     op.drop_table("inbox")
+
+
+def park_outbox_v2(op) -> None:
+    """Migration step: parked rows, and the relay's index over only the rows still due."""
+    import sqlalchemy as sa
+
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(sa.Column("parked_at", sa.DateTime(timezone=True)))
+    op.execute("UPDATE outbox SET next_attempt_at = created_at WHERE next_attempt_at IS NULL")
+    op.drop_index("ix_outbox_unsent", table_name="outbox")
+    waiting = sa.text("sent_at IS NULL AND parked_at IS NULL")
+    op.create_index("ix_outbox_due", "outbox", ["next_attempt_at", "id"],
+                    postgresql_where=waiting, sqlite_where=waiting)
+
+
+def unpark_outbox_v2(op) -> None:
+    op.drop_index("ix_outbox_due", table_name="outbox")
+    op.create_index("ix_outbox_unsent", "outbox", ["sent_at", "id"])
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("parked_at")

@@ -24,6 +24,8 @@ class Outgoing:
     app_id: str = "microwish"
     content_type: str = "application/json"
     content_encoding: str | None = "utf-8"
+    user_id: str | None = None  # RabbitMQ refuses any but the connection's own user
+    expiration: float | None = None  # seconds the message may wait in its queue
 
 
 class ConfirmTimeout(Exception):
@@ -80,6 +82,8 @@ class ConfirmingPublisher:
                     content_encoding=m.content_encoding,
                     message_id=m.message_id, correlation_id=m.correlation_id, type=m.type,
                     app_id=m.app_id, headers=m.headers, retry=False, declare=[],
+                    **({"user_id": m.user_id} if m.user_id else {}),
+                    **({"expiration": m.expiration} if m.expiration is not None else {}),
                 )
                 if self._confirms:
                     self._pending[self._next_tag] = m.message_id

@@ -6,13 +6,16 @@ import threading
 from datetime import timedelta
 
 from kombu import Connection
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, select, update
 
 from shared.envelope import utcnow
 from shared.publisher import ConfirmingPublisher, Outgoing
 from shared.topology import EVENTS
 
 log = logging.getLogger(__name__)
+
+# A row the broker refuses (returned: nothing bound; nacked) this many times is parked.
+OUTBOX_ATTEMPTS = 8
 
 
 class Relay:
@@ -27,19 +30,8 @@ class Relay:
 
     def publish_batch(self) -> int:
         """Publish one batch; return how many rows were confirmed and marked sent."""
-        outbox = self.db.outbox
-        now = utcnow()
         with self.db.engine.begin() as conn:
-            # SKIP LOCKED lets several relays share the outbox without sending a row twice at once.
-            rows = conn.execute(
-                select(outbox.c.id, outbox.c.message_id, outbox.c.type, outbox.c.routing_key,
-                       outbox.c.correlation_id, outbox.c.body, outbox.c.attempts)
-                .where(outbox.c.sent_at.is_(None))
-                .where(or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now))
-                .order_by(outbox.c.id)
-                .limit(self.batch_size)
-                .with_for_update(skip_locked=True)
-            ).all()
+            rows = conn.execute(due(self.db.outbox, self.batch_size)).all()
             if not rows:
                 return 0
             outcomes = self.publisher.publish([
@@ -47,18 +39,9 @@ class Relay:
                          app_id=self.db.service)
                 for r in rows
             ])
-            sent = [r.id for r in rows if outcomes[r.message_id] is None]
-            if sent:
-                conn.execute(update(outbox).where(outbox.c.id.in_(sent)).values(sent_at=now))
-            for r in rows:
-                if outcomes[r.message_id] is not None:
-                    log.error("outbox message %s not delivered: %s", r.message_id,
-                              outcomes[r.message_id])
-                    backoff = timedelta(seconds=min(300, 2 ** r.attempts))
-                    conn.execute(update(outbox).where(outbox.c.id == r.id).values(
-                        attempts=r.attempts + 1, last_error=outcomes[r.message_id],
-                        next_attempt_at=now + backoff))
-        return len(sent)
+            failed = {r.id: outcomes[r.message_id] for r in rows if outcomes[r.message_id]}
+            settle(conn, self.db.outbox, rows, failed)
+        return len(rows) - len(failed)
 
     def run(self) -> None:
         """Relay until stopped; a failure is logged and retried with backoff, never dropped."""
@@ -82,3 +65,41 @@ class Relay:
         self.publisher.close()
         self.publisher.connection.release()
 
+
+def due(outbox, limit: int):
+    """The next rows to send, oldest due first, locked against other relays."""
+    return (
+        select(outbox.c.id, outbox.c.message_id, outbox.c.type, outbox.c.routing_key,
+               outbox.c.correlation_id, outbox.c.body, outbox.c.attempts)
+        # The partial index holds only these rows: its range scan stops at the first not yet due.
+        .where(outbox.c.sent_at.is_(None), outbox.c.parked_at.is_(None),
+               outbox.c.next_attempt_at <= utcnow())
+        .order_by(outbox.c.next_attempt_at, outbox.c.id)
+        .limit(limit)
+        # SKIP LOCKED lets several relays share the outbox without sending a row twice at once.
+        .with_for_update(skip_locked=True)
+    )
+
+
+def settle(conn, outbox, rows: list, failed: dict[int, str], poisoned=frozenset()) -> None:
+    """Mark the rows sent in one statement, but put each failed one off, or park it past the last
+    attempt (a poisoned one at once)."""
+    now = utcnow()
+    sent = [r for r in rows if r.id not in failed]
+    if sent:
+        conn.execute(update(outbox).where(outbox.c.id.in_([r.id for r in sent]))
+                     .values(sent_at=now))
+    if not failed:
+        return
+    changes = []
+    for row in (r for r in rows if r.id in failed):
+        attempts = row.attempts + 1
+        parked = attempts >= OUTBOX_ATTEMPTS or row.id in poisoned
+        log.error("outbox message %s not delivered (attempt %s%s): %s", row.message_id, attempts,
+                  ", parked" if parked else "", failed[row.id])
+        changes.append({"row_id": row.id, "attempts": attempts, "last_error": failed[row.id][:1000],
+                        "next_attempt_at": now + timedelta(seconds=min(300, 2 ** attempts)),
+                        "parked_at": now if parked else None})
+    conn.execute(update(outbox).where(outbox.c.id == bindparam("row_id")).values(
+        attempts=bindparam("attempts"), last_error=bindparam("last_error"),
+        next_attempt_at=bindparam("next_attempt_at"), parked_at=bindparam("parked_at")), changes)

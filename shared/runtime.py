@@ -1,4 +1,5 @@
-"""A service's background work — its consumer and its outbox relay — as threads or as a worker process."""
+"""A service's background work — a consumer per queue, its outbox relay, its scheduled jobs — as
+threads or as a worker process."""
 from __future__ import annotations
 
 import logging
@@ -9,7 +10,7 @@ from typing import Callable
 
 from kombu import Connection
 
-from shared.consumer import IdempotentConsumer
+from shared.consumer import QueueConsumer
 from shared.relay import Relay
 from shared.topology import declare
 
@@ -26,31 +27,44 @@ class Job:
 
 
 class ServiceRuntime:
-    """Runs one service's consumer, relay and scheduled jobs against the broker in `settings`."""
+    """Runs one service's consumers (one per queue, each on its own connection and thread), its
+    relay and its scheduled jobs against the broker in `settings`."""
 
-    def __init__(self, db, settings, handlers, jobs: list[Job] | None = None):
+    def __init__(self, db, settings, handlers, jobs: list[Job] | None = None,
+                 queues: list[str] | None = None, relay: bool = True,
+                 on_declare: Callable[[Connection], None] | None = None):
         self.db = db
         self.settings = settings
         self.jobs = jobs or []
+        self.on_declare = on_declare
         self._stopping = threading.Event()
-        self.connection = Connection(settings.broker_url)
-        self.consumer = IdempotentConsumer(self.connection, db, handlers,
-                                           prefetch_count=settings.prefetch_count,
-                                           retry_backoff=settings.retry_backoff_seconds)
+        chosen = [h for h in handlers if queues is None or h.queue.name in queues]
+        self.consumers = [
+            QueueConsumer(Connection(settings.broker_url), db, handler,
+                          batch_size=settings.batch_size, batch_wait=settings.batch_wait_seconds,
+                          retry_backoff=settings.retry_backoff_seconds)
+            for handler in chosen]
         self.relay = Relay(db, settings.broker_url, settings.relay_batch_size,
-                           settings.relay_idle_seconds)
+                           settings.relay_idle_seconds) if relay else None
         self.threads: list[threading.Thread] = []
 
     def declare(self) -> None:
         with Connection(self.settings.broker_url) as conn:
             declare(conn, [self.db.service])
+            if self.on_declare is not None:
+                self.on_declare(conn)
+
+    def _targets(self) -> list[tuple[str, Callable[[], None]]]:
+        targets = [(c.handler.queue.name, c.run) for c in self.consumers]
+        if self.relay is not None:
+            targets.append(("relay", self.relay.run))
+        return targets + [(job.name, lambda job=job: self._schedule(job)) for job in self.jobs]
 
     def start(self) -> None:
-        """Start the relay, the consumer and the jobs in daemon threads."""
-        self.declare()
-        targets = [("relay", self.relay.run), ("consumer", self.consumer.run)]
-        targets += [(job.name, lambda job=job: self._schedule(job)) for job in self.jobs]
-        for name, target in targets:
+        """Start the consumers, the relay and the jobs in daemon threads."""
+        if self.consumers or self.relay is not None:
+            self.declare()
+        for name, target in self._targets():
             thread = threading.Thread(target=target, name=f"{self.db.service}-{name}", daemon=True)
             thread.start()
             self.threads.append(thread)
@@ -65,30 +79,37 @@ class ServiceRuntime:
             self._stopping.wait(job.interval)
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stopping.set()
-        self.consumer.should_stop = True
-        self.relay.stop()
+        self._stop()
         for thread in self.threads:
             thread.join(timeout)
-        self.relay.close()
-        self.connection.release()
+        self._close()
+
+    def _stop(self) -> None:
+        self._stopping.set()
+        for consumer in self.consumers:
+            consumer.should_stop = True
+        if self.relay is not None:
+            self.relay.stop()
+
+    def _close(self) -> None:
+        if self.relay is not None:
+            self.relay.close()
+        for consumer in self.consumers:
+            consumer.connection.release()
 
     def run_forever(self) -> None:
-        """The worker process: relay in a thread, consumer in the main thread, clean stop on SIGTERM."""
+        """The worker process: every consumer, the relay and the jobs in threads until SIGTERM,
+        each consumer finishing the batch in hand."""
         def _stop(signum, _frame):
-            log.info("signal %s: finishing the current message and stopping", signum)
-            self._stopping.set()
-            self.consumer.should_stop = True
-            self.relay.stop()
+            log.info("signal %s: finishing the batches in hand and stopping", signum)
+            self._stop()
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
-        self.declare()
-        relay = threading.Thread(target=self.relay.run, name="relay", daemon=True)
-        relay.start()
-        for job in self.jobs:
-            threading.Thread(target=self._schedule, args=(job,), name=job.name, daemon=True).start()
-        self.consumer.run()
-        self.relay.stop()
-        relay.join(10)
-        self.relay.close()
+        self.start()
+        while not self._stopping.wait(0.5):
+            if not any(t.is_alive() for t in self.threads):
+                break
+        for thread in self.threads:
+            thread.join(10)
+        self._close()

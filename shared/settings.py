@@ -32,7 +32,11 @@ class Settings:
     pii_keys: str = _DEV_PII_KEY
     relay_batch_size: int = 200
     relay_idle_seconds: float = 0.2
-    prefetch_count: int = 50
+    # A consumer applies up to batch_size messages in one commit, waiting at most
+    # batch_wait_seconds after the first for the rest.
+    batch_size: int = 100
+    batch_wait_seconds: float = 0.005
+    # A transiently failed message comes back after this, three times longer per attempt.
     retry_backoff_seconds: float = 0.5
     max_body_bytes: int = 1_000_000
     pii_hash_key: str = _DEV_HASH_KEY
@@ -70,7 +74,9 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         secret_key=env.get("MICROWISH_SECRET_KEY", Settings.secret_key),
         pii_keys=env.get("MICROWISH_PII_KEYS", _DEV_PII_KEY),
         relay_batch_size=int(env.get("MICROWISH_RELAY_BATCH_SIZE", Settings.relay_batch_size)),
-        prefetch_count=int(env.get("MICROWISH_PREFETCH_COUNT", Settings.prefetch_count)),
+        batch_size=env_int(env, "MICROWISH_BATCH_SIZE", Settings.batch_size),
+        batch_wait_seconds=env_float(env, "MICROWISH_BATCH_WAIT_SECONDS",
+                                     Settings.batch_wait_seconds),
         retry_backoff_seconds=float(
             env.get("MICROWISH_RETRY_BACKOFF_SECONDS", Settings.retry_backoff_seconds)
         ),

@@ -8,16 +8,23 @@ from shared.vocab import OUTCOMES
 EVENTS = Exchange("microwish.events", "topic", durable=True)
 INTAKE = Exchange("microwish.intake", "direct", durable=True)
 DEAD = Exchange("microwish.dead", "direct", durable=True)
+# A retried message waits in a tier's queue until it expires, then comes back through REQUEUE to
+# the one queue named by its routing key.
+REQUEUE = Exchange("microwish.requeue", "direct", durable=True)
 
-# How many times the broker hands a message out before it dead-letters it.
+# How many times the broker hands a message out before it dead-letters it: the safety net for a
+# consumer that keeps dying on one message (a failure it survives is counted by RETRY_TIERS).
 DELIVERY_LIMIT = 5
+# A message that fails transiently waits in tier 1, then 2, …; past the last it is dead.
+RETRY_TIERS = 5
 
 
 def quorum_queue(name: str, exchange: Exchange, routing_keys: list[str]) -> Queue:
     """A durable quorum queue that dead-letters, at least once, to `<name>.dead`."""
     return Queue(
         name,
-        bindings=[binding(exchange, routing_key=key) for key in routing_keys],
+        bindings=[binding(exchange, routing_key=key) for key in routing_keys]
+        + [binding(REQUEUE, routing_key=name)],
         durable=True,
         queue_arguments={
             "x-queue-type": "quorum",
@@ -34,6 +41,19 @@ def dead_queue(queue: Queue) -> Queue:
     """Where `queue`'s failures are kept, with their reasons in headers."""
     return Queue(f"{queue.name}.dead", DEAD, routing_key=queue.name, durable=True,
                  queue_arguments={"x-queue-type": "quorum"})
+
+
+def retry_exchange(tier: int) -> Exchange:
+    """Where a message that failed for the `tier`-th time is published (any routing key)."""
+    return Exchange(f"microwish.retry.{tier}", "fanout", durable=True)
+
+
+def retry_queue(tier: int) -> Queue:
+    """Holds tier `tier`'s messages until their own expiration, then hands them to REQUEUE."""
+    # One tier per attempt: every message in it waits as long, so none waits behind a longer one.
+    return Queue(f"microwish.retry.{tier}", retry_exchange(tier), durable=True, queue_arguments={
+        "x-queue-type": "quorum", "x-dead-letter-exchange": REQUEUE.name,
+        "x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"})
 
 
 SUBMISSIONS = quorum_queue("intake.submissions", INTAKE, ["submission"])
@@ -57,6 +77,23 @@ QUEUES: dict[str, list[Queue]] = {
 }
 
 
+def binds(queue: Queue, exchange: Exchange, routing_key: str) -> bool:
+    """Whether the broker would route `routing_key` on `exchange` to `queue` (topic or direct)."""
+    return any(b.exchange.name == exchange.name
+               and _matches(b.routing_key.split("."), routing_key.split("."))
+               for b in queue.bindings)
+
+
+def _matches(words: list[str], parts: list[str]) -> bool:
+    """AMQP topic matching: `*` is one word, `#` zero or more."""
+    if not words:
+        return not parts
+    head, rest = words[0], words[1:]
+    if head == "#":
+        return any(_matches(rest, parts[i:]) for i in range(len(parts) + 1))
+    return bool(parts) and head in ("*", parts[0]) and _matches(rest, parts[1:])
+
+
 def queue(name: str) -> Queue:
     """Look a declared queue up by name."""
     return next(q for qs in QUEUES.values() for q in qs if q.name == name)
@@ -65,8 +102,10 @@ def queue(name: str) -> Queue:
 def declare(connection: Connection, services=tuple(QUEUES)) -> None:
     """Declare the exchanges, the services' queues and their dead queues (idempotent)."""
     channel = connection.default_channel
-    for exchange in (EVENTS, INTAKE, DEAD):
+    for exchange in (EVENTS, INTAKE, DEAD, REQUEUE):
         exchange(channel).declare()
+    for tier in range(1, RETRY_TIERS + 1):
+        retry_queue(tier)(channel).declare()
     for service in services:
         for q in QUEUES[service]:
             q(channel).declare()

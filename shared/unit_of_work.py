@@ -30,7 +30,7 @@ class UnitOfWork:
         self.session.execute(insert(self.db.outbox).values(
             message_id=env.message_id, type=env.type, routing_key=env.key,
             correlation_id=env.correlation_id, body=json.dumps(env.body(), ensure_ascii=False),
-            created_at=env.occurred_at, attempts=0,
+            created_at=env.occurred_at, next_attempt_at=env.occurred_at, attempts=0,
         ))
         return env
 

@@ -39,28 +39,67 @@ def _wait_for_wishes(proc: subprocess.Popen, base: str, log: Path, timeout: floa
     pytest.fail(f"no published wish within {timeout}s:\n{_log_tail(log)}")
 
 
-@pytest.fixture
-def allinone(tmp_path):
-    """The all-in-one on a free port with its own var dir; yields (base URL, published wishes)."""
-    port = free_port()
-    env = {**os.environ, "MICROWISH_VAR_DIR": str(tmp_path / "var"),
-           "MICROWISH_HOST": "127.0.0.1", "MICROWISH_PORT": str(port)}
-    for key in ("MICROWISH_BROKER_URL", "MICROWISH_DATABASE_URL"):
-        env.pop(key, None)  # the embedded default: memory:// and SQLite
-    log = tmp_path / "allinone.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "services.allinone"], cwd=ROOT, env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        yield base, _wait_for_wishes(proc, base, log)
-    finally:
-        proc.terminate()
+class AllInOneProcess:
+    """`python -m services.allinone` on a free port and its own var dir, as a newcomer runs it."""
+
+    def __init__(self, tmp_path: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = tmp_path / "allinone.log"
+        self.env = {**os.environ, "MICROWISH_VAR_DIR": str(tmp_path / "var"),
+                    "MICROWISH_HOST": "127.0.0.1", "MICROWISH_PORT": str(self.port)}
+        for key in ("MICROWISH_BROKER_URL", "MICROWISH_DATABASE_URL"):
+            self.env.pop(key, None)  # the embedded default: the local bus and SQLite
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen([sys.executable, "-m", "services.allinone"], cwd=ROOT,
+                                         env=self.env, stdout=out, stderr=subprocess.STDOUT)
+
+    def wait_serving(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"all-in-one exited with {self.proc.returncode}:\n{_log_tail(self.log)}")
+            try:
+                if requests.get(f"{self.base}/api/v1/wishes", timeout=2).ok:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.05)
+        pytest.fail(f"not serving within {timeout}s:\n{_log_tail(self.log)}")
+
+    def wishes(self, timeout: float = 30.0) -> list[dict]:
+        return _wait_for_wishes(self.proc, self.base, self.log, timeout)
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
         try:
-            proc.wait(15)
+            self.proc.wait(15)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+            self.kill()
+
+
+@pytest.fixture
+def allinone_process(tmp_path):
+    """The all-in-one as its own process, not yet started; stopped afterwards."""
+    made = AllInOneProcess(tmp_path)
+    yield made
+    made.stop()
+
+
+@pytest.fixture
+def allinone(allinone_process):
+    """The all-in-one serving; yields (base URL, published wishes)."""
+    allinone_process.start()
+    yield allinone_process.base, allinone_process.wishes()
 
 
 @pytest.fixture

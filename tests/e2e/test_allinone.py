@@ -1,5 +1,11 @@
-"""The all-in-one default (memory:// and SQLite): demo wishes travel the whole way to points."""
+"""The all-in-one default (the local bus and SQLite): demo wishes travel the whole way to points,
+and a kill loses none of them."""
 from __future__ import annotations
+
+import sqlite3
+import time
+from collections import Counter
+from pathlib import Path
 
 import pytest
 from werkzeug.test import Client
@@ -60,3 +66,28 @@ def test_demo_wish_goes_from_seed_to_points_in_one_process(platform):
         "verification.verified", "claim.claimed", "claim.fulfilled", "claim.confirmed",
         "points.awarded"}, what="every decision in the audit trail")
     assert actions
+
+
+def _events_per_wish(var: Path, service: str, type_: str) -> Counter:
+    with sqlite3.connect(var / f"{service}.db") as conn:
+        return Counter(row[0] for row in conn.execute(
+            "SELECT correlation_id FROM outbox WHERE type = ?", (type_,)))
+
+
+def test_killed_while_wishes_are_in_flight_it_loses_none_and_applies_none_twice(
+        allinone_process, tmp_path):
+    """SIGKILL three times while the demo wishes travel; started again, each reaches the wall once."""
+    for seconds in (0.3, 0.8, 1.5):
+        allinone_process.start()
+        allinone_process.wait_serving()
+        time.sleep(seconds)  # wishes in flight: the demo seed runs as serving starts
+        allinone_process.kill()
+    allinone_process.start()
+    wall = wait_for(lambda: len(items := allinone_process.wishes()) == len(demo.WISHES) and items,
+                    timeout=60, what="every demo wish on the wall")
+    assert len({w["id"] for w in wall}) == len(demo.WISHES)
+    var = tmp_path / "var"
+    verified = _events_per_wish(var, "verification", "wish.verified")
+    published = _events_per_wish(var, "matching", "wish.published")
+    assert set(published) == {w["id"] for w in wall} and set(published.values()) == {1}
+    assert set(verified.values()) == {1}  # each decided once, however often it was delivered

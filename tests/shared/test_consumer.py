@@ -2,80 +2,27 @@
 from __future__ import annotations
 
 import json
-import threading
-from dataclasses import asdict
 
 import pytest
-from kombu import Connection, Producer
 from sqlalchemy import func, select
 
 from shared import topology
-from shared.consumer import Handler, IdempotentConsumer
-from shared.envelope import Envelope
+from shared.consumer import decode_event
+from shared.errors import Poison
 from tests.helpers import Capture, wait_for
 
-QUEUE = topology.queue("scoring.wish-confirmed")
 
-
-def _confirmed(n: int) -> Envelope:
-    return Envelope(type="wish.confirmed", producer="matching",
-                    payload={"wish_id": f"w{n}", "claim_id": f"c{n}", "member_id": "m1"})
-
-
-def _publish(settings, body, message_id: str, routing_key: str = "wish.confirmed") -> None:
-    with Connection(settings.broker_url) as conn:
-        Producer(conn.default_channel).publish(
-            body if isinstance(body, (bytes, str)) else json.dumps(body),
-            exchange=topology.EVENTS, routing_key=routing_key, message_id=message_id,
-            delivery_mode=2, content_type="application/json", retry=False)
-
-
-def _outbox_count(db) -> int:
-    with db.engine.connect() as conn:
-        return conn.scalar(select(func.count()).select_from(db.outbox))
-
-
-def _echo(uow, env) -> None:
-    """A handler whose every application leaves one row behind, so duplicates would show."""
-    uow.emit("points.awarded", {**asdict(env.payload), "points": 1, "total": 1})
-
-
-@pytest.fixture
-def run_consumer(settings, make_db):
-    """Start an IdempotentConsumer over QUEUE with the given apply function, in a thread."""
-    started = []
-
-    def _run(apply, db=None):
-        db = db or make_db("scoring")
-        with Connection(settings.broker_url) as conn:
-            topology.declare(conn, ["scoring"])
-        consumer = IdempotentConsumer(Connection(settings.broker_url), db,
-                                      [Handler(QUEUE, apply)], retry_backoff=0.05)
-        thread = threading.Thread(target=consumer.run, daemon=True)
-        thread.start()
-        started.append((consumer, thread))
-        return db
-
-    yield _run
-    for consumer, thread in started:
-        consumer.should_stop = True
-        thread.join(10)
-
-
-def test_message_delivered_twice_is_applied_once(settings, run_consumer):
-    db = run_consumer(_echo)
-    first, second = _confirmed(1), _confirmed(2)
-    for env in (first, first, second):
-        _publish(settings, env.body(), env.message_id)
-    wait_for(lambda: _outbox_count(db) == 2, what="both distinct messages applied")
-    with db.engine.connect() as conn:
-        marks = conn.scalar(select(func.count()).select_from(db.inbox))
+def test_message_delivered_twice_is_applied_once(bench):
+    bench.run(bench.echo)
+    first, second = bench.confirmed(1), bench.confirmed(2)
+    bench.publish_all([first, first, second])
+    wait_for(lambda: bench.applied() == 2, what="both distinct messages applied")
+    with bench.db.engine.connect() as conn:
+        marks = conn.scalar(select(func.count()).select_from(bench.db.inbox))
     assert marks == 2
     # the duplicate was acknowledged, not left on the queue
-    with Connection(settings.broker_url) as conn:
-        wait_for(lambda: QUEUE(conn.default_channel).queue_declare(passive=True).message_count == 0,
-                 what="queue drained")
-    assert _outbox_count(db) == 2
+    wait_for(lambda: bench.waiting() == 0, what="queue drained")
+    assert bench.applied() == 2
 
 
 @pytest.mark.parametrize("body, reason", [
@@ -83,52 +30,119 @@ def test_message_delivered_twice_is_applied_once(settings, run_consumer):
     ({"type": "wish.confirmed", "payload": {}}, "schema-invalid"),
 ])
 def test_poison_goes_to_dead_queue_with_reason_and_next_message_is_processed(
-        settings, run_consumer, body, reason):
-    db = run_consumer(_echo)
-    good = _confirmed(7)
-    _publish(settings, body, "poison-1")
-    _publish(settings, good.body(), good.message_id)
-    wait_for(lambda: _outbox_count(db) == 1, what="the good message applied")
+        settings, bench, body, reason):
+    bench.run(bench.echo)
+    good = bench.confirmed(7)
+    bench.publish(body, "poison-1")
+    bench.publish(good.body(), good.message_id)
+    wait_for(lambda: bench.applied() == 1, what="the good message applied")
 
-    dead = Capture(settings.broker_url, queue_name=f"{QUEUE.name}.dead")
+    dead = Capture(settings.broker_url, queue_name=f"{bench.queue.name}.dead")
     [message] = dead.take(1)
     assert message.properties["message_id"] == "poison-1"
     assert message.headers["x-reason"].startswith(reason)
-    assert message.headers["x-first-queue"] == QUEUE.name
+    assert message.headers["x-first-queue"] == bench.queue.name
     raw = message.body if isinstance(message.body, bytes) else message.body.encode()
     assert raw == (body if isinstance(body, bytes) else json.dumps(body).encode())
     dead.close()
 
 
-def test_transient_failure_is_retried_then_applied(settings, run_consumer):
+def test_database_outage_holds_the_batch_and_applies_it_after(bench):
     failures = []
 
     def flaky(uow, env):
         if len(failures) < 2:
             failures.append(env.message_id)
             raise ConnectionError("database briefly unavailable")
-        _echo(uow, env)
+        bench.echo(uow, env)
 
-    db = run_consumer(flaky)
-    env = _confirmed(8)
-    _publish(settings, env.body(), env.message_id)
-    wait_for(lambda: _outbox_count(db) == 1, what="applied after retries")
+    bench.run(flaky)
+    env = bench.confirmed(8)
+    bench.publish(env.body(), env.message_id)
+    wait_for(lambda: bench.applied() == 1, what="applied once the database is back")
     assert failures == [env.message_id, env.message_id]
+    assert bench.waiting() == 0
 
 
-def test_persistent_failure_is_dead_lettered_after_the_delivery_limit(settings, run_consumer):
+def test_persistent_failure_is_dead_lettered_with_its_last_error(settings, bench):
     attempts = []
 
     def broken(uow, env):
         attempts.append(env.message_id)
         raise RuntimeError("bug")
 
-    run_consumer(broken)
-    env = _confirmed(9)
-    _publish(settings, env.body(), env.message_id)
-    dead = Capture(settings.broker_url, queue_name=f"{QUEUE.name}.dead")
+    bench.run(broken)
+    env = bench.confirmed(9)
+    bench.publish(env.body(), env.message_id)
+    dead = Capture(settings.broker_url, queue_name=f"{bench.queue.name}.dead")
     [message] = dead.take(1, timeout=60)
     assert message.properties["message_id"] == env.message_id
-    assert message.headers["x-first-death-reason"] == "delivery_limit"
-    assert len(attempts) == topology.DELIVERY_LIMIT + 1
+    assert message.headers["x-reason"] == (
+        f"gave up after {topology.RETRY_TIERS} retries: RuntimeError: bug")
+    assert len(attempts) == topology.RETRY_TIERS + 1
     dead.close()
+
+
+def test_one_batch_commits_the_good_and_sorts_out_the_rest(settings, bench):
+    """Poison, a NUL the database refuses and a transient failure in one batch cost only themselves."""
+    seen: list[str] = []
+
+    def apply(uow, env):
+        seen.append(env.payload.wish_id)
+        if env.payload.wish_id == "w3":
+            raise Poison("refused by a rule")
+        if env.payload.wish_id == "w5" and seen.count("w5") == 1:
+            raise RuntimeError("lock timeout")
+        uow.first_delivery("members-seen", env.payload.member_id)  # the text reaches a column
+        bench.echo(uow, env)
+
+    envelopes = [bench.confirmed(n) for n in range(1, 9)]
+    envelopes[3] = bench.confirmed(4, member_id="m\u00001")  # PostgreSQL refuses NUL in text
+    bench.publish_all(envelopes)  # all queued before the consumer starts: one batch
+    bench.run(apply, batch_wait=0.5)
+    wait_for(lambda: bench.applied() == 6, what="the six good messages, w5 on its retry")
+
+    dead = Capture(settings.broker_url, queue_name=f"{bench.queue.name}.dead")
+    reasons = {m.properties["message_id"]: m.headers["x-reason"] for m in dead.take(2)}
+    dead.close()
+    assert reasons == {envelopes[2].message_id: "refused by a rule",
+                       envelopes[3].message_id: "invalid data: DataError"}
+    assert seen.count("w5") == 2 and seen.count("w4") == 1  # invalid data is not retried
+    assert bench.waiting() == 0
+
+
+def test_a_failing_message_does_not_delay_the_ones_behind_it(bench):
+    """Two failing messages ahead of 300: all 300 are applied before either is tried again."""
+    order: list[str] = []
+
+    def apply(uow, env):
+        order.append(env.payload.wish_id)
+        if env.payload.wish_id in ("w0", "w1") and order.count(env.payload.wish_id) == 1:
+            raise RuntimeError("briefly failing")
+        bench.echo(uow, env)
+
+    bench.publish_all([bench.confirmed(n) for n in range(302)])
+    bench.run(apply, backoff=3.0)
+    wait_for(lambda: bench.applied() == 302, timeout=60, what="every message applied")
+    first_retry = min(order.index(w, order.index(w) + 1) for w in ("w0", "w1"))
+    assert set(order[:first_retry]) == {f"w{n}" for n in range(302)}
+
+
+def test_a_retried_copy_reads_as_its_sender_sent_it(bench):
+    """The retry copy goes out as our broker user; back from its tier it reads as the original."""
+    senders: list = []
+
+    def decode(message):
+        senders.append(message.properties.get("user_id"))
+        return decode_event(message)
+
+    def apply(uow, env):
+        if len(senders) == 1:
+            raise RuntimeError("briefly failing")
+        bench.echo(uow, env)
+
+    bench.run(apply, decode=decode)
+    env = bench.confirmed(11)
+    bench.publish(env.body(), env.message_id)  # sent with no user_id
+    wait_for(lambda: bench.applied() == 1, what="applied on its retry")
+    assert senders == [None, None]

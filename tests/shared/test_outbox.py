@@ -4,10 +4,11 @@ from __future__ import annotations
 import threading
 
 from kombu import Connection
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, text, update
 
 from shared import topology
-from shared.relay import Relay
+from shared.envelope import utcnow
+from shared.relay import OUTBOX_ATTEMPTS, Relay, due
 from tests.helpers import Capture
 
 
@@ -117,3 +118,40 @@ def test_unroutable_message_is_not_marked_sent(settings, make_db):
         row = conn.execute(select(db.outbox)).one()
     assert row.sent_at is None
     assert row.attempts == 1 and "returned" in row.last_error
+
+
+def test_a_row_refused_again_and_again_is_parked_and_left_alone(settings, make_db):
+    db = make_db("intake")
+    _declare(settings)
+    with db.uow() as uow:
+        uow.emit("submission.accepted", {"source": "nobody", "source_ref": "r1", "wish_id": "w1"},
+                 routing_key="submission.accepted.nobody")
+        uow.commit()
+    relay = Relay(db, settings.broker_url)
+    for _ in range(OUTBOX_ATTEMPTS):
+        with db.engine.begin() as conn:  # its backoff is over
+            conn.execute(update(db.outbox).values(next_attempt_at=utcnow()))
+        relay.publish_batch()
+    with db.engine.begin() as conn:
+        conn.execute(update(db.outbox).values(next_attempt_at=utcnow()))
+        row = conn.execute(select(db.outbox)).one()
+    assert row.parked_at is not None and row.sent_at is None
+    assert row.attempts == OUTBOX_ATTEMPTS and "returned" in row.last_error
+    assert relay.publish_batch() == 0  # parked: the relay no longer tries it
+    with db.engine.connect() as conn:
+        assert conn.execute(select(db.outbox.c.attempts)).scalar() == OUTBOX_ATTEMPTS
+    relay.close()
+
+
+def test_the_relay_scan_skips_parked_rows_by_index(settings, make_db):
+    db = make_db("intake")
+    now = utcnow()
+    with db.engine.begin() as conn:
+        conn.execute(insert(db.outbox), [
+            {"message_id": f"parked-{n}", "type": "submission.accepted", "routing_key": "x",
+             "body": "{}", "created_at": now, "next_attempt_at": now, "attempts": 8,
+             "parked_at": now} for n in range(3000)])
+        conn.execute(text("ANALYZE outbox"))
+        scan = due(db.outbox, 200).compile(dialect=conn.dialect)
+        plan = "\n".join(conn.exec_driver_sql("EXPLAIN " + str(scan), scan.params).scalars())
+    assert "ix_outbox_due" in plan, plan

@@ -1,0 +1,25 @@
+"""parked outbox rows
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-01 13:20:00
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+
+from shared.messaging_tables import park_outbox_v2, unpark_outbox_v2
+
+revision: str = '0006'
+down_revision: Union[str, Sequence[str], None] = '0005'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    park_outbox_v2(op)
+
+
+def downgrade() -> None:
+    unpark_outbox_v2(op)

@@ -1,0 +1,144 @@
+"""Apply a batch of one queue's messages in one transaction, each in its own savepoint: one commit
+for the lot, and a message that fails takes only itself out."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from shared.errors import DomainError, Poison
+from shared.failures import Unavailable, describe, is_invalid_data, is_unavailable
+
+log = logging.getLogger(__name__)
+
+INVALID_DATA = [{"field": "_message", "code": "invalid_data",
+                 "message": "消息含有无法保存的数据（如控制字符或超长的值）"}]
+
+
+@dataclass
+class Outcome:
+    """What became of one message: applied (or a duplicate), poison, or a transient failure."""
+
+    message: Any
+    poison: Poison | None = None
+    error: str | None = None  # a transient failure, described without the message's values
+
+    @property
+    def applied(self) -> bool:
+        return self.poison is None and self.error is None
+
+
+def as_poison(exc: Poison | DomainError) -> Poison:
+    """A domain rule's refusal is poison, as retrying cannot change it."""
+    return exc if isinstance(exc, Poison) else Poison(str(exc), exc.fields)
+
+
+def resent(message) -> bool:
+    """The sender published it again; the broker handing back an unacked copy does not count."""
+    return not (message.delivery_info or {}).get("redelivered", False)
+
+
+def apply_batch(db, handler, consumer: str, messages: list) -> list[Outcome]:
+    """Apply `messages` with `handler` as `consumer` (its inbox name); raise Unavailable when the
+    database is down, so the caller keeps the whole batch for later."""
+    outcomes = [Outcome(m) for m in messages]
+    decoded = []
+    for outcome in outcomes:
+        try:
+            decoded.append((outcome, handler.decode(outcome.message)))
+        except (Poison, DomainError) as refused:
+            outcome.poison = as_poison(refused)
+    # SQLite's driver cannot be trusted with savepoints: one transaction per message there.
+    if len(decoded) > 1 and db.engine.dialect.name == "postgresql":
+        try:
+            _commit(db, handler, consumer, decoded, nested=True)
+            return outcomes
+        except Unavailable:
+            raise
+        except Exception as exc:  # the commit itself failed: each alone, so one cannot sink the rest
+            log.warning("batch commit on %s failed (%s); applying one by one", consumer,
+                        describe(exc))
+            for outcome, _item in decoded:
+                outcome.poison = outcome.error = None
+    for outcome, item in decoded:
+        try:
+            _commit(db, handler, consumer, [(outcome, item)], nested=False)
+        except Unavailable:
+            raise
+        except Exception as exc:
+            _fail(outcome, exc)
+    return outcomes
+
+
+def _commit(db, handler, consumer, pairs, nested: bool) -> None:
+    """Apply `pairs` in one unit of work and commit it, each in a savepoint when `nested`."""
+    try:
+        with db.uow() as uow:
+            for outcome, item in pairs:
+                if nested:
+                    _apply_in_savepoint(uow, handler, consumer, outcome, item)
+                else:
+                    _apply(uow, handler, consumer, outcome.message, item)
+            uow.commit()
+    except Unavailable:
+        raise
+    except Exception as exc:
+        if is_unavailable(exc):
+            raise Unavailable(describe(exc)) from exc
+        raise
+
+
+def _apply_in_savepoint(uow, handler, consumer, outcome: Outcome, item) -> None:
+    savepoint = uow.session.begin_nested()
+    try:
+        _apply(uow, handler, consumer, outcome.message, item)
+        uow.session.flush()
+    except Exception as exc:
+        if is_unavailable(exc):
+            raise Unavailable(describe(exc)) from exc
+        savepoint.rollback()
+        _fail(outcome, exc)
+    else:
+        savepoint.commit()
+
+
+def _fail(outcome: Outcome, exc: Exception) -> None:
+    """Sort a failure: refused by a rule or by the database's own checks is poison, else transient."""
+    if isinstance(exc, (Poison, DomainError)):
+        outcome.poison = as_poison(exc)
+    elif is_invalid_data(exc):
+        outcome.poison = Poison(f"invalid data: {describe(exc)}", INVALID_DATA)
+    else:
+        outcome.error = describe(exc)
+        log.warning("transient failure of %s: %s", _message_id(outcome.message), outcome.error)
+
+
+def _apply(uow, handler, consumer: str, message, item) -> None:
+    if uow.first_delivery(consumer, handler.key(message, item)):
+        handler.apply(uow, item)
+        return
+    log.info("duplicate %s skipped by %s", _message_id(message), consumer)
+    if handler.on_resend is not None and resent(message):
+        handler.on_resend(uow, item)
+
+
+def _message_id(message) -> str:
+    return (message.properties or {}).get("message_id") or "?"
+
+
+def answer_poison(db, handler, consumer: str, outcome: Outcome) -> bool:
+    """Run the handler's on_poison once per message (e.g. a rejected receipt); False if it failed."""
+    if handler.on_poison is None:
+        return True
+    message = outcome.message
+    props = message.properties
+    try:
+        with db.uow() as uow:
+            key = f"poison:{props.get('app_id')}:{props.get('message_id')}"
+            if uow.first_delivery(consumer, key) or resent(message):
+                handler.on_poison(uow, message, outcome.poison)
+            uow.commit()
+        return True
+    except Exception:
+        log.exception("answering poison %s failed; it will come back", props.get("message_id"))
+        return False
