@@ -32,8 +32,12 @@ def make_engine(settings: Settings, service: str) -> Engine:
 
         return engine
     schema = settings.database_schema(service)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                         connect_args={"options": f"-csearch_path={schema}"})
+    # No pre-ping (a round trip per transaction): a connection the database dropped fails its
+    # statement, SQLAlchemy then discards the whole pool, and the caller's retry gets a fresh one.
+    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=600,
+                         connect_args={"options": f"-csearch_path={schema}",
+                                       # ops (and the tests) tell each service's sessions apart
+                                       "application_name": f"microwish:{schema}"[:63]})
 
 
 def ensure_schema(engine: Engine, schema: str) -> None:

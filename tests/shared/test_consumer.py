@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from shared import topology
 from shared.consumer import decode_event
@@ -146,3 +146,21 @@ def test_a_retried_copy_reads_as_its_sender_sent_it(bench):
     bench.publish(env.body(), env.message_id)  # sent with no user_id
     wait_for(lambda: bench.applied() == 1, what="applied on its retry")
     assert senders == [None, None]
+
+
+def test_a_dropped_database_connection_is_waited_out_not_dead_lettered(settings, bench):
+    bench.run(bench.echo)
+    bench.publish_all([bench.confirmed(n) for n in range(5)])
+    wait_for(lambda: bench.applied() == 5, what="the first five applied")
+    with bench.db.engine.connect() as conn:  # as a database restart would, to the consumer's pool
+        killed = conn.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE application_name = :name AND pid <> pg_backend_pid()"),
+            {"name": f"microwish:{bench.db.schema}"}).scalar()
+    assert killed >= 1
+    bench.publish_all([bench.confirmed(n) for n in range(5, 10)])
+    wait_for(lambda: bench.applied() == 10, what="the next five applied on a fresh connection")
+    dead = Capture(settings.broker_url, queue_name=f"{bench.queue.name}.dead")
+    dead.settle(0.3)
+    assert dead.received == []
+    dead.close()
