@@ -57,6 +57,11 @@ QUEUES: dict[str, list[Queue]] = {
 }
 
 
+def receipts_queue(app_id: str) -> Queue:
+    """A registered system's own receipts and outcomes (`submission.*.<app_id>`), declared for it."""
+    return quorum_queue(f"receipts.{app_id}", EVENTS, [f"submission.*.{app_id}"])
+
+
 def queue(name: str) -> Queue:
     """Look a declared queue up by name."""
     return next(q for qs in QUEUES.values() for q in qs if q.name == name)
@@ -69,5 +74,11 @@ def declare(connection: Connection, services=tuple(QUEUES)) -> None:
         exchange(channel).declare()
     for service in services:
         for q in QUEUES[service]:
-            q(channel).declare()
-            dead_queue(q)(channel).declare()
+            declare_queue(connection, q)
+
+
+def declare_queue(connection: Connection, q: Queue) -> None:
+    """One queue, its bindings and its dead queue (the exchanges must exist)."""
+    channel = connection.default_channel
+    q(channel).declare()
+    dead_queue(q)(channel).declare()
