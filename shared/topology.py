@@ -58,7 +58,7 @@ QUEUES: dict[str, list[Queue]] = {
 
 
 def receipts_queue(app_id: str) -> Queue:
-    """A registered system's own receipts and outcomes (`submission.*.<app_id>`), declared for it."""
+    """A registered system's receipts and outcomes (`submission.*.<app_id>`), declared for it."""
     return quorum_queue(f"receipts.{app_id}", EVENTS, [f"submission.*.{app_id}"])
 
 

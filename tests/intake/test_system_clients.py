@@ -1,4 +1,4 @@
-"""System clients on the broker: their receipts queue is declared for them, and it is all they read."""
+"""System clients on the broker: their receipts queue is made for them, and it is all they read."""
 from __future__ import annotations
 
 import json
