@@ -1,9 +1,11 @@
-"""Fixed-window rate limits kept in the service's own database, so every replica counts together."""
+"""Rate limits kept in the service's own database, so every replica counts together: fixed
+windows, and growing waits after failures in a row."""
 from __future__ import annotations
 
+import math
 import time
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, delete, func, select
 
 
 def add_rate_limit_table(metadata: MetaData) -> Table:
@@ -60,3 +62,49 @@ class RateLimit:
             set_={"count": table.c.count + 1}).returning(table.c.count)
         with self.engine.begin() as conn:
             return conn.execute(stmt).scalar_one()
+
+
+class Backoff:
+    """Growing waits for one key after `free` failures in a row: `first` seconds, doubling to `cap`.
+
+    Each failure is counted in its second's row of the rate-limit table (`hit` with one-second
+    windows); a success clears the key, and failures older than `forget` seconds stop counting.
+    """
+
+    def __init__(self, engine, table: Table, free: int, first: int, cap: int, forget: int):
+        self.counter = RateLimit(engine, table, limit=free, window=1)
+        self.engine, self.table = engine, table
+        self.free, self.first, self.cap, self.forget = free, first, cap, forget
+
+    def delay(self, failures: int) -> int:
+        """How long `failures` in a row make the key wait after the last one."""
+        if failures < self.free:
+            return 0
+        return min(self.cap, self.first * 2 ** min(failures - self.free, 32))
+
+    def wait(self, key: str, now: float | None = None) -> int:
+        """Seconds the key must still wait before its next try (0: it may try now)."""
+        now = time.time() if now is None else now
+        c = self.table.c
+        with self.engine.connect() as conn:
+            failures, last = conn.execute(select(func.sum(c.count), func.max(c.window_start)).where(
+                c.key == key, c.window_start > now - self.forget)).one()
+        if not failures:
+            return 0
+        # The last failure may have come at any moment of its second: count that second whole.
+        delay = self.delay(failures)
+        return max(0, math.ceil(last + 1 + delay - now)) if delay else 0
+
+    def fail(self, key: str, now: float | None = None) -> None:
+        """Count one failure, and drop this key's failures too old to count."""
+        now = time.time() if now is None else now
+        self.counter.hit(key, now)
+        self._delete(key, self.table.c.window_start <= now - self.forget)
+
+    def clear(self, key: str) -> None:
+        """A success: the key starts afresh."""
+        self._delete(key)
+
+    def _delete(self, key: str, *conditions) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(self.table).where(self.table.c.key == key, *conditions))

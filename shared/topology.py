@@ -77,6 +77,11 @@ QUEUES: dict[str, list[Queue]] = {
 }
 
 
+def receipts_queue(app_id: str) -> Queue:
+    """A registered system's receipts and outcomes (`submission.*.<app_id>`), declared for it."""
+    return quorum_queue(f"receipts.{app_id}", EVENTS, [f"submission.*.{app_id}"])
+
+
 def binds(queue: Queue, exchange: Exchange, routing_key: str) -> bool:
     """Whether the broker would route `routing_key` on `exchange` to `queue` (topic or direct)."""
     return any(b.exchange.name == exchange.name
@@ -108,5 +113,11 @@ def declare(connection: Connection, services=tuple(QUEUES)) -> None:
         retry_queue(tier)(channel).declare()
     for service in services:
         for q in QUEUES[service]:
-            q(channel).declare()
-            dead_queue(q)(channel).declare()
+            declare_queue(connection, q)
+
+
+def declare_queue(connection: Connection, q: Queue) -> None:
+    """One queue, its bindings and its dead queue (the exchanges must exist)."""
+    channel = connection.default_channel
+    q(channel).declare()
+    dead_queue(q)(channel).declare()

@@ -170,3 +170,16 @@ def reread(db, model, key):
         row = unit.session.get(model, key)
         unit.session.expunge(row)
         return row
+
+
+class Clock:
+    """A clock that moves only when told: `clock()` is the time, `advance(s)` moves it on."""
+
+    def __init__(self, now: float = 1_800_000_000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds

@@ -20,7 +20,6 @@ import uuid
 import pika
 
 INTAKE_EXCHANGE, ROUTING_KEY, SCHEMA = "microwish.intake", "submission", "submission.v1"
-EVENTS_EXCHANGE = "microwish.events"
 
 # A fictional wisher (the ID number is valid but nobody's), with the consent a system must record.
 EXAMPLE = {
@@ -33,15 +32,13 @@ EXAMPLE = {
 }
 
 
-def receipt_queue(channel, app_id: str, name: str) -> str:
-    """Our own durable queue, bound to every receipt and outcome addressed to us.
+def receipt_queue(channel, name: str) -> str:
+    """Our receipts queue, which the platform declared and bound when it registered us.
 
-    Bind it before publishing, so no receipt is missed; it outlives this program, so receipts
-    sent while we are away wait for us. (Our broker user may only create queues named
-    receipts.<app_id> or receipts.<app_id>.<anything>.)
+    It outlives this program, so receipts sent while we are away wait for us. We only check it
+    is there (a passive declare): our broker user may not create or bind queues.
     """
-    channel.queue_declare(name, durable=True)
-    channel.queue_bind(name, EVENTS_EXCHANGE, routing_key=f"submission.*.{app_id}")
+    channel.queue_declare(name, passive=True)
     return name
 
 
@@ -116,7 +113,7 @@ def main(argv=None) -> int:
     connection = pika.BlockingConnection(params)
     channel = connection.channel()
     channel.confirm_delivery()  # every publish waits for the broker's confirm
-    queue = receipt_queue(channel, args.app_id, args.queue or f"receipts.{args.app_id}")
+    queue = receipt_queue(channel, args.queue or f"receipts.{args.app_id}")
     for message_id in ids:
         publish(channel, args.app_id, user, message_id, submission)
         print(f"sent {message_id}", flush=True)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from services.intake import config as intake_config, errors
-from services.intake.accounts import http as accounts_http, pages as accounts_pages
+from services.intake.accounts import http as accounts_http, pages as accounts_pages, systems
 from services.intake.accounts.actions import by_api_key, principal_of
 from services.intake.audit import handlers as audit_handlers, http as audit_http
 from services.intake.claimers import (http as claimers_http, organisations_http,
@@ -53,6 +53,11 @@ def handlers(settings) -> list[Handler]:
         Handler(topology.queue("intake.wish-outcomes"), submission_handlers.record_outcome),
         Handler(topology.queue("intake.audit"), audit_handlers.keep),
     ]
+
+
+def declare(connection, db) -> None:
+    """What intake declares beyond the topology: every registered system's receipts queue."""
+    systems.declare_receipts(connection, db)
 
 
 def jobs(settings, config=None) -> list[Job]:

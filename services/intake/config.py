@@ -13,8 +13,14 @@ class Config:
     access_ttl_seconds: int = 900
     refresh_ttl_seconds: int = 7 * 24 * 3600
     session_ttl_seconds: int = 1800
+    # Per account: failures in a row before each try waits, first this long, doubling to the cap.
     login_failures_allowed: int = 5
-    login_window_seconds: int = 300
+    login_delay_seconds: int = 1
+    login_delay_cap_seconds: int = 900
+    login_failures_forgotten_seconds: int = 24 * 3600
+    # Per address, far above what a street office behind one NAT fails in normal work.
+    login_address_failures_allowed: int = 300
+    login_address_window_seconds: int = 600
     retention_days: int = 180
     retention_interval_seconds: float = 3600.0
     # Submissions may carry photos (base64, up to 3 of 2 MiB): their routes allow more.
@@ -33,7 +39,15 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         session_ttl_seconds=env_int(env, "MICROWISH_SESSION_TTL_SECONDS", d.session_ttl_seconds),
         login_failures_allowed=env_int(env, "MICROWISH_LOGIN_FAILURES_ALLOWED",
                                        d.login_failures_allowed),
-        login_window_seconds=env_int(env, "MICROWISH_LOGIN_WINDOW_SECONDS", d.login_window_seconds),
+        login_delay_seconds=env_int(env, "MICROWISH_LOGIN_DELAY_SECONDS", d.login_delay_seconds),
+        login_delay_cap_seconds=env_int(env, "MICROWISH_LOGIN_DELAY_CAP_SECONDS",
+                                        d.login_delay_cap_seconds),
+        login_failures_forgotten_seconds=env_int(env, "MICROWISH_LOGIN_FAILURES_FORGOTTEN_SECONDS",
+                                                 d.login_failures_forgotten_seconds),
+        login_address_failures_allowed=env_int(env, "MICROWISH_LOGIN_ADDRESS_FAILURES_ALLOWED",
+                                               d.login_address_failures_allowed),
+        login_address_window_seconds=env_int(env, "MICROWISH_LOGIN_ADDRESS_WINDOW_SECONDS",
+                                             d.login_address_window_seconds),
         retention_days=env_int(env, "MICROWISH_RETENTION_DAYS", d.retention_days),
         retention_interval_seconds=env_float(env, "MICROWISH_RETENTION_INTERVAL_SECONDS",
                                              d.retention_interval_seconds),

@@ -1,9 +1,16 @@
-"""Intake's fixtures: its database, a liaison and a client logged in as them, the queue's worker."""
+"""Intake's fixtures: its database, a liaison and a client logged in as them, the queue's worker,
+systems registered with broker users of their own."""
 from __future__ import annotations
+
+import subprocess
+import uuid
+from urllib.parse import urlsplit
 
 import pytest
 
 from services.intake.accounts.actions import create_account
+from services.intake.accounts.broker import management_api
+from services.intake.accounts.systems import register
 from services.intake.app import create_app
 from services.worker import runtime
 from tests.actors import HOTLINE, Liaison, System
@@ -46,3 +53,22 @@ def intake(settings, db):
 def hotline(settings):
     """The hotline publishing to the intake queue as the broker's guest."""
     return System.on_queue(settings.broker_url, HOTLINE)
+
+
+@pytest.fixture
+def system_client(settings):
+    """system_client(db) -> (app_id, broker URL): a system registered as `systems register` does."""
+    made = []
+
+    def make(db):
+        app_id = f"gov-{uuid.uuid4().hex[:8]}"  # broker users are node-wide: a fresh name each
+        done = register(db, app_id, "测试系统", settings.broker_url, management_api())
+        made.append(app_id)
+        for command in done.commands:  # no management API here: what the operator would run
+            subprocess.run(command, check=True, capture_output=True, timeout=60)
+        url = urlsplit(settings.broker_url)
+        return app_id, url._replace(
+            netloc=f"{app_id}:{done.broker_password}@{url.hostname}:{url.port}").geturl()
+    yield make
+    for user in made:
+        subprocess.run(["rabbitmqctl", "-q", "delete_user", user], capture_output=True, timeout=60)

@@ -10,12 +10,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import jwt
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 from werkzeug.test import Client
 
 from services import demo
 from services.allinone import AllInOne
-from services.intake.accounts.actions import principal_of
+from services.intake.accounts.actions import create_account, principal_of
+from services.intake.accounts.limits import CLOCK
 from services.intake.accounts.models import Account
 from services.intake.app import create_app as create_intake_app
 from services.intake.config import Config as IntakeConfig
@@ -25,7 +27,7 @@ from shared.ratelimit import RateLimit
 from shared.settings import from_env
 from shared.tokens import AUDIENCE, ISSUER, TokenError, Tokens
 from tests.factories import published_wish
-from tests.helpers import add, principal
+from tests.helpers import Clock, add, principal
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 AUTH = "/api/v1/auth"
@@ -95,7 +97,12 @@ def test_expiry_typ_and_key_rotation():
 
 
 @pytest.fixture
-def demo_intake(db_settings, make_db):
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def demo_intake(db_settings, make_db, clock):
     """make(**overrides) -> (test client, db) of intake on PostgreSQL with the demo accounts."""
     db = make_db("intake")
     with db.uow() as uow:
@@ -105,6 +112,7 @@ def demo_intake(db_settings, make_db):
     def make(trusted_proxy_hops=0, **overrides):
         app = create_intake_app(db_settings.with_overrides(trusted_proxy_hops=trusted_proxy_hops),
                                 db, IntakeConfig(**overrides))
+        app.extensions[CLOCK] = clock
         return app.test_client(), db
     return make
 
@@ -167,19 +175,73 @@ def test_refresh_rotates_replay_revokes_all_and_logout_revokes(demo_intake):
     assert out.status_code == 200 and refresh(pair["refresh_token"]).status_code == 401
 
 
-def test_login_failures_throttle_the_account_not_the_whole_address(demo_intake):
-    """After the allowed failures even the right password waits; other accounts do not yet."""
-    client, _ = demo_intake(login_failures_allowed=3)
-    assert [_login(client, password="wrong").status_code for _ in range(3)] == [401] * 3
-    blocked = _login(client)
-    assert blocked.status_code == 429 and _error(blocked) == "too_many_requests"
-    assert int(blocked.headers["Retry-After"]) > 0
-    assert _login(client, username="org").status_code == 200  # per address: 4 x 3 allowed
+@pytest.fixture
+def office(demo_intake):
+    """(client, db) of intake with a street office's 50 liaisons, all behind one address."""
+    client, db = demo_intake(login_address_failures_allowed=120)
+    hashed = PasswordHasher().hash(PW)  # one hash for all: 50 argon2 hashes would be slow
+    with db.uow() as uow:
+        for n in range(50):
+            account, _ = create_account(uow.session, f"officer-{n:02d}", "liaison", f"联络员{n}")
+            account.password_hash = hashed
+        uow.commit()
+    return client, db
+
+
+def _refusal(response, field: str, code: str) -> int:
+    """Assert a 429 saying, in Chinese, which limit; its Retry-After."""
+    assert response.status_code == 429 and _error(response) == "too_many_requests"
+    [said] = response.get_json()["error"]["fields"]
+    assert (said["field"], said["code"]) == (field, code) and CJK.search(said["message"])
+    return int(response.headers["Retry-After"])
+
+
+def test_failures_lock_only_their_account_for_ever_longer_until_a_success(office, clock):
+    client, _ = office
+    assert [_login(client, "officer-00", "typo").status_code for _ in range(5)] == [401] * 5
+    waits = [_refusal(_login(client, "officer-00"), "username", "login_locked")]
+    assert all(_login(client, f"officer-{n:02d}").status_code == 200 for n in range(1, 50))
+    for _ in range(3):  # each failure after a wait doubles the next wait
+        clock.advance(waits[-1])
+        assert _login(client, "officer-00", "typo").status_code == 401
+        waits.append(_refusal(_login(client, "officer-00"), "username", "login_locked"))
+    assert waits[1] > waits[0] and waits[2] > waits[1] and waits[3] > waits[2]
+    clock.advance(waits[-1])
+    assert _login(client, "officer-00").status_code == 200
+    assert _login(client, "officer-00", "typo").status_code == 401  # the success reset the count
+    assert _login(client, "officer-00").status_code == 200
+
+
+def test_waits_stop_growing_at_the_cap(demo_intake, clock):
+    client, _ = demo_intake(login_failures_allowed=1, login_delay_cap_seconds=4)
+    waits = []
+    for _ in range(5):
+        assert _login(client, password="typo").status_code == 401
+        waits.append(_refusal(_login(client), "username", "login_locked"))
+        clock.advance(waits[-1])
+    assert waits == [2, 3, 5, 5, 5]  # 1, 2, 4, 4, 4 s after the second the failure came in
+
+
+def test_an_office_with_a_couple_of_typos_each_logs_in_but_a_scan_is_stopped(office):
+    """50 accounts x 2 typos stay under the address's limit; a scan of wrong names does not."""
+    client, _ = office
+    for n in range(50):
+        for _ in range(2):
+            assert _login(client, f"officer-{n:02d}", "typo").status_code == 401
+        assert _login(client, f"officer-{n:02d}").status_code == 200
+    scan = [_login(client, f"guess-{n}", "123456") for n in range(21)]
+    assert [r.status_code for r in scan[:20]] == [401] * 20  # 100 typos + 20: the limit, 120
+    _refusal(scan[20], "_address", "address_limited")
+    elsewhere = {"REMOTE_ADDR": "10.9.9.9"}  # the limit is the address's, not the accounts'
+    assert _login(client, "officer-00", environ_base=elsewhere).status_code == 200
 
 
 def _counts(db) -> dict:
+    """Failures counted per kind of key (user, addr)."""
     with db.engine.connect() as conn:
-        return dict(conn.execute(select(RATE_LIMITS.c.key, RATE_LIMITS.c.count)).all())
+        rows = conn.execute(select(RATE_LIMITS.c.key, RATE_LIMITS.c.count)).all()
+    return {kind: sum(n for key, n in rows if key.split(":")[1] == kind)
+            for kind in {key.split(":")[1] for key, _ in rows}}
 
 
 def _at_once(fn, n: int = 8) -> list:
@@ -202,7 +264,7 @@ def test_concurrent_login_failures_all_count(demo_intake):
         return _login(client.application.test_client(), password="wrong")
 
     assert [r.status_code for r in _at_once(fail)] == [401] * 8
-    assert {key.split(":")[1]: n for key, n in _counts(db).items()} == {"user": 8, "addr": 8}
+    assert _counts(db) == {"user": 8, "addr": 8}
     assert _login(client).status_code == 429
     limit = RateLimit(db.engine, RATE_LIMITS, 8, 300)  # the counter itself, without argon2's pace
     assert sorted(_at_once(lambda: limit.hit("race"))) == list(range(1, 9))
@@ -213,12 +275,14 @@ def test_concurrent_login_failures_all_count(demo_intake):
     (1, 401, {**{f"203.0.113.{i}": 1 for i in range(4)}, "203.0.113.99": 1})])
 def test_forwarded_for_is_trusted_only_behind_a_trusted_proxy(demo_intake, hops, fifth, counted):
     """X-Forwarded-For picks the per-address counter only when a trusted proxy sets it."""
-    client, db = demo_intake(login_failures_allowed=1, trusted_proxy_hops=hops)  # 4 per address
+    client, db = demo_intake(login_address_failures_allowed=4, trusted_proxy_hops=hops)
     for i in [0, 1, 2, 3, 99]:  # a new account each time: only the address limit applies
         r = _login(client, username=f"nobody-{i}", headers={"X-Forwarded-For": f"203.0.113.{i}"},
                    environ_base={"REMOTE_ADDR": "10.0.0.1"})
     assert r.status_code == fifth
-    assert {k.removeprefix("login:addr:"): n for k, n in _counts(db).items()
+    with db.engine.connect() as conn:
+        rows = conn.execute(select(RATE_LIMITS.c.key, RATE_LIMITS.c.count)).all()
+    assert {k.removeprefix("login:addr:"): n for k, n in rows
             if k.startswith("login:addr:")} == counted
 
 
@@ -290,3 +354,20 @@ def test_login_next_with_a_tab_is_no_open_redirect(platform):
     if done.status_code != 303:
         pytest.fail("the login itself failed")  # not the failure this test expects
     assert not done.headers["Location"].startswith("//")
+
+
+def test_the_login_page_says_how_long_a_locked_account_waits(platform, clock):
+    platform.apps["intake"].extensions[CLOCK] = clock
+    client = Client(platform.wsgi)
+    client.get("/login")
+    token = client.get_cookie("mw_login_csrf", path="/login").value
+
+    def submit(password):
+        return client.post("/login", data={"username": "member", "password": password,
+                                           "csrf_token": token})
+
+    assert [submit("typo").status_code for _ in range(5)] == [401] * 5
+    locked = submit(PW)
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
+    assert "该账号登录失败次数过多，请 2 秒后再试" in locked.text
+    assert client.get_cookie("mw_session") is None

@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import uuid
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -17,7 +16,7 @@ from openapi_spec_validator import validate as validate_openapi
 from sqlalchemy import select
 
 from services.intake.accounts.actions import create_account
-from services.intake.accounts.systems import rabbitmqctl_commands, register
+from services.intake.accounts.systems import declare_receipts
 from services.intake.app import create_app
 from services.intake.contracts import asyncapi
 from services.intake.submissions.models import Submission
@@ -223,6 +222,7 @@ def intake_worker(settings, make_db, tmp_path):
         uow.commit()
     with Connection(settings.broker_url) as conn:
         topology.declare(conn, ["intake"])
+        declare_receipts(conn, db)  # APP's queue, as the worker declares it when it starts
     env = {**os.environ, "MICROWISH_BROKER_URL": settings.broker_url,
            "MICROWISH_INTAKE_DATABASE_URL": PG_URL,
            "MICROWISH_INTAKE_DATABASE_SCHEMA": settings.database_schema("intake")}
@@ -238,26 +238,10 @@ def intake_worker(settings, make_db, tmp_path):
         worker.wait()
 
 
-@pytest.fixture
-def system_user(settings, intake_worker):
-    """A system registered as the docs say, with its own broker user and only its permissions."""
-    vhost = settings.broker_url.rsplit("/", 1)[1]
-    user, password = f"gov-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
-    register(intake_worker, user, "测试系统")
-    _, grant = rabbitmqctl_commands(user, vhost)
-    ctl = ["rabbitmqctl", "-q"]
-    subprocess.run([*ctl, "add_user", user, password], check=True, capture_output=True)
-    try:
-        subprocess.run([*ctl, *grant[1:]], check=True, capture_output=True)
-        yield user, f"amqp://{user}:{password}@127.0.0.1:5672/{vhost}"
-    finally:
-        subprocess.run([*ctl, "delete_user", user], capture_output=True)
-
-
 def test_example_client_sends_three_wishes_and_reads_their_receipts(settings, intake_worker,
-                                                                    system_user, tmp_path):
+                                                                    system_client, tmp_path):
     """Run as a system would: its own broker user, with only the permissions `systems` grants."""
-    app_id, url = system_user
+    app_id, url = system_client(intake_worker)
     receipts = Capture(settings.broker_url, f"submission.*.{app_id}")  # an independent listener
     run = subprocess.run([sys.executable, str(CLIENT), "--url", url, "--app-id", app_id,
                           "--count", "3", "--timeout", "60"],

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import json
 
-import pika
 import pytest
 from sqlalchemy import func, select
 
-from services.intake.accounts.systems import broker_permissions, register
 from services.intake.submissions.models import Submission
 from tests.actors import HOTLINE as APP, System
 from tests.factories import submission
@@ -129,31 +127,3 @@ def test_only_a_registered_system_publishing_as_its_own_broker_user_is_accepted(
     assert receipt.delivery_info["routing_key"] == f"submission.rejected.{app_id}"
     assert code in [e["code"] for e in json.loads(receipt.body)["payload"]["errors"]]
     assert _count(intake) == 0
-
-
-def test_a_system_broker_user_may_publish_to_intake_and_nothing_else(settings, intake):
-    """The permissions `systems` hands out: the intake exchange yes, the events exchange no."""
-    import subprocess
-    import uuid
-
-    vhost = settings.broker_url.rsplit("/", 1)[1]
-    user, password = f"sys-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
-    configure, write, read = broker_permissions(user)
-    ctl = ["rabbitmqctl", "-q"]
-    subprocess.run([*ctl, "add_user", user, password], check=True, capture_output=True)
-    try:
-        subprocess.run([*ctl, "set_permissions", "-p", vhost, user, configure, write, read],
-                       check=True, capture_output=True)
-        register(intake, user, "测试系统")
-        url = f"amqp://{user}:{password}@127.0.0.1:5672/{vhost}"
-        System.on_queue(url, user, user).publish(submission(), message_id="own-1")
-        wait_for(lambda: _count(intake) == 1, what="the system's own submission accepted")
-        conn = pika.BlockingConnection(pika.URLParameters(url))
-        channel = conn.channel()
-        channel.confirm_delivery()
-        with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
-            channel.basic_publish("microwish.events", "wish.verified", b"{}")
-        assert refused.value.reply_code == 403
-        conn.close()
-    finally:
-        subprocess.run([*ctl, "delete_user", user], capture_output=True)

@@ -6,7 +6,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from services.intake import config
 from services.intake.accounts import actions as accounts
-from services.intake.accounts.limits import count_failure, refuse_if_throttled
+from services.intake.accounts.limits import count_failure, count_success, refuse_if_throttled
 from services.intake.accounts.models import Account
 from shared.access import ANYONE, ROLES, allow, public, require_principal
 from shared.errors import ApiError
@@ -47,10 +47,12 @@ def login(username: str, password: str) -> Account:
     """Check credentials under the rate limits; the caller commits."""
     refuse_if_throttled(username)
     try:
-        return accounts.check_password(uow().session, username, password)
+        account = accounts.check_password(uow().session, username, password)
     except accounts.LoginFailed:
         count_failure(username)
         raise ApiError(401, "invalid_credentials")
+    count_success(username)
+    return account
 
 
 @bp.post("/login")

@@ -27,11 +27,14 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _form(error: str | None = None, status: int = 200):
+def _form(error: str | None = None, status: int = 200, retry_after: int | None = None):
     token = _LOGIN_CSRF.token()
     page = render_template("login.html", csrf_token=token, error=error,
                            next=_safe_next(request.values.get("next")))
-    return _LOGIN_CSRF.give(make_response(page, status), token)
+    response = make_response(page, status)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return _LOGIN_CSRF.give(response, token)
 
 
 def start_session(response, account: Account):
@@ -58,7 +61,8 @@ def login_submit():
     try:
         account = login(request.form.get("username", "")[:64], request.form.get("password", "")[:256])
     except ApiError as err:
-        return _form(err.message, err.status)
+        said = err.fields[0]["message"] if err.fields else err.message  # how long to wait
+        return _form(said, err.status, err.retry_after)
     uow().commit()
     response = start_session(redirect(_safe_next(request.form.get("next")), 303), account)
     return _LOGIN_CSRF.drop(response)

@@ -1,47 +1,96 @@
 """Register a government system as a client: an API key for HTTP, its own RabbitMQ user for the queue.
 
 `microwish systems register <app_id> [name]` (or `python -m services.intake.accounts.systems
-register ...`) creates the account, prints the API key once, and prints the rabbitmqctl commands
-that give the system's broker user only what it needs: publish to microwish.intake, and its own
-receipt queues `receipts.<app_id>...`.
+register ...`) creates the account, declares the system's receipts queue `receipts.<app_id>`,
+and gives its broker user exactly its grants (broker.py) over the management API, printing the
+API key and the broker password once. Without a reachable API (or on the all-in-one's
+memory:// broker) it prints the rabbitmqctl commands that do the same on the RabbitMQ node.
 """
 from __future__ import annotations
 
-import re
 import secrets
+from dataclasses import dataclass
 
 import click
+from kombu import Connection
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.intake.accounts.actions import create_account
+from services.intake.accounts.broker import (BrokerUnreachable, Grants, ManagementApi, grants,
+                                             management_api)
+from services.intake.accounts.models import Account
 from services.intake.accounts.rules import valid_app_id
 from services.worker import service_module
+from shared.access import SYSTEM
 from shared.db import Database
 from shared.settings import from_env
+from shared.topology import declare, declare_queue, receipts_queue
 
 
-def broker_permissions(app_id: str) -> tuple[str, str, str]:
-    """(configure, write, read) regexes for the system's broker user."""
-    own = rf"^receipts\.{re.escape(app_id)}(\..*)?$"
-    return own, rf"^microwish\.intake$|{own}", rf"^microwish\.events$|{own}"
+@dataclass(frozen=True)
+class Registration:
+    """What registering a system produced; its secrets are shown once and never stored in clear."""
+
+    api_key: str
+    broker_password: str
+    grants: Grants
+    applied: bool  # False: the operator still runs `commands` on the RabbitMQ node
+
+    @property
+    def commands(self) -> list[list[str]]:
+        return [] if self.applied else self.grants.rabbitmqctl(self.broker_password)
 
 
-def rabbitmqctl_commands(app_id: str, vhost: str = "/") -> list[list[str]]:
-    password = secrets.token_urlsafe(24)
-    configure, write, read = broker_permissions(app_id)
-    return [["rabbitmqctl", "add_user", app_id, password],
-            ["rabbitmqctl", "set_permissions", "-p", vhost, app_id, configure, write, read]]
+def _on_rabbitmq(broker_url: str) -> bool:
+    return not broker_url.startswith("memory:")  # the all-in-one's in-process bus has no users
 
 
-def register(db, app_id: str, display_name: str) -> str:
-    """Create the system's account; returns its API key (shown once, stored only as a hash)."""
+def declare_receipts(connection: Connection, db) -> list[str]:
+    """Declare every registered system's receipts queue (idempotent); the app_ids declared.
+
+    The intake worker calls this when it starts, so systems registered before the platform
+    declared their queues get theirs, and no receipt is ever unroutable.
+    """
+    with db.session() as session:
+        app_ids = list(session.scalars(select(Account.app_id).where(
+            Account.role == SYSTEM, Account.app_id.is_not(None))))
+    declare(connection, [])  # the exchanges the queues bind to
+    for app_id in app_ids:
+        declare_queue(connection, receipts_queue(app_id))
+    return app_ids
+
+
+def register(db, app_id: str, display_name: str, broker_url: str = "memory://",
+             api: ManagementApi | None = None) -> Registration:
+    """Create the system's account, declare its receipts queue and grant its broker user."""
     if not valid_app_id(app_id):
         raise ValueError("app_id: lower-case letters, digits, - and _ only")
     with db.uow() as uow:
-        _, api_key = create_account(uow.session, app_id, "system", display_name, app_id=app_id,
+        _, api_key = create_account(uow.session, app_id, SYSTEM, display_name, app_id=app_id,
                                     broker_user=app_id)
+        uow.session.flush()  # an existing system fails here, before its broker password changes
+        password, applied = secrets.token_urlsafe(24), False
+        if _on_rabbitmq(broker_url):
+            with Connection(broker_url) as conn:
+                declare(conn, [])
+                declare_queue(conn, receipts_queue(app_id))
+                vhost = conn.virtual_host
+        else:
+            vhost = "/"
+        g = grants(app_id, vhost)
+        if api is not None and _on_rabbitmq(broker_url):
+            try:
+                api.apply(g, password)
+                applied = True
+            except BrokerUnreachable:
+                pass  # the commands below do the same by hand
         uow.commit()
-    return api_key
+    return Registration(api_key, password, g, applied)
+
+
+def _shell(command: list[str]) -> str:
+    return " ".join(f"'{part}'" if " " in part or "^" in part else part for part in command)
 
 
 @click.group("systems")
@@ -53,26 +102,31 @@ def systems() -> None:
 @click.argument("app_id")
 @click.argument("name", required=False)
 def register_system(app_id: str, name: str | None) -> None:
-    """Register a system: prints its API key once and its broker user's grants.
+    """Register a system: its receipts queue, its broker user's grants; prints its secrets once.
 
     APP_ID: lower-case letters, digits, - and _; NAME: how people see it (default APP_ID).
     """
     if not valid_app_id(app_id):  # said as click says any bad argument, before the database
         raise click.BadParameter("lower-case letters, digits, - and _ only", param_hint="APP_ID")
-    db = Database(from_env(), "intake", service_module("intake").METADATA)
+    settings = from_env()
+    db = Database(settings, "intake", service_module("intake").METADATA)
     try:
-        api_key = register(db, app_id, name or app_id)
+        done = register(db, app_id, name or app_id, settings.broker_url, management_api())
     except ValueError as exc:  # an app_id reserved for people's own submissions
         raise click.BadParameter(str(exc), param_hint="APP_ID") from None
     except IntegrityError:  # its account (the same username and app_id) exists: keep its key
         raise click.ClickException(f"{app_id} is already registered") from None
     finally:
         db.dispose()
-    click.echo(f"API key for {app_id} (shown once): {api_key}")
+    click.echo(f"API key for {app_id} (shown once): {done.api_key}")
+    click.echo(f"receipts queue: {receipts_queue(app_id).name} (declared by the platform)")
+    if done.applied:
+        click.echo(f"broker user {app_id} in vhost {done.grants.vhost} "
+                   f"(password shown once): {done.broker_password}")
+        return
     click.echo("broker user (run on the RabbitMQ node; the password is printed only here):")
-    for command in rabbitmqctl_commands(app_id):
-        click.echo("  " + " ".join(f"'{part}'" if " " in part or "^" in part else part
-                                   for part in command))
+    for command in done.commands:
+        click.echo("  " + _shell(command))
 
 
 if __name__ == "__main__":

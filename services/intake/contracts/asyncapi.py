@@ -93,8 +93,8 @@ def document() -> dict:
         "asyncapi": "2.6.0", "id": "urn:microwish:intake-queue",
         "info": {"title": "微心愿 intake queue contract", "version": VERSION, "description": (
             "对接系统（government systems）经 RabbitMQ 提交心愿并接收回执。见 docs/integration.md。"
-            "回执队列须命名为 receipts.<app_id>（或 receipts.<app_id>.*），持久化，"
-            "绑定到 microwish.events 的 submission.*.<app_id>。未受理回执中的错误代码见"
+            "回执队列 receipts.<app_id> 由平台在登记系统时声明（绑定到 microwish.events 的"
+            " submission.*.<app_id>），系统只能读取它。未受理回执中的错误代码见"
             " components.x-error-codes 和 GET /api/v1/openapi.json 的"
             " components.schemas.Error.x-error-codes。")},
         "servers": {"rabbitmq": {"url": "{host}:5672", "protocol": "amqp",
