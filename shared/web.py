@@ -43,7 +43,8 @@ def make_app(import_name: str, service: str, metadata, settings: Settings | None
     app.extensions["microwish.config"] = config
     app.extensions["microwish.db"] = db or Database(settings, service, metadata)
     app.extensions["microwish.tokens"] = Tokens(settings.token_keys)
-    # Characters first: not even the credentials' look-up may see a NUL.
+    # Characters first: not even the credentials' look-up may see a NUL. This reads the body, so
+    # a blueprint that allows a bigger one raises the limit in a url_value_preprocessor.
     app.before_request(refuse_control_characters)
     app.before_request(check_request)
     app.teardown_appcontext(_close_uow)

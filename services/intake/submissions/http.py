@@ -32,9 +32,10 @@ def _open(sealed):
     return current_app.extensions["microwish.sealer"].open_optional(sealed)
 
 
-@bp.before_request
-def _allow_photos() -> None:
+@bp.url_value_preprocessor
+def _allow_photos(_endpoint, _values) -> None:
     """Submissions may carry photos; every other route keeps the smaller default limit."""
+    # Before any before_request: the app's character check reads the body first.
     request.max_content_length = config.current().max_submission_bytes
 
 
