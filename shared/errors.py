@@ -80,6 +80,9 @@ MESSAGES_ZH = {
     "in_past": "日期不能早于今天",
     "nothing_to_change": "请至少修改一项",
     "none_selected": "请至少选择一个心愿",
+    "invalid_characters": "含有不允许的控制字符",
+    "not_ready": "服务暂不可用（所依赖的数据库未就绪），请稍后重试",
+    "empty_idempotency_key": "Idempotency-Key 不能为空：不需要幂等时请不要发送该请求头",
 }
 
 

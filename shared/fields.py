@@ -1,17 +1,41 @@
 """marshmallow fields whose errors carry our machine codes (shared.errors.MESSAGES_ZH), and a
-schema base that refuses unknown fields."""
+schema base that refuses unknown fields and control characters."""
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+
+from shared import characters
 
 PHONE = validate.Regexp(r"\A1[0-9]{10}\Z", error="invalid_phone")
 
 
 class Strict(Schema):
-    """A schema that refuses any field it does not name."""
+    """A schema that refuses any field it does not name, and control characters in any string."""
 
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def _no_control_characters(self, data, **_kw):
+        # The HTTP edge checks too; this covers the queue and imports, which load schemas directly.
+        bad = characters.found(data)
+        if bad:
+            raise ValidationError({name: [characters.CODE] for name in bad})
+        return data
+
+
+class Flag(fields.Boolean):
+    """Only JSON true or false: marshmallow's own Boolean also takes 1, 0, "yes" and "on"."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value is True or value is False:  # isinstance(1, bool) is False, but 1 == True
+            return value
+        raise self.make_error("invalid", input=value)
+
+
+def query_flag(**kw) -> fields.Boolean:
+    """A yes-or-no query argument: only the words true and false, as JSON writes them."""
+    return fields.Boolean(truthy={"true"}, falsy={"false"}, **kw)
 
 
 def text(low: int, high: int, **kw) -> fields.String:

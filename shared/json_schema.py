@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 
 from shared.contracts import FieldError
 from shared.errors import MARSHMALLOW_CODES, MESSAGES_ZH
+from shared.fields import distinct
 
 OPENAPI_VERSION = "3.1.0"
 
@@ -46,6 +47,13 @@ def _partial_nested(self, field_obj, ret, **_kw) -> dict:
     return {}
 
 
+def _unique(self, field_obj, **_kw) -> dict:
+    """A list that refuses repeats (shared.fields.distinct) says so."""
+    if isinstance(field_obj, fields.List) and distinct in field_obj.validators:
+        return {"uniqueItems": True}
+    return {}
+
+
 def portable(node):
     """Python's \\A and \\Z anchors as ^ and $, which every JSON Schema validator reads."""
     if isinstance(node, dict):
@@ -65,6 +73,7 @@ def json_schema(schema: type[Schema] | Schema, notes: dict | None = None) -> dic
     converter = OpenAPIConverter(OPENAPI_VERSION, lambda _s: None,
                                  APISpec("-", "-", OPENAPI_VERSION))
     converter.add_attribute_function(_partial_nested)
+    converter.add_attribute_function(_unique)
     if notes:
         def _notes(self, field_obj, **_kw) -> dict:
             return copy.deepcopy(notes.get((type(field_obj.parent), field_obj.name), {}))

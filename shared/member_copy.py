@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, DateTime, String
+from sqlalchemy import JSON, Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.timestamps import Instant
 
 _FIELDS = ("kind", "display_name", "party_member", "unit_code", "unit_name", "community_code",
            "skills", "available_times", "org_code", "org_type")
@@ -27,7 +29,7 @@ class MemberCopy:
     org_code: Mapped[str | None] = mapped_column(String(32))
     org_type: Mapped[str | None] = mapped_column(String(20))
     # When the applied event happened: a late, older event never overwrites a newer one.
-    as_of: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    as_of: Mapped[datetime] = mapped_column(Instant)
 
 
 def _utc(at: datetime) -> datetime:

@@ -8,9 +8,11 @@ from urllib.parse import quote
 from flask import Flask, current_app, g, jsonify, redirect, request
 from marshmallow import Schema, ValidationError
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from shared import characters
 from shared.access import CSRF_FIELD, check_request, public
 from shared.db import Database
 from shared.errors import ApiError, DomainError, field_errors
@@ -41,6 +43,9 @@ def make_app(import_name: str, service: str, metadata, settings: Settings | None
     app.extensions["microwish.config"] = config
     app.extensions["microwish.db"] = db or Database(settings, service, metadata)
     app.extensions["microwish.tokens"] = Tokens(settings.token_keys)
+    # Characters first: not even the credentials' look-up may see a NUL. This reads the body, so
+    # a blueprint that allows a bigger one raises the limit in a url_value_preprocessor.
+    app.before_request(refuse_control_characters)
     app.before_request(check_request)
     app.teardown_appcontext(_close_uow)
     app.extensions["microwish.http_status"] = http_status or {}
@@ -144,13 +149,35 @@ def api_error(err: ApiError):
     return response
 
 
+def refuse_control_characters() -> None:
+    """Refuse a control character in any path segment, header, query argument, form field or JSON
+    string before a view (or the database behind it) sees it."""
+    path = characters.found(request.view_args or {})
+    if path:  # no id with such a character can exist
+        raise ApiError(404, characters.CODE, characters.field_errors(path))
+    headers = characters.in_pairs(request.headers.items())
+    if headers:
+        raise ApiError(400, characters.CODE, characters.field_errors(headers))
+    fields = [*characters.in_pairs(request.args.items(multi=True)),
+              *characters.in_pairs(request.form.items(multi=True)),
+              *characters.in_pairs((name, f.filename or "") for name, f in request.files.items()),
+              *(characters.found(request.get_json(silent=True)) if request.is_json else [])]
+    if fields:
+        raise ApiError(422, characters.CODE, characters.field_errors(fields))
+
+
 def _http_error(exc: HTTPException):
     code = _HTTP_CODES.get(exc.code, "internal_error" if exc.code >= 500 else "bad_request")
-    err = ApiError(exc.code, code)
-    return jsonify(err.to_dict()), exc.code
+    response = api_error(ApiError(exc.code, code))
+    # What the exception says about itself (Allow on a 405) must survive the JSON body.
+    response.headers.extend((k, v) for k, v in exc.get_headers() if k.lower() != "content-type")
+    return response
 
 
 def _ready():
-    with database().engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
+    try:
+        with database().engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        raise ApiError(503, "not_ready") from exc
     return {"status": "ready"}

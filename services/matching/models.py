@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.member_copy import MemberCopy
 from shared.messaging_tables import add_messaging_tables
 from shared.ratelimit import add_rate_limit_table
+from shared.timestamps import Instant
 
 
 class Base(DeclarativeBase):
@@ -32,7 +33,7 @@ class Wish(Base):
     source_ref: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), index=True)
     claim_id: Mapped[str | None] = mapped_column(String(36))
-    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime] = mapped_column(Instant)
     # Masked phone and address, shown only to the wish's own claimer and its liaisons.
     contact_masked: Mapped[dict | None] = mapped_column(JSON)
     submitted_by: Mapped[str | None] = mapped_column(String(36))
@@ -53,10 +54,10 @@ class Claim(Base):
     unit_code: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
-    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    fulfilled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime] = mapped_column(Instant)
+    fulfilled_at: Mapped[datetime | None] = mapped_column(Instant)
+    confirmed_at: Mapped[datetime | None] = mapped_column(Instant)
+    released_at: Mapped[datetime | None] = mapped_column(Instant)
 
 
 class Member(MemberCopy, Base):

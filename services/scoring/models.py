@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.member_copy import MemberCopy
 from shared.messaging_tables import add_messaging_tables
+from shared.timestamps import Instant
 
 
 class Base(DeclarativeBase):
@@ -29,7 +30,7 @@ class LedgerEntry(Base):
     claim_id: Mapped[str] = mapped_column(String(36), unique=True)
     points: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(50))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(Instant)
 
 
 class Member(MemberCopy, Base):

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.messaging_tables import add_messaging_tables
+from shared.timestamps import Instant
 
 
 class Base(DeclarativeBase):
@@ -25,7 +26,7 @@ class Review(Base):
     decision: Mapped[str] = mapped_column(String(20), index=True)
     # Which rules ran, their results and why (PIPL art. 24: explainable automated decisions).
     rules: Mapped[list] = mapped_column(JSON)
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime] = mapped_column(Instant)
     # "service" for the rules; a liaison's account id when a person overturned them.
     decided_by: Mapped[str] = mapped_column(String(64), default="service")
     # What publishing needs if a liaison overturns a rejection (no personal data in clear).
@@ -45,7 +46,7 @@ class Review(Base):
     household_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     round: Mapped[str] = mapped_column(String(10), default="")
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime | None] = mapped_column(Instant)
     wish_type: Mapped[str] = mapped_column(String(20), default="individual")
     team: Mapped[dict | None] = mapped_column(JSON)
     estimated_value: Mapped[int | None] = mapped_column(Integer)
@@ -83,4 +84,4 @@ class AllowanceRecord(Base):
     kind: Mapped[str] = mapped_column(String(20))  # dibao | tekun | low_income
     since: Mapped[date | None] = mapped_column(Date)
     district: Mapped[str | None] = mapped_column(String(32))
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    imported_at: Mapped[datetime] = mapped_column(Instant)

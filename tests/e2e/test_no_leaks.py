@@ -241,7 +241,7 @@ def test_known_personal_data_appears_only_in_the_liaisons_personal_view(settings
     assert any(line.startswith("shared.consumer WARNING poison") for line in records.lines)
     assert any(TITLE in text for _, text in bus) and any(TITLE in body for _, body in outbox)
     assert {m.headers["x-reason"] for m in kept} == {
-        "schema-invalid", "app_id not published by its own broker user"}
+        "schema-invalid: wisher.id_number", "app_id not published by its own broker user"}
     found = []
     for n, line in enumerate(records.lines):
         found += _leaks(f"log line {n}", line)

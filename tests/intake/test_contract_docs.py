@@ -172,6 +172,9 @@ _BAD = {
     "ID number shape": lambda m: m["wisher"].update(id_number="1101051949123100"),
     "value as text": lambda m: m.update(estimated_value="80"),
     "phone shape": lambda m: m["wisher"].update(phone="010-1234567"),
+    "a skill twice": lambda m: m.update(skills=["electrician", "electrician"]),
+    "urgent as 1": lambda m: m.update(urgent=1),
+    "a count as true": lambda m: m.update(estimated_value=True),
 }
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 import re
 
 import pytest
@@ -137,3 +138,14 @@ def test_id_number_and_phone_must_be_plain_ascii(client, wisher_change):
     data = submission()
     data["wisher"].update(wisher_change)
     api_error(client.post(URL, json=data), 422, "validation_failed")
+
+
+def test_a_consent_keeps_its_instant_on_sqlite(client):
+    """SQLite drops a timestamp's offset: 09:30+08:00 must not read back as 09:30 UTC."""
+    sent = submission()["consent"]["at"]  # 2026-11-01T09:30:00+08:00
+    wish = client.post(URL, json=submission()).get_json()
+    personal = client.get(f"{URL}/{wish['id']}/personal").get_json()
+    read = datetime.fromisoformat(personal["consent"]["at"])
+    assert read.utcoffset() is not None and read == datetime.fromisoformat(sent)
+    created = datetime.fromisoformat(wish["created_at"])
+    assert created.utcoffset() is not None

@@ -76,6 +76,24 @@ def test_unreadable_message_gets_a_rejected_receipt_and_lands_in_the_dead_queue(
     assert _count(intake) == 0
 
 
+def test_a_nul_in_a_message_is_refused_by_field_and_its_dead_reason_names_them(
+        settings, intake, hotline, receipts):
+    hotline.publish(submission(title="想要\u0000棉衣", wisher={"name": "李\u0000景荣"}),
+                    message_id="nul-1")
+    [receipt] = receipts.take(1)
+    assert receipt.delivery_info["routing_key"] == f"submission.rejected.{APP}"
+    errors = json.loads(receipt.body)["payload"]["errors"]
+    assert {(e["field"], e["code"]) for e in errors} == {
+        ("title", "invalid_characters"), ("wisher.name", "invalid_characters")}
+    dead = Capture(settings.broker_url, queue_name="intake.submissions.dead")
+    [kept] = dead.take(1)
+    dead.close()
+    # Refused at once as poison, not retried as if the database had failed.
+    assert kept.headers["x-reason"] == "schema-invalid: title, wisher.name"
+    assert "李" not in kept.headers["x-reason"]
+    assert _count(intake) == 0
+
+
 def test_message_without_identity_is_kept_in_the_dead_queue(settings, intake, hotline, receipts):
     hotline.publish(submission(), message_id=None)
     dead = Capture(settings.broker_url, queue_name="intake.submissions.dead")

@@ -30,3 +30,10 @@ def test_claim_with_extra_field_is_422(matching_client):
     error = api_error(resp, 422, "validation_failed")
     assert sorted((f["field"], f["code"]) for f in error["fields"]) == [
         ("member_id", "unknown_field"), ("points", "unknown_field")]
+
+
+def test_the_walls_wish_with_a_nul_for_its_id_is_404_to_anyone(matching_client):
+    """The fuzzer's GET /api/v1/wishes/%00 (no login) was a 500: no such id can exist."""
+    anyone = matching_client.client  # the same app, without the member's token
+    error = api_error(anyone.get("/api/v1/wishes/%00"), 404, "invalid_characters")
+    assert [f["field"] for f in error["fields"]] == ["wish_id"]

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.intake.models import Base
+from shared.timestamps import Instant
 
 
 class AuditEntry(Base):
@@ -15,7 +16,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_entries"
 
     message_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    at: Mapped[datetime] = mapped_column(Instant, index=True)
     actor_id: Mapped[str] = mapped_column(String(64), index=True)
     actor_role: Mapped[str] = mapped_column(String(20))
     action: Mapped[str] = mapped_column(String(50), index=True)

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.intake.accounts.models import Account
 from services.intake.models import Base
+from shared.timestamps import Instant
 
 PERSON, ORGANISATION = "person", "organisation"
 KIND_LABELS = {PERSON: "个人", ORGANISATION: "组织"}
@@ -30,8 +31,8 @@ class Organisation(Base):
     skills_other: Mapped[str | None] = mapped_column(String(100))
     available_times: Mapped[list] = mapped_column(JSON, default=list)
     available_times_note: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Instant)
+    updated_at: Mapped[datetime] = mapped_column(Instant)
     admins: Mapped[list["Member"]] = relationship(back_populates="organisation",
                                                    order_by="Member.created_at")
 
@@ -55,7 +56,7 @@ class Member(Base):
     available_times: Mapped[list] = mapped_column(JSON, default=list)
     available_times_note: Mapped[str | None] = mapped_column(String(200))
     org_code: Mapped[str | None] = mapped_column(ForeignKey("organisations.code"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Instant)
+    updated_at: Mapped[datetime] = mapped_column(Instant)
     organisation: Mapped[Organisation | None] = relationship(back_populates="admins")
     account: Mapped[Account] = relationship()

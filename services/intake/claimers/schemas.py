@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.intake.claimers.models import KIND_LABELS, ORG_TYPES
-from shared.fields import PHONE, Strict, choice, choices, text
+from shared.fields import PHONE, Flag, Strict, choice, choices, query_flag, text
 from shared.vocab import SKILLS, TIMES
 
 _USERNAME = validate.Regexp(r"\A[A-Za-z0-9_.@-]{3,64}\Z", error="invalid_username")
@@ -37,7 +37,7 @@ class ProfileSchema(_Offer):
 
     name = text(1, 50, required=True)
     phone = fields.String(required=True, validate=PHONE)
-    party_member = fields.Boolean(required=True)
+    party_member = Flag(required=True)
     unit_code = fields.String(load_default=None, allow_none=True, validate=_CODE)
     unit_name = text(1, 100, load_default=None, allow_none=True)
     community_code = text(1, 32, required=True)
@@ -92,7 +92,7 @@ def _page(**kw) -> dict:
 # Query strings of the overseers' lists; an unknown parameter is refused like an unknown field.
 MemberListArgs = Strict.from_dict(_page(
     community_code=text(1, 32), unit_code=text(1, 32), kind=choice(KIND_LABELS),
-    party_member=fields.Boolean(), skill=choice(SKILLS), available_time=choice(TIMES)),
+    party_member=query_flag(), skill=choice(SKILLS), available_time=choice(TIMES)),
     name="MemberListArgs")
 OrganisationListArgs = Strict.from_dict(_page(
     community_code=text(1, 32), type=choice(ORG_TYPES)), name="OrganisationListArgs")

@@ -63,7 +63,10 @@ def decode(message) -> QueuedSubmission:
     try:
         data = _SCHEMA.load(body)
     except ValidationError as exc:
-        raise Poison("schema-invalid", field_errors(exc.messages)) from exc
+        errors = field_errors(exc.messages)
+        # Ops read the dead queue's x-reason first: say which fields, never what they held.
+        names = ", ".join(dict.fromkeys(e["field"] for e in errors))
+        raise Poison(f"schema-invalid: {names}", errors) from exc
     return QueuedSubmission(app_id, message_id, message.properties.get("user_id"), data,
                             rules.digest(body))
 

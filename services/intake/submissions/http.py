@@ -13,7 +13,7 @@ from shared import audit
 from shared.access import (DISTRICT_ADMIN, LIAISON, RESIDENT, STREET_ADMIN, SYSTEM, allow,
                            in_communities, in_scope, require_principal)
 from shared.envelope import new_id
-from shared.errors import ApiError
+from shared.errors import MESSAGES_ZH, ApiError
 from shared.pii import mask_address, mask_id_number, mask_phone
 from shared.tokens import Principal
 from shared.vocab import label
@@ -32,9 +32,10 @@ def _open(sealed):
     return current_app.extensions["microwish.sealer"].open_optional(sealed)
 
 
-@bp.before_request
-def _allow_photos() -> None:
+@bp.url_value_preprocessor
+def _allow_photos(_endpoint, _values) -> None:
     """Submissions may carry photos; every other route keeps the smaller default limit."""
+    # Before any before_request: the app's character check reads the body first.
     request.max_content_length = config.current().max_submission_bytes
 
 
@@ -108,7 +109,12 @@ def submitter(who: Principal, community_code: str) -> actions.Submitter:
 def create_submission():
     data = load_json(SubmissionSchema())
     by = submitter(require_principal(), data["community_code"])
-    ref = request.headers.get("Idempotency-Key") or new_id()
+    ref = request.headers.get("Idempotency-Key")
+    if ref is not None and not ref.strip():  # a client that meant a key but sent none
+        raise ApiError(422, "empty_idempotency_key", [{
+            "field": "Idempotency-Key", "code": "empty_idempotency_key",
+            "message": MESSAGES_ZH["empty_idempotency_key"]}])
+    ref = ref or new_id()
     if len(ref) > 200:
         raise ApiError(422, "invalid_length", [{"field": "Idempotency-Key", "code": "invalid_length",
                                                 "message": "Idempotency-Key 过长"}])

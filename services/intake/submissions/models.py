@@ -4,10 +4,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.intake.models import Base
+from shared.timestamps import Instant
 from shared.vocab import CLOSED, STATUS_RANK
 
 log = logging.getLogger(__name__)
@@ -51,13 +52,13 @@ class Submission(Base):
     # (None only on rows from before consent was recorded.)
     consent_relation: Mapped[str | None] = mapped_column(String(20))
     consent_method: Mapped[str | None] = mapped_column(String(30))
-    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consent_at: Mapped[datetime | None] = mapped_column(Instant)
     consent_name_enc: Mapped[str | None] = mapped_column(Text)
     consent_photo_ref: Mapped[str | None] = mapped_column(String(200))
     submitted_by: Mapped[str | None] = mapped_column(String(36), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
-    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Instant)
+    closed_at: Mapped[datetime | None] = mapped_column(Instant, index=True)
+    erased_at: Mapped[datetime | None] = mapped_column(Instant)
     history: Mapped[list["StatusChange"]] = relationship(
         order_by="StatusChange.id", cascade="all, delete-orphan")
     attachments: Mapped[list["Attachment"]] = relationship(
@@ -89,7 +90,7 @@ class StatusChange(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(Instant)
     reasons: Mapped[list] = mapped_column(JSON, default=list)
     # With needs_info: which fields verification asked for (shared.vocab.INFO_FIELDS).
     fields: Mapped[list | None] = mapped_column(JSON)

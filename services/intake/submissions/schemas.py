@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import (RAISE, Schema, ValidationError, fields, validate, validates,
-                         validates_schema)
+from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from services.intake.submissions import attachments
 from services.intake.submissions.rules import inconsistencies
 from shared import idnumber
 from shared.clock import today_in_china
 from shared.contracts import KINDS
-from shared.fields import PHONE, choice, choices, count, text
+from shared.fields import PHONE, Flag, Strict, choice, choices, count, text
 from shared.vocab import (ATTACHMENT_PURPOSES, CONSENT_METHODS, CONSENT_RELATIONS, SKILLS,
                           TARGET_GROUPS, TIMES, WISH_TYPES)
 
@@ -21,11 +20,8 @@ RELATIONS, METHODS = tuple(CONSENT_RELATIONS), tuple(CONSENT_METHODS)
 MAX_VALUE_YUAN = 100_000  # far above any district's cap: this only catches typing mistakes
 
 
-class WisherSchema(Schema):
+class WisherSchema(Strict):
     """The person the wish is for: sensitive personal data, sealed as soon as it arrives."""
-
-    class Meta:
-        unknown = RAISE
 
     name = text(1, 50, required=True)
     id_number = fields.String(required=True)
@@ -42,11 +38,8 @@ class WisherSchema(Schema):
             raise ValidationError("invalid_id_number")
 
 
-class ConsentSchema(Schema):
+class ConsentSchema(Strict):
     """Who agreed to the wish being posted, how and when (PIPL: consent for sensitive data)."""
-
-    class Meta:
-        unknown = RAISE
 
     relation = choice(RELATIONS, required=True)
     method = choice(METHODS, required=True)
@@ -56,21 +49,15 @@ class ConsentSchema(Schema):
     photo_ref = text(1, 200, load_default=None)
 
 
-class TeamSchema(Schema):
+class TeamSchema(Strict):
     """A team wish names the team and how many it is for."""
-
-    class Meta:
-        unknown = RAISE
 
     name = text(1, 50, required=True)
     size = count(2, 500, required=True)
 
 
-class AttachmentSchema(Schema):
+class AttachmentSchema(Strict):
     """A photo (of the handwritten wish card, say), inline as base64; its bytes are checked."""
-
-    class Meta:
-        unknown = RAISE
 
     purpose = choice(ATTACHMENT_PURPOSES, load_default="wish_card")
     content_type = choice(attachments.TYPES, required=True)
@@ -84,9 +71,8 @@ class AttachmentSchema(Schema):
             raise ValidationError(problem, "data")
 
 
-class SubmissionSchema(Schema):
-    class Meta:
-        unknown = RAISE
+class SubmissionSchema(Strict):
+    """A wish as it is posted: over HTTP, on the queue, from the web form or an import."""
 
     community_code = text(1, 32, required=True)
     title = text(1, 100, required=True)
@@ -95,7 +81,7 @@ class SubmissionSchema(Schema):
     wish_type = choice(WISH_TYPES, load_default="individual")
     team = fields.Nested(TeamSchema, load_default=None)
     estimated_value = count(0, MAX_VALUE_YUAN, load_default=None)  # yuan, material wishes
-    urgent = fields.Boolean(load_default=False)
+    urgent = Flag(load_default=False)
     skills = choices(SKILLS, 5)
     skills_other = text(1, 100, load_default=None)
     preferred_times = choices(TIMES, len(TIMES))
@@ -112,11 +98,8 @@ class SubmissionSchema(Schema):
             raise ValidationError(errors)
 
 
-class InfoAnswerSchema(Schema):
+class InfoAnswerSchema(Strict):
     """What the submitter changes or adds when verification asks for more information."""
-
-    class Meta:
-        unknown = RAISE
 
     # Any wish or wisher field may be left out; a team or photo that is sent must be whole.
     changes = fields.Nested(SubmissionSchema(

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import fields, validate
 from sqlalchemy import select
 
 from services.matching import config
@@ -14,6 +14,7 @@ from shared import audit
 from shared.access import (CLAIMERS, DISTRICT_ADMIN, LIAISON, RESIDENT, STREET_ADMIN, allow,
                            in_communities, require_principal)
 from shared.errors import ApiError
+from shared.fields import Strict
 from shared.ratelimit import RateLimit
 from shared.web import database, load_json, uow
 
@@ -21,17 +22,11 @@ bp = Blueprint("claims", __name__)
 _CLAIM_READERS = (*CLAIMERS, LIAISON, STREET_ADMIN, DISTRICT_ADMIN)
 
 
-class EmptySchema(Schema):
+class EmptySchema(Strict):
     """Nothing to send: who acts is whoever is logged in."""
 
-    class Meta:
-        unknown = RAISE
 
-
-class FulfilmentSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
+class FulfilmentSchema(Strict):
     note = fields.String(load_default=None, validate=validate.Length(0, 1000, error="invalid_length"))
 
 

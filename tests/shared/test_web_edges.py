@@ -1,0 +1,46 @@
+"""What every service's app answers at its edges: 405 with Allow, /readyz while the database is down."""
+from __future__ import annotations
+
+import pytest
+
+from services.worker import service_module
+from shared.settings import SERVICES, Settings
+from tests.helpers import api_error, free_port
+
+
+@pytest.fixture
+def unreachable(schemas) -> Settings:
+    """Settings whose every database is a closed port: nothing answers there."""
+    dead = f"postgresql://postgres@127.0.0.1:{free_port()}/test"
+    return Settings(broker_url="memory://", database_urls={s: dead for s in SERVICES},
+                    database_schemas=schemas)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_readyz_is_503_while_the_database_is_down_and_health_still_answers(unreachable,
+                                                                          service):
+    app = service_module(service).create_app(unreachable)
+    client = app.test_client()
+    api_error(client.get("/readyz"), 503, "not_ready")
+    assert client.get("/healthz").status_code == 200
+    app.extensions["microwish.db"].dispose()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_readyz_is_200_on_a_database_that_answers(make_db, db_settings, service):
+    app = service_module(service).create_app(db_settings, make_db(service))
+    assert app.test_client().get("/readyz").get_json() == {"status": "ready"}
+
+
+@pytest.mark.parametrize("service, path, allowed", [
+    ("intake", "/api/v1/submissions", {"GET", "POST"}),
+    ("matching", "/api/v1/wishes", {"GET"}),
+    ("verification", "/api/v1/reviews/w-1/approve", {"POST"}),
+    ("scoring", "/healthz", {"GET"}),
+])
+def test_405_says_which_methods_are_allowed(unreachable, service, path, allowed):
+    app = service_module(service).create_app(unreachable)
+    resp = app.test_client().put(path, json={})
+    api_error(resp, 405, "method_not_allowed")
+    assert {m.strip() for m in resp.headers["Allow"].split(",")} - {"HEAD", "OPTIONS"} == allowed
+    app.extensions["microwish.db"].dispose()
