@@ -1,8 +1,9 @@
 """The outbox and inbox tables every service keeps in its own schema."""
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text,
-                        text)
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text, text
+
+from shared.timestamps import Instant
 
 _Id = BigInteger().with_variant(Integer, "sqlite")
 # Only rows still to send are in the relay's index, so sent and parked ones never slow its scan.
@@ -19,12 +20,12 @@ def add_messaging_tables(metadata: MetaData) -> None:
         Column("routing_key", String(200), nullable=False),
         Column("correlation_id", String(64)),
         Column("body", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("sent_at", DateTime(timezone=True)),
+        Column("created_at", Instant, nullable=False),
+        Column("sent_at", Instant),
         Column("attempts", Integer, nullable=False, default=0),
-        Column("next_attempt_at", DateTime(timezone=True)),  # due from then on
+        Column("next_attempt_at", Instant),  # due from then on
         Column("last_error", Text),
-        Column("parked_at", DateTime(timezone=True)),  # given up on: ops look at it, not the relay
+        Column("parked_at", Instant),  # given up on: ops look at it, not the relay
         Index("ix_outbox_due", "next_attempt_at", "id", postgresql_where=_WAITING,
               sqlite_where=_WAITING),
     )
@@ -32,7 +33,7 @@ def add_messaging_tables(metadata: MetaData) -> None:
         "inbox", metadata,
         Column("consumer", String(100), primary_key=True),
         Column("message_id", String(200), primary_key=True),
-        Column("processed_at", DateTime(timezone=True), nullable=False),
+        Column("processed_at", Instant, nullable=False),
     )
 
 

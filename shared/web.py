@@ -8,7 +8,7 @@ from urllib.parse import quote
 from flask import Flask, current_app, g, jsonify, redirect, request
 from marshmallow import Schema, ValidationError
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -17,6 +17,7 @@ from shared.access import CSRF_FIELD, check_request, public
 from shared.db import Database
 from shared.errors import ApiError, DomainError, field_errors
 from shared.pages import use_shared_templates
+from shared.failures import describe, is_unavailable
 from shared.settings import Settings, from_env
 from shared.tokens import Tokens
 
@@ -52,6 +53,7 @@ def make_app(import_name: str, service: str, metadata, settings: Settings | None
     app.register_error_handler(ApiError, api_error)
     app.register_error_handler(DomainError, lambda exc: api_error(as_api_error(exc)))
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DBAPIError, _database_error)
     app.add_url_rule("/healthz", "healthz", public(lambda: {"status": "ok", "service": service}))
     app.add_url_rule("/readyz", "readyz", public(_ready))
     return app
@@ -172,6 +174,14 @@ def _http_error(exc: HTTPException):
     # What the exception says about itself (Allow on a 405) must survive the JSON body.
     response.headers.extend((k, v) for k, v in exc.get_headers() if k.lower() != "content-type")
     return response
+
+
+def _database_error(exc: DBAPIError):
+    """The database went away (no pre-ping finds it out first): 503, and the next try reconnects."""
+    if not is_unavailable(exc):
+        raise exc
+    current_app.logger.warning("database unavailable: %s", describe(exc))
+    return api_error(ApiError(503, "not_ready", retry_after=1))
 
 
 def _ready():

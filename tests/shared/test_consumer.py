@@ -4,12 +4,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from shared import topology
 from shared.consumer import decode_event
+from shared.db import normalise
 from shared.errors import Poison
-from tests.helpers import Capture, wait_for
+from tests.helpers import PG_URL, Capture, wait_for
 
 
 def test_message_delivered_twice_is_applied_once(bench):
@@ -152,11 +153,13 @@ def test_a_dropped_database_connection_is_waited_out_not_dead_lettered(settings,
     bench.run(bench.echo)
     bench.publish_all([bench.confirmed(n) for n in range(5)])
     wait_for(lambda: bench.applied() == 5, what="the first five applied")
-    with bench.db.engine.connect() as conn:  # as a database restart would, to the consumer's pool
+    admin = create_engine(normalise(PG_URL))
+    with admin.connect() as conn:  # as a database restart would, to the consumer's pool
         killed = conn.execute(text(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
             "WHERE application_name = :name AND pid <> pg_backend_pid()"),
             {"name": f"microwish:{bench.db.schema}"}).scalar()
+    admin.dispose()
     assert killed >= 1
     bench.publish_all([bench.confirmed(n) for n in range(5, 10)])
     wait_for(lambda: bench.applied() == 10, what="the next five applied on a fresh connection")

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from services.worker import service_module
+from shared.db import normalise
 from shared.settings import SERVICES, Settings
-from tests.helpers import api_error, free_port
+from tests.helpers import PG_URL, api_error, free_port
 
 
 @pytest.fixture
@@ -44,3 +46,20 @@ def test_405_says_which_methods_are_allowed(unreachable, service, path, allowed)
     api_error(resp, 405, "method_not_allowed")
     assert {m.strip() for m in resp.headers["Allow"].split(",")} - {"HEAD", "OPTIONS"} == allowed
     app.extensions["microwish.db"].dispose()
+
+
+def test_a_dropped_database_connection_is_503_once_and_then_reconnected(make_db, db_settings):
+    db = make_db("matching")
+    app = service_module("matching").create_app(db_settings, db)
+    client = app.test_client()
+    assert client.get("/api/v1/wishes").status_code == 200  # a pooled connection now exists
+    admin = create_engine(normalise(PG_URL))
+    with admin.connect() as conn:  # as a database restart would, to the app's pool
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE application_name = :name AND pid <> pg_backend_pid()"),
+                     {"name": f"microwish:{db.schema}"})
+    admin.dispose()
+    dropped = client.get("/api/v1/wishes")
+    api_error(dropped, 503, "not_ready")
+    assert dropped.headers["Retry-After"] == "1"
+    assert [client.get("/api/v1/wishes").status_code for _ in range(2)] == [200, 200]

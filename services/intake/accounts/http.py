@@ -10,6 +10,7 @@ from services.intake.accounts.limits import count_failure, count_success, refuse
 from services.intake.accounts.models import Account
 from shared.access import ANYONE, ROLES, allow, public, require_principal
 from shared.errors import ApiError
+from shared.fields import Flag
 from shared.tokens import TokenError
 from shared.web import load_json, uow
 
@@ -40,7 +41,7 @@ class LogoutSchema(Schema):
 
     refresh_token = fields.String(load_default=None,
                                   validate=validate.Length(1, 4000, error="invalid_length"))
-    everywhere = fields.Boolean(load_default=False)
+    everywhere = Flag(load_default=False)
 
 
 def login(username: str, password: str) -> Account:
