@@ -14,6 +14,8 @@ from services.demo import ACCOUNTS
 from services.intake.accounts.actions import create_account
 from services.intake.importer import cli as importer_cli
 from services.intake.submissions.models import Submission
+from services.worker import runtime
+from shared import topology
 from shared.settings import ROOT, SERVICES
 from tests.helpers import PG_URL
 
@@ -151,3 +153,18 @@ def test_worker_refuses_an_unknown_service_naming_the_choices():
     assert done.returncode == 2 and done.stdout == ""
     assert "'nosuch' is not one of" in done.stderr
     assert all(f"'{service}'" in done.stderr for service in SERVICES)
+
+
+def test_worker_refuses_a_queue_the_service_does_not_consume_naming_its_queues():
+    done = _microwish("worker", "intake", "--queues", "intake.submissions,matching.members")
+    assert done.returncode == 2 and done.stdout == ""
+    assert "matching.members" in done.stderr
+    assert all(q.name in done.stderr for q in topology.QUEUES["intake"])
+
+
+def test_a_worker_for_some_queues_consumes_only_those_each_on_its_own_connection(db_settings):
+    both = ["intake.submissions", "intake.audit"]
+    worker = runtime("intake", db_settings, queues=both)
+    assert [c.handler.queue.name for c in worker.consumers] == both
+    assert worker.consumers[0].connection is not worker.consumers[1].connection
+    assert len(runtime("intake", db_settings).consumers) == len(topology.QUEUES["intake"])
