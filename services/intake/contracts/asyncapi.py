@@ -21,7 +21,8 @@ QUEUE_CODES = {"unknown_schema": f"消息头 schema 应为 {SCHEMA_HEADER}",
                "missing_identity": "消息缺少合法的 app_id 或 message_id（不回执，进入死信队列）",
                "rejected": "消息无法处理"}
 OUTCOMES = sorted(b.routing_key.split(".", 1)[1]
-                  for b in topology.queue("intake.wish-outcomes").bindings)
+                  for b in topology.queue("intake.wish-outcomes").bindings
+                  if b.exchange == topology.EVENTS)
 _NOTES = {**NOTES, (contracts.SubmissionStatus, "status"): {
     "enum": OUTCOMES, "description": "心愿的新状态（needs_info 时请经 HTTP 补充信息）"}}
 
