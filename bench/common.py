@@ -118,6 +118,14 @@ class Sandbox:
             raise SystemExit(f"systems register printed no broker user:\n{out}")
         return password
 
+    def declare_topology(self) -> None:
+        """The exchanges and queues, as every worker declares them, before anything is queued."""
+        from kombu import Connection
+
+        from shared import topology
+        with Connection(self.url) as conn:
+            topology.declare(conn)
+
     def worker(self, service: str, wrap: list[str] = ()) -> subprocess.Popen:
         """Start `python -m services.worker <service>` as deployed; its log goes under self.logs."""
         log = open(self.logs / f"{service}.log", "ab")

@@ -49,14 +49,6 @@ def preload(box: Sandbox, password: str, bodies: list[bytes], batch: int, admin)
     return Watch(system, receipts, receipt_kind)
 
 
-def declare_topology(url: str) -> None:
-    from kombu import Connection
-
-    from shared import topology
-    with Connection(url) as conn:
-        topology.declare(conn)
-
-
 def profiled(procs: dict, out: Path) -> list[subprocess.Popen]:
     """py-spy recording each worker (raw collapsed stacks, idle included, per thread)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -73,7 +65,7 @@ def run(box: Sandbox, n: int, batch: int, profile: Path | None) -> dict:
     chain = chain_rate(box.url, bodies, batch)
     box.migrate()
     password = box.register_system()
-    declare_topology(box.url)
+    box.declare_topology()
     events = connect(box.url)
     channel = events.channel()
     channel.queue_declare("bench.observed", durable=True, auto_delete=False, arguments=QUORUM)
