@@ -38,25 +38,28 @@ class Watch:
             except socket.timeout:
                 continue
             arrived = time.time()
-            for message in taken:
-                body = json.loads(message.body)
-                kind = self.kind(body)
-                seen = (arrived, datetime.fromisoformat(body["occurred_at"]))
-                self.first.setdefault(kind, seen)
-                self.last[kind] = seen
-                self.counts[kind] += 1
-            self.batches.ack(taken)
             with self.changed:
+                for message in taken:
+                    body = json.loads(message.body)
+                    kind = self.kind(body)
+                    seen = (arrived, datetime.fromisoformat(body["occurred_at"]))
+                    self.first.setdefault(kind, seen)
+                    self.last[kind] = seen
+                    self.counts[kind] += 1
                 self.changed.notify_all()
+            self.batches.ack(taken)
 
     def wait_for(self, kind: str, count: int, stall: float = 60) -> bool:
-        """Wait until `count` of `kind` arrived; False when nothing at all arrives for `stall` s."""
+        """Wait until `count` of `kind` arrived; False once nothing at all arrived for `stall` s."""
+        seen, progressed = -1, time.monotonic()
         with self.changed:
             while self.counts[kind] < count:
-                before = sum(self.counts.values())
-                self.changed.wait(stall)
-                if sum(self.counts.values()) == before:
+                total = sum(self.counts.values())
+                if total != seen:
+                    seen, progressed = total, time.monotonic()
+                elif time.monotonic() - progressed > stall:
                     return False
+                self.changed.wait(1)
         return True
 
     def stop(self) -> None:
