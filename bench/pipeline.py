@@ -110,6 +110,7 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, help="record each worker with py-spy into DIR")
     args = parser.parse_args()
     with Sandbox() as box:
+        print(f"sandbox: vhost {box.vhost}, schemas {' '.join(box.schemas.values())}", flush=True)
         r = run(box, args.n, args.batch, args.profile)
     print(f"queued: {r['n']}, wish.submitted: {r['submitted']}, wish.published: {r['published']}")
     print("receipts: " + ", ".join(f"{k} {v}" for k, v in sorted(r["receipts"].items())))
