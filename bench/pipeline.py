@@ -1,0 +1,126 @@
+"""Pipeline throughput: N queued submissions through all four workers until every wish is published.
+
+    python bench/pipeline.py [-n 1000] [--batch 200] [--profile DIR]
+
+N eligible submissions from distinct people wait on the intake queue, sent by a registered system
+client whose receipts queue is bound; then one `python -m services.worker <service>` process per
+service starts, as deployed. It prints wishes per second from the first `wish.submitted` to the last
+`wish.published` (their envelopes' occurred_at), when the last receipt arrived after the last
+`wish.published`, the broker's own limit measured in the same run (bench/chain.py) and the ratio.
+Runs in a throwaway vhost and schemas, removed afterwards; fails unless all N were published.
+"""
+from __future__ import annotations
+
+import argparse
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import amqp  # noqa: E402
+
+from bench.amqp_raw import QUORUM, Confirmer, connect, publish_all, wait_for_consumer  # noqa: E402
+from bench.chain import chain_rate  # noqa: E402
+from bench.common import Sandbox, stop, submission  # noqa: E402
+from bench.observe import Watch, receipt_kind  # noqa: E402
+
+# Started before intake, so the clock (the first wish.submitted) starts with the pipeline ready.
+DOWNSTREAM = {"verification": "verification.wish-submitted", "matching": "matching.wish-verified",
+              "scoring": "scoring.wish-confirmed"}
+
+
+def preload(box: Sandbox, password: str, bodies: list[bytes], batch: int, admin) -> Watch:
+    """Bind the system's receipts queue and queue the submissions, as the system would."""
+    system = connect(box.url, box.app_id, password)
+    receipts = f"receipts.{box.app_id}"
+    channel = system.channel()
+    channel.queue_declare(receipts, durable=True, auto_delete=False, arguments=QUORUM)
+    channel.queue_bind(receipts, "microwish.events", f"submission.*.{box.app_id}")
+    publish_all(Confirmer(system), (amqp.Message(
+        body, message_id=f"bench-{n}", app_id=box.app_id, user_id=box.app_id, delivery_mode=2,
+        content_type="application/json", application_headers={"schema": "submission.v1"})
+        for n, body in enumerate(bodies)), "microwish.intake", "submission", batch)
+    queued = admin.queue_declare("intake.submissions", passive=True).message_count
+    if queued != len(bodies):
+        raise SystemExit(f"{queued} of {len(bodies)} submissions queued")
+    return Watch(system, receipts, receipt_kind)
+
+
+def profiled(procs: dict, out: Path) -> list[subprocess.Popen]:
+    """py-spy recording each worker (raw collapsed stacks, idle included, per thread)."""
+    out.mkdir(parents=True, exist_ok=True)
+    py_spy = str(Path(sys.executable).parent / "py-spy")
+    return [subprocess.Popen([py_spy, "record", "--pid", str(proc.pid), "--format", "raw",
+                              "--idle", "--threads", "--nonblocking", "--rate", "50",
+                              "--output", str(out / f"{service}.txt")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for service, proc in procs.items()]
+
+
+def run(box: Sandbox, n: int, batch: int, profile: Path | None) -> dict:
+    bodies = [submission(i) for i in range(n)]
+    chain = chain_rate(box.url, bodies, batch)
+    box.migrate()
+    password = box.register_system()
+    box.declare_topology()
+    events = connect(box.url)
+    channel = events.channel()
+    channel.queue_declare("bench.observed", durable=True, auto_delete=False, arguments=QUORUM)
+    for key in ("wish.submitted", "wish.published"):
+        channel.queue_bind("bench.observed", "microwish.events", key)
+    receipts = preload(box, password, bodies, batch, channel)
+    procs = {s: box.worker(s) for s in DOWNSTREAM}
+    for queue in DOWNSTREAM.values():
+        wait_for_consumer(channel, queue)
+    watch = Watch(events, "bench.observed").start()
+    receipts.start()
+    procs["intake"] = box.worker("intake")
+    spies = profiled(procs, profile) if profile else []
+    try:
+        done = (watch.wait_for("wish.published", n)
+                and receipts.wait_for("status.published", n))
+    finally:
+        for spy in spies:
+            spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+            spy.wait(60)
+        stop(procs.values())
+        watch.stop()
+        receipts.stop()
+    result = {"n": n, "published": watch.counts["wish.published"],
+              "submitted": watch.counts["wish.submitted"], "receipts": dict(receipts.counts),
+              "chain": chain}
+    if not done:  # stalled: say how far it got and why the workers think so
+        print(box.log_tail(), file=sys.stderr)
+        return {**result, "rate": 0.0, "receipt_lag": float("nan")}
+    first_submitted = watch.first["wish.submitted"]
+    last_published = watch.last["wish.published"]
+    elapsed = (last_published[1] - first_submitted[1]).total_seconds()
+    last_receipt = max(arrived for arrived, _ in receipts.last.values())
+    return {**result, "rate": n / elapsed, "receipt_lag": last_receipt - last_published[0]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=1000, help="submissions queued before the start")
+    parser.add_argument("--batch", type=int, default=200,
+                        help="the raw chain's confirm and ack batch (prefetch twice that)")
+    parser.add_argument("--profile", type=Path, help="record each worker with py-spy into DIR")
+    args = parser.parse_args()
+    with Sandbox() as box:
+        print(f"sandbox: vhost {box.vhost}, schemas {' '.join(box.schemas.values())}", flush=True)
+        r = run(box, args.n, args.batch, args.profile)
+    print(f"queued: {r['n']}, wish.submitted: {r['submitted']}, wish.published: {r['published']}")
+    print("receipts: " + ", ".join(f"{k} {v}" for k, v in sorted(r["receipts"].items())))
+    print(f"pipeline: {r['rate']:,.1f} wishes/s (first wish.submitted to last wish.published)")
+    print(f"last receipt arrived {r['receipt_lag']:+.2f} s after the last wish.published")
+    print(f"raw chain, 4 hops over quorum queues (py-amqp, batched confirms and acks): "
+          f"{r['chain']:,.0f} msg/s")
+    print(f"ratio pipeline / raw chain: {r['rate'] / r['chain']:.3f}")
+    if r["published"] != r["n"] or r["receipts"].get("status.published") != r["n"]:
+        raise SystemExit(f"FAILED: only {r['published']} of {r['n']} queued wishes were published")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""The benchmarks' pieces: the pipeline run end to end on a few wishes, and the profile's categories."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import psycopg
+
+from bench.profile_summary import IDLE, category
+from shared.settings import ROOT
+from tests.helpers import PG_URL
+
+
+def test_the_pipeline_publishes_every_queued_wish_and_cleans_up():
+    done = subprocess.run([sys.executable, "bench/pipeline.py", "-n", "20"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert "queued: 20, wish.submitted: 20, wish.published: 20" in out
+    assert "accepted 20, status.published 20, status.verified 20" in out
+    rate = float(re.search(r"pipeline: ([\d,.]+) wishes/s", out).group(1).replace(",", ""))
+    chain = float(re.search(r"raw chain.*: ([\d,.]+) msg/s", out).group(1).replace(",", ""))
+    ratio = float(re.search(r"ratio pipeline / raw chain: ([\d.]+)", out).group(1))
+    assert rate > 0 and chain > 0 and abs(ratio - rate / chain) < 0.01
+    vhost, schemas = re.search(r"sandbox: vhost (\S+), schemas (.+)", out).groups()
+    vhosts = subprocess.run(["rabbitmqctl", "-q", "list_vhosts"], capture_output=True, text=True,
+                            check=True, timeout=60).stdout.split()
+    assert vhost not in vhosts
+    with psycopg.connect(PG_URL) as conn:
+        left = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)",
+                            [schemas.split()]).fetchall()
+    assert left == []
+
+
+def test_profile_categories_put_driver_time_under_the_database_and_loop_waits_under_idle():
+    query = ["worker (services/worker.py:40)", "IdempotentConsumer.on_message (shared/consumer.py:87)",
+             "Session.execute (sqlalchemy/orm/session.py:2351)",
+             "Cursor.execute (psycopg/cursor.py:97)", "Connection.wait (psycopg/connection.py:495)"]
+    waiting = ["worker (services/worker.py:40)",
+               "ServiceRuntime.run_forever (shared/runtime.py:91)",
+               "Connection.drain_events (kombu/connection.py:399)",
+               "TCPTransport._read (amqp/transport.py:648)"]
+    compiling = query[:3] + ["SQLCompiler.visit_insert (sqlalchemy/sql/compiler.py:5900)"]
+    assert category(query) == "database round trips (psycopg)"
+    assert category(waiting) == IDLE
+    assert category(compiling) == "SQLAlchemy Core (SQL, compile, results)"
