@@ -104,6 +104,11 @@ class Sandbox:
         out = self.command("services.intake.accounts.systems", "register", self.app_id, SYSTEM_NAME)
         password = None
         for line in out.splitlines():
+            if line.startswith("broker user ") and "(password shown once): " in line:
+                # register made the user and its grants itself, over the management API
+                self.broker_users.append(line.split()[2])
+                password = line.rsplit(": ", 1)[1].strip()
+                continue
             words = shlex.split(line.strip())
             if words[:1] != ["rabbitmqctl"]:
                 continue

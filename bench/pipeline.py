@@ -32,12 +32,10 @@ DOWNSTREAM = {"verification": "verification.wish-submitted", "matching": "matchi
 
 
 def preload(box: Sandbox, password: str, bodies: list[bytes], batch: int, admin) -> Watch:
-    """Bind the system's receipts queue and queue the submissions, as the system would."""
+    """Queue the submissions as the system would; its receipts queue the platform declared."""
     system = connect(box.url, box.app_id, password)
     receipts = f"receipts.{box.app_id}"
-    channel = system.channel()
-    channel.queue_declare(receipts, durable=True, auto_delete=False, arguments=QUORUM)
-    channel.queue_bind(receipts, "microwish.events", f"submission.*.{box.app_id}")
+    system.channel().queue_declare(receipts, passive=True)  # there, bound, read by it alone
     publish_all(Confirmer(system), (amqp.Message(
         body, message_id=f"bench-{n}", app_id=box.app_id, user_id=box.app_id, delivery_mode=2,
         content_type="application/json", application_headers={"schema": "submission.v1"})

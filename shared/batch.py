@@ -74,6 +74,8 @@ def _commit(db, handler, consumer, pairs, nested: bool) -> None:
     """Apply `pairs` in one unit of work and commit it, each in a savepoint when `nested`."""
     try:
         with db.uow() as uow:
+            if nested:
+                uow.expect(consumer, [handler.key(o.message, item) for o, item in pairs])
             for outcome, item in pairs:
                 if nested:
                     _apply_in_savepoint(uow, handler, consumer, outcome, item)
@@ -89,7 +91,7 @@ def _commit(db, handler, consumer, pairs, nested: bool) -> None:
 
 
 def _apply_in_savepoint(uow, handler, consumer, outcome: Outcome, item) -> None:
-    savepoint = uow.session.begin_nested()
+    savepoint, mark = uow.session.begin_nested(), uow.mark()
     try:
         _apply(uow, handler, consumer, outcome.message, item)
         uow.session.flush()
@@ -97,6 +99,7 @@ def _apply_in_savepoint(uow, handler, consumer, outcome: Outcome, item) -> None:
         if is_unavailable(exc):
             raise Unavailable(describe(exc)) from exc
         savepoint.rollback()
+        uow.roll_back_to(mark)
         _fail(outcome, exc)
     else:
         savepoint.commit()

@@ -82,21 +82,22 @@ class QueueConsumer(ConsumerProducerMixin):
         with self.consumer_context(**kwargs) as (conn, _channel, _consumers):
             self.pending = []  # a lost channel's unacked messages come back by themselves
             while not self.should_stop:
-                due = self._since + self.batch_wait
-                wait = max(0.0, due - time.monotonic()) if self.pending else safety_interval
                 try:
-                    conn.drain_events(timeout=wait)
+                    conn.drain_events(timeout=self._left() if self.pending else safety_interval)
                 except socket.timeout:
                     conn.heartbeat_check()
                 except OSError:
                     if not self.should_stop:
                         raise
-                if self.pending and (len(self.pending) >= self.batch_size
-                                     or time.monotonic() >= due):
+                if self.pending and (len(self.pending) >= self.batch_size or self._left() == 0):
                     self.flush()
                 yield
             if self.pending:  # SIGTERM: finish the batch in hand
                 self.flush()
+
+    def _left(self) -> float:
+        """How much longer the pending batch's first message may wait for company."""
+        return max(0.0, self._since + self.batch_wait - time.monotonic())
 
     def flush(self) -> None:
         """Apply the pending batch, hand its failures on, ack it."""
@@ -113,7 +114,7 @@ class QueueConsumer(ConsumerProducerMixin):
                 # Nothing can be applied now: hold the batch (unacked) rather than burn retries.
                 log.warning("%s: database unavailable (%s); holding %d messages for %.1fs",
                             self.inbox_name, exc, len(batch), delay)
-                if self._wait(delay):
+                if self._sleep(delay):
                     return  # stopping: the broker hands the unacked batch out again
                 delay = min(30.0, delay * 2)
         self.settle(outcomes)
@@ -156,7 +157,7 @@ class QueueConsumer(ConsumerProducerMixin):
             else:
                 message.ack()
 
-    def _wait(self, seconds: float) -> bool:
+    def _sleep(self, seconds: float) -> bool:
         """Sleep up to `seconds`; True when asked to stop meanwhile."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:

@@ -107,9 +107,15 @@ class ServiceRuntime:
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
         self.start()
+        failed = False
         while not self._stopping.wait(0.5):
-            if not any(t.is_alive() for t in self.threads):
-                break
+            dead = [t.name for t in self.threads if not t.is_alive()]
+            if dead:  # a bug, not a lost connection (kombu reconnects): let the supervisor restart us
+                log.error("%s stopped unexpectedly; stopping the worker", ", ".join(dead))
+                failed = True
+                self._stop()
         for thread in self.threads:
             thread.join(10)
         self._close()
+        if failed:
+            raise SystemExit(1)

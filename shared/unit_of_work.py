@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 
 from shared.envelope import Envelope, make_event, utcnow
 
@@ -14,6 +14,10 @@ class UnitOfWork:
     def __init__(self, db):
         self.db = db
         self.session = None
+        # Written together at commit: one statement each, however many messages a batch applied.
+        self._events: list[dict] = []
+        self._marks: list[dict] = []
+        self._delivered: set[tuple[str, str]] | None = None  # a batch's inbox keys, once looked up
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self.db.session()
@@ -27,15 +31,40 @@ class UnitOfWork:
              routing_key: str = "") -> Envelope:
         """Queue an event for the outbox; it leaves only if this unit of work commits."""
         env = make_event(type_, payload, self.db.service, correlation_id, routing_key)
-        self.session.execute(insert(self.db.outbox).values(
+        self._events.append(dict(
             message_id=env.message_id, type=env.type, routing_key=env.key,
             correlation_id=env.correlation_id, body=json.dumps(env.body(), ensure_ascii=False),
-            created_at=env.occurred_at, next_attempt_at=env.occurred_at, attempts=0,
-        ))
+            created_at=env.occurred_at, next_attempt_at=env.occurred_at, attempts=0))
         return env
+
+    def expect(self, consumer: str, keys: list[str]) -> None:
+        """Look a batch's inbox keys up in one query; `first_delivery` then answers from memory
+        and its marks are written at commit (a concurrent consumer's mark fails that commit)."""
+        inbox = self.db.inbox
+        found = self.session.scalars(select(inbox.c.message_id).where(
+            inbox.c.consumer == consumer, inbox.c.message_id.in_(keys)))
+        self._delivered = {(consumer, key) for key in found}
+
+    def mark(self) -> tuple[int, int]:
+        """Where the pending events and inbox marks stand (for a savepoint)."""
+        return len(self._events), len(self._marks)
+
+    def roll_back_to(self, mark: tuple[int, int]) -> None:
+        """Forget the events and inbox marks added since `mark`, as their savepoint rolled back."""
+        events, marks = mark
+        for row in self._marks[marks:]:
+            self._delivered.discard((row["consumer"], row["message_id"]))
+        del self._events[events:], self._marks[marks:]
 
     def first_delivery(self, consumer: str, message_id: str) -> bool:
         """Mark a message as applied by `consumer`; False when it already was (a duplicate)."""
+        if self._delivered is not None:
+            if (consumer, message_id) in self._delivered:
+                return False
+            self._delivered.add((consumer, message_id))
+            self._marks.append(dict(consumer=consumer, message_id=message_id,
+                                    processed_at=utcnow()))
+            return True
         dialect = self.session.bind.dialect.name
         if dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as dialect_insert
@@ -54,4 +83,9 @@ class UnitOfWork:
                                                   outbox.c.sent_at.is_not(None)))
 
     def commit(self) -> None:
+        if self._marks:
+            self.session.execute(insert(self.db.inbox), self._marks)
+        if self._events:
+            self.session.execute(insert(self.db.outbox), self._events)
+        self._events, self._marks = [], []
         self.session.commit()

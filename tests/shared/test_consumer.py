@@ -94,7 +94,7 @@ def test_one_batch_commits_the_good_and_sorts_out_the_rest(settings, bench):
             raise Poison("refused by a rule")
         if env.payload.wish_id == "w5" and seen.count("w5") == 1:
             raise RuntimeError("lock timeout")
-        uow.first_delivery("members-seen", env.payload.member_id)  # the text reaches a column
+        uow.session.execute(text("SELECT CAST(:member AS text)"), {"member": env.payload.member_id})
         bench.echo(uow, env)
 
     envelopes = [bench.confirmed(n) for n in range(1, 9)]
@@ -167,3 +167,16 @@ def test_a_dropped_database_connection_is_waited_out_not_dead_lettered(settings,
     dead.settle(0.3)
     assert dead.received == []
     dead.close()
+
+
+def test_two_consumers_given_the_same_messages_apply_each_once(bench):
+    """Each message sent twice, two consumers racing on one queue: the inbox lets one apply it."""
+    envelopes = [bench.confirmed(n) for n in range(200)]
+    bench.publish_all(envelopes + envelopes)
+    bench.run(bench.echo, batch_size=20)
+    bench.run(bench.echo, batch_size=20)
+    wait_for(lambda: bench.waiting() == 0 and bench.applied() >= 200, what="both copies consumed")
+    wait_for(lambda: not any(c.pending for c, _ in bench.started), what="batches settled")
+    assert bench.applied() == 200
+    with bench.db.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(bench.db.inbox)) == 200
