@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -10,6 +13,7 @@ from shared import topology
 from shared.consumer import decode_event
 from shared.db import normalise
 from shared.errors import Poison
+from shared.settings import ROOT
 from tests.helpers import PG_URL, Capture, wait_for
 
 
@@ -180,3 +184,19 @@ def test_two_consumers_given_the_same_messages_apply_each_once(bench):
     assert bench.applied() == 200
     with bench.db.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(bench.db.inbox)) == 200
+
+
+def test_killed_between_commit_and_ack_it_applies_nothing_twice(settings, bench):
+    bench.publish_all([bench.confirmed(n) for n in range(120)])
+    env = {**os.environ, "MICROWISH_BROKER_URL": settings.broker_url,
+           "MICROWISH_DATABASE_URL": PG_URL, "MICROWISH_SCORING_DATABASE_SCHEMA": bench.db.schema}
+    crashed = subprocess.run([sys.executable, "-m", "tests.shared.crashing_consumer"], env=env,
+                             cwd=ROOT, timeout=120)
+    assert crashed.returncode == 9
+    committed = bench.applied()
+    assert 0 < committed < 120  # its first batch, committed and never acked
+    bench.run(bench.echo)
+    wait_for(lambda: bench.applied() == 120 and bench.waiting() == 0,
+             what="the redelivered batch skipped, the rest applied")
+    with bench.db.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(bench.db.inbox)) == 120
