@@ -131,10 +131,13 @@ class Sandbox:
         with Connection(self.url) as conn:
             topology.declare(conn)
 
-    def worker(self, service: str, wrap: list[str] = ()) -> subprocess.Popen:
-        """Start `python -m services.worker <service>` as deployed; its log goes under self.logs."""
-        log = open(self.logs / f"{service}.log", "ab")
-        return subprocess.Popen([*wrap, sys.executable, "-m", "services.worker", service],
+    def worker(self, service: str, wrap: list[str] = (), queues: str = "",
+               name: str = "") -> subprocess.Popen:
+        """Start `python -m services.worker <service>` as deployed (`--queues` some of its queues);
+        its log goes under self.logs."""
+        log = open(self.logs / f"{name or service}.log", "ab")
+        picked = ["--queues", queues] if queues else []
+        return subprocess.Popen([*wrap, sys.executable, "-m", "services.worker", service, *picked],
                                 env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
 
     def log_tail(self, lines: int = 15) -> str:

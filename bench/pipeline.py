@@ -1,6 +1,6 @@
 """Pipeline throughput: N queued submissions through all four workers until every wish is published.
 
-    python bench/pipeline.py [-n 1000] [--batch 200] [--profile DIR]
+    python bench/pipeline.py [-n 1000] [--batch 200] [--profile DIR] [--split-intake]
 
 N eligible submissions from distinct people wait on the intake queue, sent by a registered system
 client whose receipts queue is bound; then one `python -m services.worker <service>` process per
@@ -57,7 +57,7 @@ def profiled(procs: dict, out: Path) -> list[subprocess.Popen]:
             for service, proc in procs.items()]
 
 
-def run(box: Sandbox, n: int, batch: int, profile: Path | None) -> dict:
+def run(box: Sandbox, n: int, batch: int, profile: Path | None, split_intake: bool = False) -> dict:
     bodies = [submission(i) for i in range(n)]
     chain = chain_rate(box.url, bodies, batch)
     box.migrate()
@@ -74,7 +74,12 @@ def run(box: Sandbox, n: int, batch: int, profile: Path | None) -> dict:
         wait_for_consumer(channel, queue)
     watch = Watch(events, "bench.observed").start()
     receipts.start()
-    procs["intake"] = box.worker("intake")
+    if split_intake:  # the submissions in one process, the outcomes and audit in another
+        procs["intake"] = box.worker("intake", queues="intake.submissions")
+        procs["intake-events"] = box.worker("intake", queues="intake.wish-outcomes,intake.audit",
+                                            name="intake-events")
+    else:
+        procs["intake"] = box.worker("intake")
     spies = profiled(procs, profile) if profile else []
     try:
         done = (watch.wait_for("wish.published", n)
@@ -105,10 +110,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200,
                         help="the raw chain's confirm and ack batch (prefetch twice that)")
     parser.add_argument("--profile", type=Path, help="record each worker with py-spy into DIR")
+    parser.add_argument("--split-intake", action="store_true",
+                        help="intake's submissions in one worker, its outcomes and audit in another")
     args = parser.parse_args()
     with Sandbox() as box:
         print(f"sandbox: vhost {box.vhost}, schemas {' '.join(box.schemas.values())}", flush=True)
-        r = run(box, args.n, args.batch, args.profile)
+        r = run(box, args.n, args.batch, args.profile, args.split_intake)
     print(f"queued: {r['n']}, wish.submitted: {r['submitted']}, wish.published: {r['published']}")
     print("receipts: " + ", ".join(f"{k} {v}" for k, v in sorted(r["receipts"].items())))
     print(f"pipeline: {r['rate']:,.1f} wishes/s (first wish.submitted to last wish.published)")
