@@ -1,10 +1,10 @@
 """Pipeline throughput: N queued submissions through all four workers until every wish is published.
 
-    python bench/pipeline.py [-n 1000] [--batch 200] [--profile DIR] [--split-intake]
+    python bench/pipeline.py [-n 1000] [--batch 200] [--profile DIR] [--one-intake-worker]
 
 N eligible submissions from distinct people wait on the intake queue, sent by a registered system
-client whose receipts queue is bound; then one `python -m services.worker <service>` process per
-service starts, as deployed. It prints wishes per second from the first `wish.submitted` to the last
+client whose receipts queue the platform declared; then the `python -m services.worker` processes
+start as deployed (one per service, intake's queues split over two: services/stack.py). It prints wishes per second from the first `wish.submitted` to the last
 `wish.published` (their envelopes' occurred_at), when the last receipt arrived after the last
 `wish.published`, the broker's own limit measured in the same run (bench/chain.py) and the ratio.
 Runs in a throwaway vhost and schemas, removed afterwards; fails unless all N were published.
@@ -25,6 +25,7 @@ from bench.amqp_raw import QUORUM, Confirmer, connect, publish_all, wait_for_con
 from bench.chain import chain_rate  # noqa: E402
 from bench.common import Sandbox, stop, submission  # noqa: E402
 from bench.observe import Watch, receipt_kind  # noqa: E402
+from services.stack import SPLIT_WORKERS  # noqa: E402
 
 # Started before intake, so the clock (the first wish.submitted) starts with the pipeline ready.
 DOWNSTREAM = {"verification": "verification.wish-submitted", "matching": "matching.wish-verified",
@@ -57,7 +58,8 @@ def profiled(procs: dict, out: Path) -> list[subprocess.Popen]:
             for service, proc in procs.items()]
 
 
-def run(box: Sandbox, n: int, batch: int, profile: Path | None, split_intake: bool = False) -> dict:
+def run(box: Sandbox, n: int, batch: int, profile: Path | None,
+        one_intake_worker: bool = False) -> dict:
     bodies = [submission(i) for i in range(n)]
     chain = chain_rate(box.url, bodies, batch)
     box.migrate()
@@ -74,12 +76,11 @@ def run(box: Sandbox, n: int, batch: int, profile: Path | None, split_intake: bo
         wait_for_consumer(channel, queue)
     watch = Watch(events, "bench.observed").start()
     receipts.start()
-    if split_intake:  # the submissions in one process, the outcomes and audit in another
-        procs["intake"] = box.worker("intake", queues="intake.submissions")
-        procs["intake-events"] = box.worker("intake", queues="intake.wish-outcomes,intake.audit",
-                                            name="intake-events")
-    else:
+    if one_intake_worker:
         procs["intake"] = box.worker("intake")
+    else:  # as deployed: the submissions in one process, the outcomes and audit in another
+        for name, queues in SPLIT_WORKERS["intake"].items():
+            procs[name] = box.worker("intake", queues=queues, name=name)
     spies = profiled(procs, profile) if profile else []
     try:
         done = (watch.wait_for("wish.published", n)
@@ -110,12 +111,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200,
                         help="the raw chain's confirm and ack batch (prefetch twice that)")
     parser.add_argument("--profile", type=Path, help="record each worker with py-spy into DIR")
-    parser.add_argument("--split-intake", action="store_true",
-                        help="intake's submissions in one worker, its outcomes and audit in another")
+    parser.add_argument("--one-intake-worker", action="store_true",
+                        help="all of intake's queues in one worker (deployed: two, see stack.py)")
     args = parser.parse_args()
     with Sandbox() as box:
         print(f"sandbox: vhost {box.vhost}, schemas {' '.join(box.schemas.values())}", flush=True)
-        r = run(box, args.n, args.batch, args.profile, args.split_intake)
+        r = run(box, args.n, args.batch, args.profile, args.one_intake_worker)
     print(f"queued: {r['n']}, wish.submitted: {r['submitted']}, wish.published: {r['published']}")
     print("receipts: " + ", ".join(f"{k} {v}" for k, v in sorted(r["receipts"].items())))
     print(f"pipeline: {r['rate']:,.1f} wishes/s (first wish.submitted to last wish.published)")

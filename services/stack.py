@@ -23,13 +23,22 @@ STACK_DEFAULTS = {
 }
 
 
+# Intake's workers split its queues, so a flood of submissions never holds back the outcomes a
+# source system's receipts follow (each process has its own interpreter lock).
+SPLIT_WORKERS = {"intake": {"intake-worker": "intake.submissions",
+                            "intake-events-worker": "intake.wish-outcomes,intake.audit"}}
+
+
 def commands(service: str, port: int) -> dict[str, list[str]]:
-    """The two processes of one service, exactly as docker-compose.yml runs them."""
+    """The processes of one service, exactly as docker-compose.yml runs them."""
+    worker = [sys.executable, "-m", "services.worker", service]
+    workers = {name: [*worker, "--queues", queues]
+               for name, queues in SPLIT_WORKERS.get(service, {}).items()}
     return {
         f"{service}-http": [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
                             "--workers", "2", "--no-control-socket", "--access-logfile", "-",
                             f"services.{service}.app:create_app()"],
-        f"{service}-worker": [sys.executable, "-m", "services.worker", service],
+        **(workers or {f"{service}-worker": worker}),
     }
 
 
