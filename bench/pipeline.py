@@ -4,8 +4,9 @@
 
 N eligible submissions from distinct people wait on the intake queue, sent by a registered system
 client whose receipts queue the platform declared; then the `python -m services.worker` processes
-start as deployed (one per service, intake's queues split over two: services/stack.py). It prints wishes per second from the first `wish.submitted` to the last
-`wish.published` (their envelopes' occurred_at), when the last receipt arrived after the last
+start as deployed (one per service, intake's queues split over two: services/stack.py). It prints
+wishes per second from the first `wish.submitted` to the last `wish.published` (their envelopes'
+occurred_at), when the last receipt arrived after the last
 `wish.published`, the broker's own limit measured in the same run (bench/chain.py) and the ratio.
 Runs in a throwaway vhost and schemas, removed afterwards; fails unless all N were published.
 """

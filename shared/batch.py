@@ -55,7 +55,7 @@ def apply_batch(db, handler, consumer: str, messages: list) -> list[Outcome]:
             return outcomes
         except Unavailable:
             raise
-        except Exception as exc:  # the commit itself failed: each alone, so one cannot sink the rest
+        except Exception as exc:  # the commit failed: each alone, so one cannot sink the rest
             log.warning("batch commit on %s failed (%s); applying one by one", consumer,
                         describe(exc))
             for outcome, _item in decoded:
@@ -106,7 +106,7 @@ def _apply_in_savepoint(uow, handler, consumer, outcome: Outcome, item) -> None:
 
 
 def _fail(outcome: Outcome, exc: Exception) -> None:
-    """Sort a failure: refused by a rule or by the database's own checks is poison, else transient."""
+    """Sort a failure: refused by a rule or by the database's checks is poison, else transient."""
     if isinstance(exc, (Poison, DomainError)):
         outcome.poison = as_poison(exc)
     elif is_invalid_data(exc):
@@ -130,7 +130,7 @@ def _message_id(message) -> str:
 
 
 def answer_poison(db, handler, consumer: str, outcome: Outcome) -> bool:
-    """Run the handler's on_poison once per message (e.g. a rejected receipt); False if it failed."""
+    """Run the handler's on_poison once per message (e.g. a rejected receipt); False on failure."""
     if handler.on_poison is None:
         return True
     message = outcome.message
