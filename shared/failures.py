@@ -27,7 +27,7 @@ def is_unavailable(exc: BaseException) -> bool:
 
 
 def is_invalid_data(exc: BaseException) -> bool:
-    """The database refused a value (a NUL in text, too long for its column): retrying can't help."""
+    """The database refused a value (a NUL in text, too long for its column): retrying is futile."""
     return isinstance(exc, sa_exc.DataError)
 
 
