@@ -1,4 +1,5 @@
-"""Intake's own settings: token lifetimes, login limits, retention, the submission body limit."""
+"""Intake's own settings: token lifetimes, login limits, retention, the submission body limit,
+the broker's management API."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -25,6 +26,10 @@ class Config:
     retention_interval_seconds: float = 3600.0
     # Submissions may carry photos (base64, up to 3 of 2 MiB): their routes allow more.
     max_submission_bytes: int = 9_000_000
+    # Where `systems register` makes a system's broker user (RabbitMQ's management API).
+    rabbitmq_api: str = "http://127.0.0.1:15672/api"
+    rabbitmq_api_user: str = "guest"
+    rabbitmq_api_password: str = "guest"
 
     def with_overrides(self, **changes) -> "Config":
         return replace(self, **changes)
@@ -52,6 +57,9 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         retention_interval_seconds=env_float(env, "MICROWISH_RETENTION_INTERVAL_SECONDS",
                                              d.retention_interval_seconds),
         max_submission_bytes=env_int(env, "MICROWISH_MAX_SUBMISSION_BYTES", d.max_submission_bytes),
+        rabbitmq_api=env.get("MICROWISH_RABBITMQ_API", d.rabbitmq_api),
+        rabbitmq_api_user=env.get("MICROWISH_RABBITMQ_API_USER", d.rabbitmq_api_user),
+        rabbitmq_api_password=env.get("MICROWISH_RABBITMQ_API_PASSWORD", d.rabbitmq_api_password),
     )
 
 

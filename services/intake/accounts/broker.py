@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import requests
 
-from shared.settings import environ
+from services.intake import config as intake_config
 from shared.topology import INTAKE, receipts_queue
 
 NOTHING = "^$"
@@ -81,8 +81,7 @@ class ManagementApi:
 
 
 def management_api(env: dict[str, str] | None = None) -> ManagementApi:
-    """MICROWISH_RABBITMQ_API (and _USER, _PASSWORD); the local node's guest in development."""
-    env = environ(env)
-    return ManagementApi(env.get("MICROWISH_RABBITMQ_API", "http://127.0.0.1:15672/api"),
-                         env.get("MICROWISH_RABBITMQ_API_USER", "guest"),
-                         env.get("MICROWISH_RABBITMQ_API_PASSWORD", "guest"))
+    """MICROWISH_RABBITMQ_API (and _USER, _PASSWORD: intake's config); the local guest in dev."""
+    config = intake_config.from_env(env)
+    return ManagementApi(config.rabbitmq_api, config.rabbitmq_api_user,
+                         config.rabbitmq_api_password)
