@@ -101,6 +101,9 @@ def test_bulk_approval_changes_nothing_unless_it_can_change_everything(app, deci
     assert refused.status_code == 409
     assert [f["field"] for f in refused.json["error"]["fields"]] == ["wish_ids.3"]
     assert all(emitted(db, "wish.verified", w) == [] for w in waiting)
+    repeated = desk.approve_all([waiting[0], waiting[0]])
+    assert repeated.status_code == 422
+    assert repeated.json["error"]["fields"][0]["code"] == "duplicate_value"
     done = desk.approve_all(waiting)
     assert [r["decision"] for r in done.json["items"]] == ["verified"] * 3
 

@@ -5,7 +5,7 @@ from marshmallow import (ValidationError, fields, validate, validates,
                          validates_schema)
 
 from shared.clock import today_in_china
-from shared.fields import Strict, text
+from shared.fields import Strict, choice, choices, distinct, text
 from shared.vocab import CATEGORIES, INFO_FIELDS, KIND_LABELS, SKILLS, WISH_TYPES
 
 
@@ -27,15 +27,14 @@ class RejectSchema(Strict):
 
 class AskSchema(Strict):
     message = _text(True)
-    fields_needed = fields.List(fields.String(validate=validate.OneOf(tuple(INFO_FIELDS), error="invalid_choice")),
-                                load_default=list)
+    fields_needed = choices(INFO_FIELDS, len(INFO_FIELDS))
 
 
 class EditSchema(Strict):
-    category = fields.String(validate=validate.OneOf(tuple(CATEGORIES), error="invalid_choice"))
-    kind = fields.String(validate=validate.OneOf(tuple(KIND_LABELS), error="invalid_choice"))
-    wish_type = fields.String(validate=validate.OneOf(tuple(WISH_TYPES), error="invalid_choice"))
-    skills = fields.List(fields.String(validate=validate.OneOf(tuple(SKILLS), error="invalid_choice")))
+    category = choice(CATEGORIES)
+    kind = choice(KIND_LABELS)
+    wish_type = choice(WISH_TYPES)
+    skills = fields.List(choice(SKILLS))  # repeats are folded into one (the desk's actions)
     deadline = fields.Date()
 
     @validates("deadline")
@@ -51,5 +50,5 @@ class EditSchema(Strict):
 
 class BulkApproveSchema(Strict):
     wish_ids = fields.List(fields.String(), required=True,
-                           validate=validate.Length(1, 100, error="none_selected"))
+                           validate=[validate.Length(1, 100, error="none_selected"), distinct])
     note = _text(False)
