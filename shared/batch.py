@@ -82,11 +82,8 @@ def _commit(db, handler, consumer, pairs, nested: bool) -> None:
                 else:
                     _apply(uow, handler, consumer, outcome.message, item)
             uow.commit()
-    except Unavailable:
-        raise
     except Exception as exc:
-        if is_unavailable(exc):
-            raise Unavailable(describe(exc)) from exc
+        _raise_if_unavailable(exc)
         raise
 
 
@@ -96,13 +93,20 @@ def _apply_in_savepoint(uow, handler, consumer, outcome: Outcome, item) -> None:
         _apply(uow, handler, consumer, outcome.message, item)
         uow.session.flush()
     except Exception as exc:
-        if is_unavailable(exc):
-            raise Unavailable(describe(exc)) from exc
+        _raise_if_unavailable(exc)
         savepoint.rollback()
         uow.roll_back_to(mark)
         _fail(outcome, exc)
     else:
         savepoint.commit()
+
+
+def _raise_if_unavailable(exc: Exception) -> None:
+    """The database went away: nothing in the batch can be applied, whatever the message."""
+    if isinstance(exc, Unavailable):
+        raise exc
+    if is_unavailable(exc):
+        raise Unavailable(describe(exc)) from exc
 
 
 def _fail(outcome: Outcome, exc: Exception) -> None:

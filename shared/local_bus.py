@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 
 from shared.batch import answer_poison, apply_batch
 from shared.consumer import Handler, inbox_name
-from shared.failures import Unavailable
-from shared.relay import due, settle
+from shared.relay import drain, due, settle
 from shared.topology import EVENTS, binds
 
 log = logging.getLogger(__name__)
@@ -50,6 +49,8 @@ class LocalBus:
         """Deliver one batch of `db`'s outbox; return how many rows every subscriber committed."""
         with db.engine.begin() as conn:
             rows = conn.execute(due(db.outbox, self.batch_size)).all()
+            if not rows:
+                return 0
             failed: dict[int, str] = {}
             poisoned: set[int] = set()
             for target, handler in self.subscribers:
@@ -67,26 +68,13 @@ class LocalBus:
                     elif not outcome.applied:
                         why = outcome.error or "answering the poison failed"
                         failed.setdefault(row.id, f"{handler.queue.name}: {why}")
-            if rows:
-                settle(conn, db.outbox, rows, failed, poisoned)
+            settle(conn, db.outbox, rows, failed, poisoned)
         return len(rows) - len(failed)
 
     def run(self, db) -> None:
         """Deliver `db`'s outbox until stopped; the database down means waiting, never dropping."""
-        failures = 0
-        while not self.stopping.is_set():
-            try:
-                count = self.deliver_batch(db)
-                failures = 0
-            except Exception as exc:
-                failures += 1
-                level = logging.WARNING if isinstance(exc, Unavailable) else logging.ERROR
-                log.log(level, "local delivery of %s failed (%s); retrying", db.service, exc,
-                        exc_info=not isinstance(exc, Unavailable))
-                self.stopping.wait(min(30, 0.2 * 2 ** failures))
-                continue
-            if count < self.batch_size:
-                self.stopping.wait(self.idle_seconds)
+        drain(lambda: self.deliver_batch(db), self.stopping, self.batch_size, self.idle_seconds,
+              f"local delivery of {db.service}")
 
     def start(self) -> None:
         for db in self.dbs.values():

@@ -9,6 +9,7 @@ from kombu import Connection
 from sqlalchemy import bindparam, select, update
 
 from shared.envelope import utcnow
+from shared.failures import describe, is_unavailable
 from shared.publisher import ConfirmingPublisher, Outgoing
 from shared.topology import EVENTS
 
@@ -45,18 +46,8 @@ class Relay:
 
     def run(self) -> None:
         """Relay until stopped; a failure is logged and retried with backoff, never dropped."""
-        failures = 0
-        while not self.stopping.is_set():
-            try:
-                count = self.publish_batch()
-                failures = 0
-            except Exception:
-                failures += 1
-                log.exception("outbox relay of %s failed; retrying", self.db.service)
-                self.stopping.wait(min(30, 0.5 * 2 ** failures))
-                continue
-            if count < self.batch_size:
-                self.stopping.wait(self.idle_seconds)
+        drain(self.publish_batch, self.stopping, self.batch_size, self.idle_seconds,
+              f"outbox relay of {self.db.service}")
 
     def stop(self) -> None:
         self.stopping.set()
@@ -64,6 +55,26 @@ class Relay:
     def close(self) -> None:
         self.publisher.close()
         self.publisher.connection.release()
+
+
+def drain(step, stopping: threading.Event, batch_size: int, idle_seconds: float,
+          what: str) -> None:
+    """Run `step` (one batch; how many rows it moved) until stopped: at once while batches come
+    full, after `idle_seconds` otherwise, backing off to 30 s while it fails."""
+    failures = 0
+    while not stopping.is_set():
+        try:
+            count = step()
+            failures = 0
+        except Exception as exc:
+            failures += 1
+            down = is_unavailable(exc)  # the database or broker away: expected, no traceback
+            log.log(logging.WARNING if down else logging.ERROR, "%s failed (%s); retrying", what,
+                    describe(exc), exc_info=not down)
+            stopping.wait(min(30, 0.5 * 2 ** failures))
+            continue
+        if count < batch_size:
+            stopping.wait(idle_seconds)
 
 
 def due(outbox, limit: int):
