@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import amqp  # noqa: E402
 
+from bench import cpu  # noqa: E402
 from bench.amqp_raw import QUORUM, Confirmer, connect, publish_all, wait_for_consumer  # noqa: E402
 from bench.chain import chain_rate  # noqa: E402
 from bench.common import Sandbox, stop, submission  # noqa: E402
@@ -48,19 +49,20 @@ def preload(box: Sandbox, password: str, bodies: list[bytes], batch: int, admin)
     return Watch(system, receipts, receipt_kind)
 
 
-def profiled(procs: dict, out: Path) -> list[subprocess.Popen]:
-    """py-spy recording each worker (raw collapsed stacks, idle included, per thread)."""
+def profiled(procs: dict, out: Path, idle: bool = True) -> list[subprocess.Popen]:
+    """py-spy recording each worker (raw collapsed stacks per thread, idle included unless not)."""
     out.mkdir(parents=True, exist_ok=True)
     py_spy = str(Path(sys.executable).parent / "py-spy")
     return [subprocess.Popen([py_spy, "record", "--pid", str(proc.pid), "--format", "raw",
-                              "--idle", "--threads", "--nonblocking", "--rate", "50",
+                              *(["--idle"] if idle else []), "--threads", "--nonblocking",
+                              "--rate", "50",
                               "--output", str(out / f"{service}.txt")],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for service, proc in procs.items()]
 
 
 def run(box: Sandbox, n: int, batch: int, profile: Path | None,
-        one_intake_worker: bool = False) -> dict:
+        one_intake_worker: bool = False, on_cpu: bool = False) -> dict:
     bodies = [submission(i) for i in range(n)]
     chain = chain_rate(box.url, bodies, batch)
     box.migrate()
@@ -82,10 +84,12 @@ def run(box: Sandbox, n: int, batch: int, profile: Path | None,
     else:  # as deployed: the submissions in one process, the outcomes and audit in another
         for name, queues in SPLIT_WORKERS["intake"].items():
             procs[name] = box.worker("intake", queues=queues, name=name)
-    spies = profiled(procs, profile) if profile else []
+    spies = profiled(procs, profile, idle=not on_cpu) if profile else []
+    started = cpu.sample(procs)
     try:
         done = (watch.wait_for("wish.published", n)
                 and receipts.wait_for("status.published", n))
+        used = cpu.per_item(started, cpu.sample(procs), n)
     finally:
         for spy in spies:
             spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
@@ -95,7 +99,7 @@ def run(box: Sandbox, n: int, batch: int, profile: Path | None,
         receipts.stop()
     result = {"n": n, "published": watch.counts["wish.published"],
               "submitted": watch.counts["wish.submitted"], "receipts": dict(receipts.counts),
-              "chain": chain}
+              "chain": chain, "cpu": used}
     if not done:  # stalled: say how far it got and why the workers think so
         print(box.log_tail(), file=sys.stderr)
         return {**result, "rate": 0.0, "receipt_lag": float("nan")}
@@ -114,10 +118,12 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, help="record each worker with py-spy into DIR")
     parser.add_argument("--one-intake-worker", action="store_true",
                         help="all of intake's queues in one worker (deployed: two, see stack.py)")
+    parser.add_argument("--on-cpu", action="store_true",
+                        help="profile only samples on the CPU (no idle ones): where CPU goes")
     args = parser.parse_args()
     with Sandbox() as box:
         print(f"sandbox: vhost {box.vhost}, schemas {' '.join(box.schemas.values())}", flush=True)
-        r = run(box, args.n, args.batch, args.profile, args.one_intake_worker)
+        r = run(box, args.n, args.batch, args.profile, args.one_intake_worker, args.on_cpu)
     print(f"queued: {r['n']}, wish.submitted: {r['submitted']}, wish.published: {r['published']}")
     print("receipts: " + ", ".join(f"{k} {v}" for k, v in sorted(r["receipts"].items())))
     print(f"pipeline: {r['rate']:,.1f} wishes/s (first wish.submitted to last wish.published)")
@@ -125,6 +131,8 @@ def main() -> None:
     print(f"raw chain, 4 hops over quorum queues (py-amqp, batched confirms and acks): "
           f"{r['chain']:,.0f} msg/s")
     print(f"ratio pipeline / raw chain: {r['rate'] / r['chain']:.3f}")
+    print("CPU per wish (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in r["cpu"].items())
+          + f"; all {sum(r['cpu'].values()):.1f}")
     if r["published"] != r["n"] or r["receipts"].get("status.published") != r["n"]:
         raise SystemExit(f"FAILED: only {r['published']} of {r['n']} queued wishes were published")
 

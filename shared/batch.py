@@ -40,7 +40,11 @@ def resent(message) -> bool:
 
 def apply_batch(db, handler, consumer: str, messages: list) -> list[Outcome]:
     """Apply `messages` with `handler` as `consumer` (its inbox name); raise Unavailable when the
-    database is down, so the caller keeps the whole batch for later."""
+    database is down, so the caller keeps the whole batch for later.
+
+    Three passes, each only when the one before failed: the whole batch with no savepoint (its
+    reads prefetched, its writes flushed once at commit); each message in its own savepoint;
+    each message in its own transaction."""
     outcomes = [Outcome(m) for m in messages]
     decoded = []
     for outcome in outcomes:
@@ -50,19 +54,21 @@ def apply_batch(db, handler, consumer: str, messages: list) -> list[Outcome]:
             outcome.poison = as_poison(refused)
     # SQLite's driver cannot be trusted with savepoints: one transaction per message there.
     if len(decoded) > 1 and db.engine.dialect.name == "postgresql":
-        try:
-            _commit(db, handler, consumer, decoded, nested=True)
-            return outcomes
-        except Unavailable:
-            raise
-        except Exception as exc:  # the commit failed: each alone, so one cannot sink the rest
-            log.warning("batch commit on %s failed (%s); applying one by one", consumer,
-                        describe(exc))
-            for outcome, _item in decoded:
-                outcome.poison = outcome.error = None
+        for savepoints in (False, True):
+            try:
+                _commit(db, handler, consumer, decoded, savepoints=savepoints)
+                return outcomes
+            except Unavailable:
+                raise
+            except Exception as exc:  # one message or the commit failed: retry more carefully
+                log.log(logging.WARNING if savepoints else logging.DEBUG,
+                        "batch on %s failed (%s); applying it %s", consumer, describe(exc),
+                        "one by one" if savepoints else "in savepoints")
+                for outcome, _item in decoded:
+                    outcome.poison = outcome.error = None
     for outcome, item in decoded:
         try:
-            _commit(db, handler, consumer, [(outcome, item)], nested=False)
+            _commit(db, handler, consumer, [(outcome, item)], savepoints=False)
         except Unavailable:
             raise
         except Exception as exc:
@@ -70,14 +76,19 @@ def apply_batch(db, handler, consumer: str, messages: list) -> list[Outcome]:
     return outcomes
 
 
-def _commit(db, handler, consumer, pairs, nested: bool) -> None:
-    """Apply `pairs` in one unit of work and commit it, each in a savepoint when `nested`."""
+def _commit(db, handler, consumer, pairs, savepoints: bool) -> None:
+    """Apply `pairs` in one unit of work and commit it, each in a savepoint when `savepoints`;
+    a batch without savepoints fails as a whole at its first failure."""
     try:
         with db.uow() as uow:
-            if nested:
+            if len(pairs) > 1:
                 uow.expect(consumer, [handler.key(o.message, item) for o, item in pairs])
+            if len(pairs) > 1 and not savepoints and handler.prefetch is not None:
+                # Only here: a savepoint rolled back could leave the cache holding its rows.
+                uow.cache = {}
+                handler.prefetch(uow, [item for _o, item in pairs])
             for outcome, item in pairs:
-                if nested:
+                if savepoints:
                     _apply_in_savepoint(uow, handler, consumer, outcome, item)
                 else:
                     _apply(uow, handler, consumer, outcome.message, item)

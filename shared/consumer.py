@@ -43,6 +43,8 @@ class Handler:
     on_poison: Callable[[Any, Any, Poison], None] | None = None
     # Called when a message was applied before and the sender sent it again (not a redelivery).
     on_resend: Callable[[Any, Any], None] | None = None
+    # Loads in a few queries what a whole batch's items will read (uow.cache, the identity map).
+    prefetch: Callable[[Any, list], None] | None = None
 
 
 def inbox_name(db, handler: Handler) -> str:

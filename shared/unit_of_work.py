@@ -18,6 +18,8 @@ class UnitOfWork:
         self._events: list[dict] = []
         self._marks: list[dict] = []
         self._delivered: set[tuple[str, str]] | None = None  # a batch's inbox keys, once looked up
+        # What a batch's prefetch loaded, by (kind, key); None outside a batch applied at once.
+        self.cache: dict | None = None
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self.db.session()
@@ -44,6 +46,19 @@ class UnitOfWork:
         found = self.session.scalars(select(inbox.c.message_id).where(
             inbox.c.consumer == consumer, inbox.c.message_id.in_(keys)))
         self._delivered = {(consumer, key) for key in found}
+
+    def lookup(self, kind: str, key, load):
+        """`load()`, unless the batch's prefetch (or an earlier message) already found `key`."""
+        if self.cache is None:
+            return load()
+        if (kind, key) not in self.cache:
+            self.cache[kind, key] = load()
+        return self.cache[kind, key]
+
+    def remember(self, kind: str, key, value) -> None:
+        """What a later `lookup` of `key` in this batch must see (a row this batch added)."""
+        if self.cache is not None:
+            self.cache[kind, key] = value
 
     def mark(self) -> tuple[int, int]:
         """Where the pending events and inbox marks stand (for a savepoint)."""

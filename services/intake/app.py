@@ -49,8 +49,10 @@ def handlers(settings) -> list[Handler]:
     queued = submission_handlers
     return [
         Handler(topology.SUBMISSIONS, queued.make_apply(protection), decode=queued.decode,
-                key=queued.key, on_poison=queued.on_poison, on_resend=queued.on_resend),
-        Handler(topology.queue("intake.wish-outcomes"), submission_handlers.record_outcome),
+                key=queued.key, on_poison=queued.on_poison, on_resend=queued.on_resend,
+                prefetch=queued.prefetch),
+        Handler(topology.queue("intake.wish-outcomes"), queued.record_outcome,
+                prefetch=queued.prefetch_outcomes),
         Handler(topology.queue("intake.audit"), audit_handlers.keep),
     ]
 

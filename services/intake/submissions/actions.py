@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 
 from services.intake.errors import ConsentMissing, Inconsistent, KeyReused
 from services.intake.submissions import attachments, rules
@@ -31,9 +31,17 @@ class Submitter:
 
 
 def find(uow, source: str, source_ref: str) -> Submission | None:
-    return uow.session.scalars(
+    return uow.lookup("submission", (source, source_ref), lambda: uow.session.scalars(
         select(Submission).where(Submission.source == source, Submission.source_ref == source_ref)
-    ).one_or_none()
+    ).one_or_none())
+
+
+def prefetch(uow, refs: set[tuple[str, str]]) -> None:
+    """The submissions already stored under a batch's (source, source_ref) pairs, in one query."""
+    found = {(s.source, s.source_ref): s for s in uow.session.scalars(
+        select(Submission).where(tuple_(Submission.source, Submission.source_ref).in_(refs)))}
+    for ref in refs:
+        uow.remember("submission", ref, found.get(ref))
 
 
 def submit(uow, protection: Protection, by: Submitter, source_ref: str, data: dict,
@@ -60,6 +68,7 @@ def submit(uow, protection: Protection, by: Submitter, source_ref: str, data: di
     fill(sub, protection, data)
     sub.advance("received", now)
     uow.session.add(sub)
+    uow.remember("submission", (by.source, source_ref), sub)
     announce(uow, protection, sub, by.role)
     if by.source not in PEOPLE_SOURCES:
         uow.emit("submission.accepted", {"source": by.source, "source_ref": source_ref,

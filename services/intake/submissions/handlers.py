@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from marshmallow import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from services.intake.accounts.models import Account
 from services.intake.accounts.rules import valid_app_id
@@ -75,10 +76,14 @@ def key(message, item: QueuedSubmission) -> str:
     return f"{item.app_id}:{item.message_id}"
 
 
+def _system(uow, app_id: str) -> Account | None:
+    return uow.lookup("system", app_id, lambda: uow.session.scalars(select(Account).where(
+        Account.app_id == app_id, Account.role == "system")).one_or_none())
+
+
 def registered_source(uow, item: QueuedSubmission) -> Account:
     """The system client that sent this: its app_id registered, published as its own broker user."""
-    account = uow.session.scalars(select(Account).where(
-        Account.app_id == item.app_id, Account.role == "system")).one_or_none()
+    account = _system(uow, item.app_id)
     if account is None or account.disabled:
         raise Poison("unknown source", [{"field": "properties.app_id", "code": "unknown_source",
                                          "message": "未登记的对接系统"}])
@@ -95,6 +100,16 @@ def make_apply(protection: Protection):
         by = actions.Submitter(item.app_id, account.id, account.role)
         actions.submit(uow, protection, by, item.message_id, item.data, sent_digest=item.digest)
     return apply
+
+
+def prefetch(uow, items: list[QueuedSubmission]) -> None:
+    """A batch's senders and the submissions already under its keys: two queries for the lot."""
+    app_ids = {item.app_id for item in items}
+    systems = {a.app_id: a for a in uow.session.scalars(select(Account).where(
+        Account.app_id.in_(app_ids), Account.role == "system"))}
+    for app_id in app_ids:
+        uow.remember("system", app_id, systems.get(app_id))
+    actions.prefetch(uow, {(item.app_id, item.message_id) for item in items})
 
 
 def on_resend(uow, item: QueuedSubmission) -> None:
@@ -120,6 +135,13 @@ def on_poison(uow, message, poison: Poison) -> None:
     if app_id is not None:
         actions.reject(uow, app_id, message_id, poison.fields or [
             {"field": "_message", "code": "rejected", "message": "消息无法处理"}])
+
+
+def prefetch_outcomes(uow, envelopes) -> None:
+    """The batch's submissions with their histories, in two queries; `get` then finds them."""
+    ids = {e.payload.wish_id for e in envelopes}
+    uow.session.scalars(select(Submission).where(Submission.id.in_(ids))
+                        .options(selectinload(Submission.history))).all()
 
 
 def record_outcome(uow, envelope) -> None:
