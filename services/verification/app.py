@@ -38,5 +38,5 @@ def handlers(settings, config=None) -> list[Handler]:
 
     verify = on.make_verify(Sealer(settings.pii_keys), settings.pii_hash_key, policy.current(),
                             registry_for)
-    return [Handler(topology.queue("verification.wish-submitted"), verify),
+    return [Handler(topology.queue("verification.wish-submitted"), verify, prefetch=verify.prefetch),
             Handler(topology.queue("verification.wish-erased"), on.erase)]

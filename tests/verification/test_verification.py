@@ -81,7 +81,7 @@ def test_second_wish_of_one_person_in_a_round_is_rejected_until_the_first_is(db,
     assert (first.decision, second.decision) == ("verified", "rejected")
     assert second.reasons[0]["code"] == "duplicate_in_round"
     with db.uow() as uow:  # a liaison rejects the first: the place is given back
-        from services.verification.handlers import hold_place
+        from services.verification.facts import hold_place
         review = uow.session.get(Review, first.wish_id)
         review.decision = "rejected"
         hold_place(uow, review)

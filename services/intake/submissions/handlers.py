@@ -138,16 +138,18 @@ def on_poison(uow, message, poison: Poison) -> None:
 
 
 def prefetch_outcomes(uow, envelopes) -> None:
-    """The batch's submissions with their histories, in two queries; `get` then finds them."""
+    """The batch's submissions with their histories, in two queries."""
     ids = {e.payload.wish_id for e in envelopes}
-    uow.session.scalars(select(Submission).where(Submission.id.in_(ids))
-                        .options(selectinload(Submission.history))).all()
+    found = {s.id: s for s in uow.session.scalars(
+        select(Submission).where(Submission.id.in_(ids)).options(selectinload(Submission.history)))}
+    for wish_id in ids:
+        uow.remember("wish", wish_id, found.get(wish_id))
 
 
 def record_outcome(uow, envelope) -> None:
     """Follow a wish's life from the events other services emit about it (OUTCOMES)."""
     outcome = envelope.payload  # one of several contracts: only some carry reasons or fields
-    sub = uow.session.get(Submission, outcome.wish_id)
+    sub = uow.lookup("wish", outcome.wish_id, lambda: uow.session.get(Submission, outcome.wish_id))
     if sub is None:  # not ours (e.g. a wish created before this intake's data was reset)
         return
     status = OUTCOMES.get(envelope.type, envelope.type.split(".", 1)[-1])

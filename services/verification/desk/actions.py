@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from services.verification import decision as d, policy
 from services.verification.errors import InvalidState, NotOverridable
-from services.verification.handlers import hold_place
+from services.verification.facts import hold_place
 from services.verification.models import Review
 from services.verification.outcomes import announce, reopened
 from shared import audit
