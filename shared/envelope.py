@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import typing
 import uuid
@@ -62,6 +63,11 @@ class EnvelopeSchema(Schema):
     payload = fields.Dict(required=True)
 
 
+@functools.cache
+def _envelope_schema() -> EnvelopeSchema:
+    return EnvelopeSchema()  # once: building a marshmallow schema costs more than loading with it
+
+
 def make_event(type_: str, payload: dict, producer: str, correlation_id: str | None = None,
                routing_key: str = "") -> Envelope:
     """Build an envelope, checking the payload against its contract before it leaves."""
@@ -77,7 +83,7 @@ def decode(body: bytes | str | dict) -> Envelope:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Poison(f"undecodable: {exc}") from exc
     try:
-        env = EnvelopeSchema().load(data)
+        env = _envelope_schema().load(data)
         schema = contracts.schema_for(env["type"])
         payload = schema.load(env["payload"])
     except KeyError as exc:

@@ -60,6 +60,12 @@ class UnitOfWork:
         if self.cache is not None:
             self.cache[kind, key] = value
 
+    def preload(self, kind: str, keys, found: dict) -> None:
+        """Remember each key's row in `found`, None for those it lacks: what a prefetch's one
+        query found, so that no later `lookup` of those keys asks again."""
+        for key in keys:
+            self.remember(kind, key, found.get(key))
+
     def mark(self) -> tuple[int, int]:
         """Where the pending events and inbox marks stand (for a savepoint)."""
         return len(self._events), len(self._marks)

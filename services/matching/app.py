@@ -26,6 +26,7 @@ def create_app(settings=None, db=None, config=None):
 
 def handlers(settings) -> list[Handler]:
     """Queue → handler: every message matching takes from the bus."""
-    return [Handler(topology.queue("matching.wish-verified"), publication.on_verified),
+    return [Handler(topology.queue("matching.wish-verified"), publication.on_verified,
+                    prefetch=publication.prefetch_verified),
             Handler(topology.queue("matching.wish-erased"), publication.on_erased),
             Handler(topology.queue("matching.members"), members.keep)]

@@ -99,11 +99,8 @@ def prefetch(uow, registry, wishes: list[dict]) -> None:
     if households:
         for r in uow.session.scalars(select(Review).where(Review.household_hash.in_(households))):
             homes[r.household_hash].append(r)
-    for wish_id in ids:
-        uow.remember("review", wish_id, found.get(wish_id))
-    for key in places:
-        uow.remember("place", key, held.get(key))
-    for household, reviews in homes.items():
-        uow.remember("household", household, reviews)
-    for id_number, answer in registry.lookup_many({w["id_number"] for w in wishes}).items():
-        uow.remember("allowance", id_number, answer)
+    uow.preload("review", ids, found)
+    uow.preload("place", places, held)
+    uow.preload("household", households, homes)
+    answers = registry.lookup_many({w["id_number"] for w in wishes})
+    uow.preload("allowance", answers, answers)

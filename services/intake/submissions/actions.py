@@ -40,8 +40,7 @@ def prefetch(uow, refs: set[tuple[str, str]]) -> None:
     """The submissions already stored under a batch's (source, source_ref) pairs, in one query."""
     found = {(s.source, s.source_ref): s for s in uow.session.scalars(
         select(Submission).where(tuple_(Submission.source, Submission.source_ref).in_(refs)))}
-    for ref in refs:
-        uow.remember("submission", ref, found.get(ref))
+    uow.preload("submission", refs, found)
 
 
 def submit(uow, protection: Protection, by: Submitter, source_ref: str, data: dict,

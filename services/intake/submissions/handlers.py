@@ -107,8 +107,7 @@ def prefetch(uow, items: list[QueuedSubmission]) -> None:
     app_ids = {item.app_id for item in items}
     systems = {a.app_id: a for a in uow.session.scalars(select(Account).where(
         Account.app_id.in_(app_ids), Account.role == "system"))}
-    for app_id in app_ids:
-        uow.remember("system", app_id, systems.get(app_id))
+    uow.preload("system", app_ids, systems)
     actions.prefetch(uow, {(item.app_id, item.message_id) for item in items})
 
 
@@ -142,8 +141,7 @@ def prefetch_outcomes(uow, envelopes) -> None:
     ids = {e.payload.wish_id for e in envelopes}
     found = {s.id: s for s in uow.session.scalars(
         select(Submission).where(Submission.id.in_(ids)).options(selectinload(Submission.history)))}
-    for wish_id in ids:
-        uow.remember("wish", wish_id, found.get(wish_id))
+    uow.preload("wish", ids, found)
 
 
 def record_outcome(uow, envelope) -> None:
