@@ -61,9 +61,16 @@ class ConfirmingPublisher:
         self._settle(tag, multiple, "nacked by broker")
 
     def _settle(self, tag, multiple, outcome):
-        for t in [t for t in self._pending if t == tag or (multiple and t <= tag)]:
-            message_id = self._pending.pop(t)
-            self._outcomes.setdefault(message_id, outcome)
+        if not multiple:
+            settled = [tag] if tag in self._pending else []
+        else:  # the tags went out in order: settle from the oldest up to `tag`
+            settled = []
+            for t in self._pending:
+                if t > tag:
+                    break
+                settled.append(t)
+        for t in settled:
+            self._outcomes.setdefault(self._pending.pop(t), outcome)
 
     def _on_return(self, exc, exchange, routing_key, message):
         # A return precedes the ack of the same message: record it so the ack cannot clear it.
