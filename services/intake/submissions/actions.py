@@ -64,11 +64,11 @@ def submit(uow, protection: Protection, by: Submitter, source_ref: str, data: di
                      consent_relation=given["relation"], consent_method=given["method"],
                      consent_at=given["at"], consent_photo_ref=given.get("photo_ref"),
                      consent_name_enc=protection.sealer.seal_optional(given.get("name")))
-    fill(sub, protection, data)
+    wisher = fill(sub, protection, data)
     sub.advance("received", now)
     uow.session.add(sub)
     uow.remember("submission", (by.source, source_ref), sub)
-    announce(uow, protection, sub, by.role)
+    announce(uow, protection, sub, by.role, wisher)
     if by.source not in PEOPLE_SOURCES:
         uow.emit("submission.accepted", {"source": by.source, "source_ref": source_ref,
                                          "wish_id": sub.id, "duplicate": False},
@@ -82,13 +82,15 @@ def check_same(existing: Submission, sent_digest: str | None) -> None:
         raise KeyReused(existing)
 
 
-def announce(uow, protection: Protection, sub: Submission, role: str | None) -> None:
-    """Emit `wish.submitted` for verification: the wish in clear, the wisher sealed."""
+def announce(uow, protection: Protection, sub: Submission, role: str | None,
+             wisher: dict) -> None:
+    """Emit `wish.submitted` for verification: the wish in clear, the `wisher` (as `fill` stored
+    it) sealed."""
     uow.emit("wish.submitted", {
         "wish_id": sub.id, "source": sub.source, "source_ref": sub.source_ref,
         **wish_of(sub), "revision": sub.revision, "wisher_display": sub.wisher_display,
         "submitted_by": sub.submitted_by if role == "resident" else None,
-        "wisher_sealed": protection.sealer.seal(wisher_of(sub, protection.sealer)),
+        "wisher_sealed": protection.sealer.seal(wisher),
         "id_number_hash": sub.id_number_hash, "minor": sub.minor,
         "attachments": attachments.summary(sub.attachments),
     }, correlation_id=sub.id)
@@ -108,10 +110,10 @@ def answer(uow, protection: Protection, sub: Submission, changes: dict, note: st
     problems = rules.inconsistencies(merged)
     if problems:
         raise Inconsistent(field_errors({"changes": problems}))
-    fill(sub, protection, merged)
+    wisher = fill(sub, protection, merged)
     sub.revision += 1
     sub.advance("resubmitted", now, [{"code": "answered", "message": note or "已补充信息"}])
-    announce(uow, protection, sub, role)
+    announce(uow, protection, sub, role, wisher)
 
 
 def reject(uow, source: str, source_ref: str, errors: list[dict]) -> None:

@@ -22,22 +22,27 @@ class Protection:
     hash_key: str
 
 
-def fill(sub: Submission, protection: Protection, data: dict) -> None:
-    """Copy a loaded submission onto the row: the wish in clear, the wisher's data sealed."""
+def fill(sub: Submission, protection: Protection, data: dict) -> dict:
+    """Copy a loaded submission onto the row: the wish in clear, the wisher's data sealed; the
+    wisher as `wisher_of` would open it again (so announcing it needs no decrypting)."""
     for name in WISH_FIELDS:
         setattr(sub, name, data.get(name, _DEFAULTS.get(name)))
     team = data.get("team") or {}
     sub.team_name, sub.team_size = team.get("name"), team.get("size")
     seal = protection.sealer.seal_optional
-    wisher = data["wisher"]
+    given = data["wisher"]
+    wisher = {"name": given["name"], "id_number": given["id_number"].upper(),
+              "phone": given.get("phone"), "address": given.get("address"),
+              **{k: given.get(k) for k in _HOUSEHOLD}}
     sub.wisher_display = mask_name(wisher["name"])
-    sub.name_enc, sub.phone_enc = seal(wisher["name"]), seal(wisher.get("phone"))
-    sub.id_number_enc = seal(wisher["id_number"].upper())
-    sub.id_number_hash = keyed_hash(protection.hash_key, wisher["id_number"])
-    sub.address_enc = seal(wisher.get("address"))
-    sub.household_enc = seal({k: wisher.get(k) for k in _HOUSEHOLD})
+    sub.name_enc, sub.phone_enc = seal(wisher["name"]), seal(wisher["phone"])
+    sub.id_number_enc = seal(wisher["id_number"])
+    sub.id_number_hash = keyed_hash(protection.hash_key, given["id_number"])
+    sub.address_enc = seal(wisher["address"])
+    sub.household_enc = seal({k: wisher[k] for k in _HOUSEHOLD})
     sub.attachments.extend(attachments.store(sub.id, data.get("attachments") or [],
                                              protection.sealer))
+    return wisher
 
 
 def wisher_of(sub: Submission, sealer: Sealer) -> dict:
