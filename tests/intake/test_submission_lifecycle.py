@@ -11,7 +11,7 @@ from services.intake.submissions.models import Submission
 from shared.envelope import delivered, make_event
 from shared.pii import Sealer
 from tests.factories import COMMUNITY, ID_NUMBER as IDN, submission
-from tests.helpers import Capture, publish_event, wait_for
+from tests.helpers import Capture, person_id, publish_event, wait_for
 from tests.actors import HOTLINE as APP
 
 URL = "/api/v1/submissions"
@@ -168,3 +168,42 @@ def test_a_queue_source_hears_each_outcome_with_its_own_reference(settings, inta
     with intake.session() as s:
         assert wait_for(lambda: s.get(Submission, wish_id).status == "rejected" or None,
                         what="status recorded") is True
+
+
+def test_a_batch_of_outcomes_applied_at_once_keeps_each_wish_s_history(client, db, db_settings):
+    """Verified then published for two wishes in one batch: one pass (one prefetch), each history
+    in order, each status the furthest reached."""
+    from types import SimpleNamespace
+
+    from services.intake import app as intake_app
+    from shared.batch import apply_batch
+    from shared.consumer import Handler
+
+    ids = [client.post(URL, json=submission(wisher={"id_number": person_id(n, "19450101")}))
+           .get_json()["id"] for n in (1, 2)]
+    outcomes = intake_app.handlers(db_settings)[1]
+    calls: list[str] = []
+
+    def counted(uow, env):
+        calls.append(env.type)
+        outcomes.apply(uow, env)
+
+    messages = []
+    for type_ in ("wish.verified", "wish.published"):
+        for wish_id in ids:
+            body = {"wish_id": wish_id, "source": rules.WEB, "source_ref": "x",
+                    "community_code": COMMUNITY, "title": "t"}
+            if type_ == "wish.verified":
+                body.update(description="d", kind="material", wisher_display="孙*",
+                            submitted_by=None, contact_masked={})
+            env = make_event(type_, body, "test")
+            messages.append(SimpleNamespace(body=json.dumps(env.body()), headers={},
+                                            properties={"message_id": env.message_id},
+                                            delivery_info={"redelivered": False}))
+    handler = Handler(outcomes.queue, counted, prefetch=outcomes.prefetch)
+    assert all(o.applied for o in apply_batch(db, handler, "intake:test", messages))
+    assert len(calls) == 4  # applied once each: the whole batch went through in one pass
+    for wish_id in ids:
+        wish = client.get(f"{URL}/{wish_id}").get_json()
+        assert wish["status"] == "published"
+        assert [h["status"] for h in wish["history"]] == ["received", "verified", "published"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from marshmallow import ValidationError
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from services.intake.accounts.models import Account
 from services.intake.accounts.rules import valid_app_id
@@ -137,10 +137,13 @@ def on_poison(uow, message, poison: Poison) -> None:
 
 
 def prefetch_outcomes(uow, envelopes) -> None:
-    """The batch's submissions with their histories, in two queries."""
+    """The batch's submissions with their histories, in two queries: only the columns an outcome
+    reads and changes."""
     ids = {e.payload.wish_id for e in envelopes}
     found = {s.id: s for s in uow.session.scalars(
-        select(Submission).where(Submission.id.in_(ids)).options(selectinload(Submission.history)))}
+        select(Submission).where(Submission.id.in_(ids)).options(
+            load_only(Submission.status, Submission.closed_at, Submission.source,
+                      Submission.source_ref), selectinload(Submission.history)))}
     uow.preload("wish", ids, found)
 
 
