@@ -81,7 +81,7 @@ def run(box: Sandbox, n: int, batch: int, profile: Path | None,
     receipts.start()
     if one_intake_worker:
         procs["intake"] = box.worker("intake")
-    else:  # as deployed: the submissions in one process, the outcomes and audit in another
+    else:  # as deployed: the submissions, the outcomes and the audit stream each in a process
         for name, queues in SPLIT_WORKERS["intake"].items():
             procs[name] = box.worker("intake", queues=queues, name=name)
     spies = profiled(procs, profile, idle=not on_cpu) if profile else []

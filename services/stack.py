@@ -26,7 +26,8 @@ STACK_DEFAULTS = {
 # Intake's workers split its queues, so a flood of submissions never holds back the outcomes a
 # source system's receipts follow (each process has its own interpreter lock).
 SPLIT_WORKERS = {"intake": {"intake-worker": "intake.submissions",
-                            "intake-events-worker": "intake.wish-outcomes,intake.audit"}}
+                            "intake-events-worker": "intake.wish-outcomes",
+                            "intake-audit-worker": "intake.audit"}}
 
 
 def commands(service: str, port: int) -> dict[str, list[str]]:
