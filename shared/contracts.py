@@ -161,6 +161,22 @@ class MemberProfile(Schema):
     org_type = fields.String(allow_none=True, load_default=None)
 
 
+class MeetingDay(Schema):
+    nth = fields.Integer(required=True, strict=True, validate=validate.Range(1, 4))
+    weekday = fields.Integer(required=True, strict=True, validate=validate.Range(1, 7))  # ISO
+
+
+class CommunityProfile(Schema):
+    """A community (社区/村) as intake keeps it, master data every service copies."""
+
+    code = fields.String(required=True)  # e.g. chuanhui-wenming: for machines, never shown
+    name = fields.String(required=True)  # 文明社区: what every page and public response shows
+    street = fields.String(required=True)  # 街道/镇, e.g. 七一路街道
+    district = fields.String(required=True)  # the district's code: chuanhui, pudong
+    district_name = fields.String(required=True)  # 川汇区
+    meeting_day = fields.Nested(MeetingDay, required=True)  # shared/meeting_day.py
+
+
 SCHEMAS: dict[str, type[Schema]] = {
     "wish.submitted": WishSubmitted,
     "wish.verified": WishVerified,
@@ -180,6 +196,8 @@ SCHEMAS: dict[str, type[Schema]] = {
     "submission.status": SubmissionStatus,
     "member.registered": MemberProfile,
     "member.updated": MemberProfile,
+    "community.registered": CommunityProfile,
+    "community.updated": CommunityProfile,
 }
 
 

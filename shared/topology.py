@@ -71,9 +71,11 @@ QUEUES: dict[str, list[Queue]] = {
         quorum_queue("matching.wish-verified", EVENTS, ["wish.verified"]),
         quorum_queue("matching.wish-erased", EVENTS, ["wish.erased"]),
         quorum_queue("matching.members", EVENTS, ["member.*"]),
+        quorum_queue("matching.communities", EVENTS, ["community.*"]),
     ],
     "scoring": [quorum_queue("scoring.wish-confirmed", EVENTS, ["wish.confirmed"]),
-                quorum_queue("scoring.members", EVENTS, ["member.*"])],
+                quorum_queue("scoring.members", EVENTS, ["member.*"]),
+                quorum_queue("scoring.communities", EVENTS, ["community.*"])],
 }
 
 
