@@ -84,10 +84,29 @@ class WishReopened(SourceRef):
     reasons = fields.List(fields.Nested(Reason), load_default=list)
 
 
+class WishScheduled(SourceRef):
+    """A verified wish waits for its community's meeting day (例会日)."""
+
+    wish_id = fields.String(required=True)
+    community_code = fields.String(required=True)
+    opens_at = fields.AwareDateTime(required=True)  # when its meeting-day batch opens
+
+
 class WishPublished(SourceRef):
     wish_id = fields.String(required=True)
     community_code = fields.String(required=True)
     title = fields.String(required=True)
+    # The meeting-day batch it opened with (community:YYYY-MM-DD); None when it opened at once.
+    batch = fields.String(allow_none=True, load_default=None)
+    # Until then only members of its community may claim it; then anyone in the city.
+    citywide_at = fields.AwareDateTime(allow_none=True, load_default=None)
+
+
+class WishOpenedCitywide(Schema):
+    """The community's window closed: anyone in the city may claim the wish now."""
+
+    wish_id = fields.String(required=True)
+    community_code = fields.String(required=True)
 
 
 class ClaimEvent(Schema):
@@ -139,6 +158,8 @@ class SubmissionStatus(SourceRef):
     # With needs_info: the fields to answer (names as POST /api/v1/submissions/<id>/info takes them).
     fields_needed = fields.List(fields.String(), load_default=list)
     at = fields.String(required=True)
+    # With scheduled: when the wish opens on the wall (its community's meeting day).
+    opens_at = fields.String(allow_none=True, load_default=None)
 
 
 class SubmissionRejected(SourceRef):
@@ -174,7 +195,8 @@ class CommunityProfile(Schema):
     street = fields.String(required=True)  # 街道/镇, e.g. 七一路街道
     district = fields.String(required=True)  # the district's code: chuanhui, pudong
     district_name = fields.String(required=True)  # 川汇区
-    meeting_day = fields.Nested(MeetingDay, required=True)  # shared/meeting_day.py
+    # shared/meeting_day.py; None: no meeting day, a wish is published once verified (浦东's wall)
+    meeting_day = fields.Nested(MeetingDay, required=True, allow_none=True)
 
 
 SCHEMAS: dict[str, type[Schema]] = {
@@ -183,7 +205,9 @@ SCHEMAS: dict[str, type[Schema]] = {
     "wish.rejected": WishRejected,
     "wish.needs_info": WishNeedsInfo,
     "wish.reopened": WishReopened,
+    "wish.scheduled": WishScheduled,
     "wish.published": WishPublished,
+    "wish.opened_citywide": WishOpenedCitywide,
     "wish.claimed": ClaimEvent,
     "wish.fulfilled": ClaimEvent,
     "wish.confirmed": ClaimEvent,

@@ -87,10 +87,11 @@ WISH_STATUSES = (
     Status("needs_info", "需补充信息", 1, "审核需要补充信息，请按下方要求补充。"),
     Status("verified", "审核通过", 1, "审核已通过，等待发布到心愿墙。"),
     Status("rejected", "未通过审核", 1, "这个心愿未通过审核，原因见下方。"),
-    Status("published", "已发布", 2, "已发布到心愿墙，等待爱心人士认领。"),
-    Status("claimed", "已认领", 3, "已有爱心人士认领，正在帮助实现。"),
-    Status("fulfilled", "已完成", 4, "认领人已完成心愿，等待确认。"),
-    Status("confirmed", "已确认完成", 5, "心愿已圆满实现。"),
+    Status("scheduled", "待发布", 2, "审核已通过，将在社区例会日发布到心愿墙。"),
+    Status("published", "已发布", 3, "已发布到心愿墙，等待爱心人士认领。"),
+    Status("claimed", "已认领", 4, "已有爱心人士认领，正在帮助实现。"),
+    Status("fulfilled", "已完成", 5, "认领人已完成心愿，等待确认。"),
+    Status("confirmed", "已确认完成", 6, "心愿已圆满实现。"),
 )
 # Steps in a wish's history that send it back rather than forward (see the intake Submission).
 STEPS = {"resubmitted": "已补充信息", "reopened": "联络员重新审核", "released": "认领已取消"}
@@ -103,7 +104,8 @@ CLOSED = ("confirmed", "rejected")
 # Adding one: its contract (shared.contracts), its queue bindings (shared.topology), and here.
 OUTCOMES = {
     "wish.needs_info": "needs_info", "wish.verified": "verified", "wish.rejected": "rejected",
-    "wish.reopened": "reopened", "wish.published": "published", "wish.claimed": "claimed",
+    "wish.reopened": "reopened", "wish.scheduled": "scheduled", "wish.published": "published",
+    "wish.claimed": "claimed",
     "wish.released": "released", "wish.fulfilled": "fulfilled", "wish.confirmed": "confirmed",
 }
 

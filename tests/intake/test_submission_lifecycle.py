@@ -207,3 +207,20 @@ def test_a_batch_of_outcomes_applied_at_once_keeps_each_wish_s_history(client, d
         wish = client.get(f"{URL}/{wish_id}").get_json()
         assert wish["status"] == "published"
         assert [h["status"] for h in wish["history"]] == ["received", "verified", "published"]
+
+
+def test_a_scheduled_wish_shows_when_it_opens_and_its_source_hears_the_time(client, db):
+    """Verified, then waiting for 例会日: 待发布 with the day and hour, China time."""
+    wish = client.post(URL, json=submission()).get_json()
+    _outcome(db, "wish.verified", wish["id"])
+    with db.uow() as uow:  # as a source system's wish would be
+        uow.session.get(Submission, wish["id"]).source = "gov-hotline"
+        uow.commit()
+    _outcome(db, "wish.scheduled", wish["id"], community_code=COMMUNITY,
+             opens_at="2026-12-05T01:00:00+00:00")
+    shown = client.get(f"{URL}/{wish['id']}").get_json()
+    assert (shown["status"], shown["status_label"]) == ("scheduled", "待发布")
+    assert shown["history"][-1]["reasons"][0]["message"] == "将于12月5日 09:00 在社区例会日发布到心愿墙"
+    [receipt] = [r for r in _outbox(db, "submission.status") if r["status"] == "scheduled"]
+    assert receipt["opens_at"] == "2026-12-05T01:00:00+00:00"
+    assert receipt["_key"] == "submission.status.gov-hotline"

@@ -154,12 +154,14 @@ def record_outcome(uow, envelope) -> None:
     if sub is None:  # not ours (e.g. a wish created before this intake's data was reset)
         return
     status = OUTCOMES.get(envelope.type, envelope.type.split(".", 1)[-1])
-    reasons = getattr(outcome, "reasons", None) or []
+    opens_at = getattr(outcome, "opens_at", None)
+    reasons = getattr(outcome, "reasons", None) or ([rules.opening(opens_at)] if opens_at else [])
     fields = getattr(outcome, "fields_needed", None) or []
     sub.advance(status, envelope.occurred_at, reasons, fields or None)
     if sub.source not in PEOPLE_SOURCES:  # the system that sent it follows it on its receipt key
         uow.emit("submission.status", {
             "source": sub.source, "source_ref": sub.source_ref, "wish_id": sub.id,
             "status": status, "reasons": reasons, "fields_needed": fields,
-            "at": envelope.occurred_at.isoformat()},
+            "at": envelope.occurred_at.isoformat(),
+            "opens_at": opens_at.isoformat() if opens_at else None},
             correlation_id=sub.id, routing_key=f"submission.status.{sub.source}")

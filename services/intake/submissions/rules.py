@@ -7,7 +7,7 @@ import json
 from datetime import date, datetime
 
 from shared import idnumber
-from shared.clock import age_on
+from shared.clock import CHINA, age_on
 from shared.errors import MESSAGES_ZH
 
 # Submissions posted over HTTP by people, and imported from files; a system's carry its app_id.
@@ -71,3 +71,9 @@ def digest(raw) -> str:
 def same_request(stored: str | None, sent: str | None) -> bool:
     """A repeat must be the same request: the same key with another body is refused, not merged."""
     return not (stored and sent and stored != sent)
+
+
+def opening(opens_at: datetime) -> dict:
+    """What the submitter reads about a scheduled wish: the day and hour it opens, China time."""
+    at = opens_at.astimezone(CHINA)
+    return {"code": "scheduled", "message": f"将于{at.month}月{at.day}日 {at:%H:%M} 在社区例会日发布到心愿墙"}
