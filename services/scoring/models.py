@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.community_copy import CommunityCopy
 from shared.member_copy import MemberCopy
 from shared.messaging_tables import add_messaging_tables
 from shared.timestamps import Instant
@@ -35,3 +36,7 @@ class LedgerEntry(Base):
 
 class Member(MemberCopy, Base):
     """Scoring's copy of the claimers intake registered: whose points, for which employer unit."""
+
+
+class Community(CommunityCopy, Base):
+    """Scoring's copy of the communities intake keeps: the names its answers show."""
