@@ -26,6 +26,8 @@ class LedgerEntry(Base):
     member_id: Mapped[str] = mapped_column(String(64), index=True)
     # The member's employer unit at the time of the deed: what their unit admin may see.
     unit_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    # Where the deed was done, for its name in answers and per-community rules (None before 0006).
+    community_code: Mapped[str | None] = mapped_column(String(32), index=True)
     wish_id: Mapped[str] = mapped_column(String(36))
     # One deed, one entry: a claim can never be paid twice.
     claim_id: Mapped[str] = mapped_column(String(36), unique=True)
