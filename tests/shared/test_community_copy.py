@@ -8,11 +8,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
+from services.allinone import AllInOne
 from services.matching import communities as matching_communities
 from services.matching.models import Community as MatchingCommunity
 from services.scoring import communities as scoring_communities
 from services.scoring.models import Community as ScoringCommunity
 from shared.envelope import delivered, make_event
+from shared.settings import from_env
 from tests.factories import community_profile
 
 COPIES = pytest.mark.parametrize("module, model, service", [
@@ -94,3 +96,24 @@ def test_names_come_in_one_query_and_an_unknown_code_shows_itself(make_db, modul
     assert len([s for s in statements if "communities" in s]) == 1
     with db.uow() as uow:
         assert module.names(uow.session, []) == {}
+
+
+def test_the_all_in_one_takes_intakes_announcement_to_both_copies(tmp_path):
+    """On its local bus and SQLite, one community.registered from intake reaches matching and
+    scoring through the handlers their composition roots list."""
+    platform = AllInOne(from_env({"MICROWISH_VAR_DIR": str(tmp_path)}))
+    try:
+        platform.migrate()
+        intake = platform.dbs["intake"]
+        with intake.uow() as uow:
+            uow.emit("community.registered", community_profile())
+            uow.commit()
+        assert platform.bus.deliver_batch(intake) == 1
+        for service, module in (("matching", matching_communities),
+                                ("scoring", scoring_communities)):
+            with platform.dbs[service].uow() as uow:
+                assert module.names(uow.session, ["chuanhui-wenming"]) == {
+                    "chuanhui-wenming": "文明社区"}, service
+    finally:
+        for db in platform.dbs.values():
+            db.dispose()
