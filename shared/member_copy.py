@@ -1,12 +1,12 @@
 """A service's local copy of the claimers intake registered (member.registered / member.updated)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.timestamps import Instant
+from shared.timestamps import Instant, as_utc
 
 _FIELDS = ("kind", "display_name", "party_member", "unit_code", "unit_name", "community_code",
            "skills", "available_times", "org_code", "org_type")
@@ -32,11 +32,6 @@ class MemberCopy:
     as_of: Mapped[datetime] = mapped_column(Instant)
 
 
-def _utc(at: datetime) -> datetime:
-    """SQLite hands datetimes back without their zone; they were stored in UTC."""
-    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
-
-
 def keeper(model):
     """The handler that applies member events to `model`, a service's MemberCopy table."""
     def keep(uow, event) -> None:
@@ -45,7 +40,7 @@ def keeper(model):
         if row is None:
             row = model(id=profile.member_id)
             uow.session.add(row)
-        elif _utc(row.as_of) >= _utc(event.occurred_at):
+        elif as_utc(row.as_of) >= as_utc(event.occurred_at):
             return
         for name in _FIELDS:
             setattr(row, name, getattr(profile, name))

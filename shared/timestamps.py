@@ -23,3 +23,8 @@ class Instant(TypeDecorator):
         if value is None or value.tzinfo is not None:
             return value
         return value.replace(tzinfo=timezone.utc)  # what SQLite kept is UTC (see above)
+
+
+def as_utc(at: datetime) -> datetime:
+    """`at` in UTC; a naive datetime (as SQLite hands back what was stored in UTC) taken as UTC."""
+    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)

@@ -94,6 +94,13 @@ def member_profile(**changes) -> dict:
                    "org_code": None, "org_type": None}, changes)
 
 
+def community_profile(**changes) -> dict:
+    """What community.registered says of 文明社区, 川汇区: it meets on the first Saturday."""
+    return merged({"code": COMMUNITY, "name": "文明社区", "street": "七一路街道",
+                   "district": "chuanhui", "district_name": "川汇区",
+                   "meeting_day": {"nth": 1, "weekday": 6}}, changes)
+
+
 def organisation(**changes) -> dict:
     """A valid body for POST /api/v1/members/organisations: a party branch and its first admin."""
     return merged({"organisation": {"code": "pudong-finance", "name": "浦东财务公司党支部",

@@ -1,7 +1,7 @@
 """Matching's composition root: the app and its blueprints, and what it consumes from the bus."""
 from __future__ import annotations
 
-from services.matching import config as matching_config, errors, members
+from services.matching import communities, config as matching_config, errors, members
 from services.matching.claims import http as claims_http
 from services.matching.models import Base
 from services.matching.publication import handlers as publication
@@ -29,4 +29,5 @@ def handlers(settings) -> list[Handler]:
     return [Handler(topology.queue("matching.wish-verified"), publication.on_verified,
                     prefetch=publication.prefetch_verified),
             Handler(topology.queue("matching.wish-erased"), publication.on_erased),
-            Handler(topology.queue("matching.members"), members.keep)]
+            Handler(topology.queue("matching.members"), members.keep),
+            Handler(topology.queue("matching.communities"), communities.keep)]

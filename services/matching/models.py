@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.community_copy import CommunityCopy
 from shared.member_copy import MemberCopy
 from shared.messaging_tables import add_messaging_tables
 from shared.ratelimit import add_rate_limit_table
@@ -62,3 +63,7 @@ class Claim(Base):
 
 class Member(MemberCopy, Base):
     """Matching's copy of the claimers intake registered: who they are, what they offer, where."""
+
+
+class Community(CommunityCopy, Base):
+    """Matching's copy of the communities intake keeps: their names and meeting days."""

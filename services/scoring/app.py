@@ -1,7 +1,7 @@
 """Scoring's composition root: the app and its blueprints, and what it consumes from the bus."""
 from __future__ import annotations
 
-from services.scoring import members
+from services.scoring import communities, members
 from services.scoring.ledger import handlers as ledger
 from services.scoring.models import Base
 from services.scoring.web import http as points_http
@@ -23,4 +23,5 @@ def create_app(settings=None, db=None):
 def handlers(settings) -> list[Handler]:
     """Queue → handler: every message scoring takes from the bus."""
     return [Handler(topology.queue("scoring.wish-confirmed"), ledger.on_confirmed),
-            Handler(topology.queue("scoring.members"), members.keep)]
+            Handler(topology.queue("scoring.members"), members.keep),
+            Handler(topology.queue("scoring.communities"), communities.keep)]

@@ -9,6 +9,7 @@ from services.matching import config
 from services.matching.claims import actions, rules
 from services.matching.errors import NotFound
 from services.matching.models import RATE_LIMITS, Claim, Wish
+from services.matching.web.http import community_names
 from services.matching.web.views import claim_view
 from shared import audit
 from shared.access import (CLAIMERS, DISTRICT_ADMIN, LIAISON, RESIDENT, STREET_ADMIN, allow,
@@ -54,6 +55,11 @@ def run_step(step, *args) -> tuple[Claim, Wish]:
     return c, wish
 
 
+def shown(c: Claim, wish: Wish) -> dict:
+    """One claim as its answer shows it, its community by name."""
+    return claim_view(c, wish, community_names([wish]))
+
+
 def claim_as_caller(wish_id: str) -> tuple[Claim, Wish]:
     """Claim for whoever is logged in, within their hourly allowance."""
     who = require_principal()
@@ -68,8 +74,7 @@ def claim_as_caller(wish_id: str) -> tuple[Claim, Wish]:
 @allow(*CLAIMERS)
 def claim_wish(wish_id: str):
     load_json(EmptySchema())
-    c, wish = claim_as_caller(wish_id)
-    return claim_view(c, wish), 201
+    return shown(*claim_as_caller(wish_id)), 201
 
 
 @bp.get("/api/v1/claims")
@@ -83,13 +88,14 @@ def list_claims():
     else:
         query = in_communities(query, who, Wish.community_code)
     rows = uow().session.execute(query.order_by(Claim.claimed_at.desc()).limit(200)).all()
-    return {"items": [claim_view(c, w) for c, w in rows]}
+    names = community_names(w for _c, w in rows)
+    return {"items": [claim_view(c, w, names) for c, w in rows]}
 
 
 @bp.get("/api/v1/claims/<claim_id>")
 @allow(*_CLAIM_READERS)
 def get_claim(claim_id: str):
-    return claim_view(*_load_claim(claim_id, _concerns))
+    return shown(*_load_claim(claim_id, _concerns))
 
 
 @bp.post("/api/v1/claims/<claim_id>/release")
@@ -97,7 +103,7 @@ def get_claim(claim_id: str):
 def release_claim(claim_id: str):
     load_json(EmptySchema())
     _load_claim(claim_id, _concerns)
-    return claim_view(*run_step(actions.release, claim_id))
+    return shown(*run_step(actions.release, claim_id))
 
 
 @bp.post("/api/v1/claims/<claim_id>/fulfilment")
@@ -105,7 +111,7 @@ def release_claim(claim_id: str):
 def fulfil_claim(claim_id: str):
     data = load_json(FulfilmentSchema())
     _load_claim(claim_id, lambda who, c, _w: rules.may_fulfil(who, c.member_id))
-    return claim_view(*run_step(actions.fulfil, claim_id, data["note"]))
+    return shown(*run_step(actions.fulfil, claim_id, data["note"]))
 
 
 @bp.post("/api/v1/claims/<claim_id>/confirmation")
@@ -114,4 +120,4 @@ def confirm_claim(claim_id: str):
     load_json(EmptySchema())
     _load_claim(claim_id, lambda who, c, w: rules.may_confirm(who, w.community_code,
                                                               w.submitted_by))
-    return claim_view(*run_step(actions.confirm, claim_id))
+    return shown(*run_step(actions.confirm, claim_id))

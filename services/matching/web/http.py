@@ -1,9 +1,12 @@
 """The wall over HTTP: published wishes, public and masked."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Blueprint
 from sqlalchemy import select
 
+from services.matching import communities
 from services.matching.models import Wish
 from services.matching.web.views import wish_view
 from shared.access import public
@@ -20,10 +23,17 @@ def wall() -> list[Wish]:
     ).all()
 
 
+def community_names(wishes: Iterable[Wish]) -> dict[str, str]:
+    """The Chinese names of the wishes' communities, in one query for them all."""
+    return communities.names(uow().session, (w.community_code for w in wishes))
+
+
 @bp.get("/api/v1/wishes")
 @public
 def list_wishes():
-    return {"items": [wish_view(w) for w in wall()]}
+    wishes = wall()
+    names = community_names(wishes)
+    return {"items": [wish_view(w, names) for w in wishes]}
 
 
 @bp.get("/api/v1/wishes/<wish_id>")
@@ -32,4 +42,4 @@ def get_wish(wish_id: str):
     w = uow().session.get(Wish, wish_id)
     if w is None:
         raise ApiError(404, "not_found")
-    return wish_view(w)
+    return wish_view(w, community_names([w]))

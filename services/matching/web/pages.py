@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from services.matching.claims.http import claim_as_caller
 from services.matching.models import Claim, Wish
-from services.matching.web.http import wall
+from services.matching.web.http import community_names, wall
 from shared.access import ANYONE, CLAIMERS, allow, principal, public
 from shared.errors import ApiError, DomainError
 from shared.pages import render
@@ -21,10 +21,16 @@ def _render(template: str, status: int = 200, **context):
                   **context)
 
 
+def _wall(status: int = 200, **context):
+    wishes = wall()
+    return _render("wall.html", status, wishes=wishes, communities=community_names(wishes),
+                   **context)
+
+
 @bp.get("/")
 @public
 def wall_page():
-    return _render("wall.html", wishes=wall())
+    return _wall()
 
 
 @bp.post("/wishes/<wish_id>/claim")
@@ -34,7 +40,7 @@ def claim_form(wish_id: str):
         claim_as_caller(wish_id)
     except (ApiError, DomainError) as refused:
         err = as_api_error(refused)
-        return _render("wall.html", err.status, wishes=wall(), error=err.message)
+        return _wall(err.status, error=err.message)
     return redirect("/my/claims", 303)
 
 
@@ -48,4 +54,5 @@ def my_claims_page():
     rows = uow().session.execute(
         select(Claim, Wish).join(Wish, Wish.id == Claim.wish_id)
         .where(Claim.member_id == who.id).order_by(Claim.claimed_at.desc())).all()
-    return _render("my_claims.html", rows=rows)
+    return _render("my_claims.html", rows=rows,
+                   communities=community_names(w for _c, w in rows))

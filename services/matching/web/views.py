@@ -1,13 +1,18 @@
 """How wishes and claims are shown: the wall's masked view, a claim with its wish for whom it concerns."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from services.matching.models import Claim, Wish
 from shared.vocab import CATEGORIES, SKILLS
 
 
-def wish_view(w: Wish) -> dict:
+# `names`: the communities' Chinese names by code, looked up once for a whole page or list
+# (web.http.community_names); people are shown 文明社区, never chuanhui-wenming.
+def wish_view(w: Wish, names: Mapping[str, str]) -> dict:
     """What anyone may see of a wish: no personal data beyond the masked name."""
-    return {"id": w.id, "community_code": w.community_code, "title": w.title,
+    return {"id": w.id, "community_code": w.community_code,
+            "community_name": names.get(w.community_code, w.community_code), "title": w.title,
             "description": w.description, "kind": w.kind, "wisher": w.wisher_display,
             "status": w.status, "published_at": w.published_at.isoformat(),
             "category": w.category, "category_label": CATEGORIES.get(w.category or "", ""),
@@ -16,10 +21,8 @@ def wish_view(w: Wish) -> dict:
             "deadline": w.deadline.isoformat() if w.deadline else None}
 
 
-def claim_view(c: Claim, wish: Wish | None = None) -> dict:
-    """A claim; with its wish in full (masked contact included) for those it concerns."""
-    view = {"id": c.id, "wish_id": c.wish_id, "member_id": c.member_id, "status": c.status,
-            "claimed_at": c.claimed_at.isoformat()}
-    if wish is not None:
-        view["wish"] = {**wish_view(wish), "contact": wish.contact_masked}
-    return view
+def claim_view(c: Claim, wish: Wish, names: Mapping[str, str]) -> dict:
+    """A claim with its wish in full (masked contact included), for those it concerns."""
+    return {"id": c.id, "wish_id": c.wish_id, "member_id": c.member_id, "status": c.status,
+            "claimed_at": c.claimed_at.isoformat(),
+            "wish": {**wish_view(wish, names), "contact": wish.contact_masked}}

@@ -25,6 +25,7 @@ def award(uow, deed) -> None:
         return
     points = points_for(deed)
     session.add(LedgerEntry(member_id=deed.member_id, unit_code=deed.unit_code,
+                            community_code=deed.community_code,
                             wish_id=deed.wish_id, claim_id=deed.claim_id,
                             points=points, reason="wish.confirmed", at=utcnow()))
     session.flush()

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint
 from sqlalchemy import func, select
 
-from services.scoring.models import LedgerEntry
+from services.scoring import communities
+from services.scoring.models import LedgerEntry, Member
 from shared.access import CLAIMERS, DISTRICT_ADMIN, UNIT_ADMIN, allow, require_principal
 from shared.errors import ApiError
 from shared.web import uow
@@ -24,6 +25,11 @@ def _visible_entries(member_id: str):
     return None
 
 
+def _community(code: str | None, names: dict[str, str]) -> dict:
+    """A community as answers show it: its code for machines, its Chinese name for people."""
+    return {"community_code": code, "community_name": names.get(code) if code else None}
+
+
 @bp.get("/api/v1/points/<member_id>")
 @allow(*CLAIMERS, UNIT_ADMIN, DISTRICT_ADMIN)
 def get_points(member_id: str):
@@ -31,9 +37,11 @@ def get_points(member_id: str):
     entries = uow().session.scalars(query.order_by(LedgerEntry.id)).all() if query is not None else []
     if not entries and (query is None or require_principal().role == UNIT_ADMIN):
         raise ApiError(404, "not_found")
+    names = communities.names(uow().session, (e.community_code for e in entries))
     return {"member_id": member_id, "total": sum(e.points for e in entries),
             "entries": [{"wish_id": e.wish_id, "claim_id": e.claim_id, "points": e.points,
-                         "reason": e.reason, "at": e.at.isoformat()} for e in entries]}
+                         "reason": e.reason, "at": e.at.isoformat(),
+                         **_community(e.community_code, names)} for e in entries]}
 
 
 @bp.get("/api/v1/reports/unit")
@@ -43,9 +51,15 @@ def unit_report():
     who = require_principal()
     if not who.unit:  # an admin of no unit has no members (never "everyone without a unit")
         raise ApiError(404, "not_found")
+    # Each member with the community they reported to (党员报到), as intake last announced it.
     rows = uow().session.execute(
-        select(LedgerEntry.member_id, func.sum(LedgerEntry.points), func.count())
-        .where(LedgerEntry.unit_code == who.unit).group_by(LedgerEntry.member_id)
+        select(LedgerEntry.member_id, Member.community_code, func.sum(LedgerEntry.points),
+               func.count())
+        .outerjoin(Member, Member.id == LedgerEntry.member_id)
+        .where(LedgerEntry.unit_code == who.unit)
+        .group_by(LedgerEntry.member_id, Member.community_code)
         .order_by(LedgerEntry.member_id)).all()
+    names = communities.names(uow().session, (code for _m, code, _p, _n in rows))
     return {"unit_code": who.unit,
-            "members": [{"member_id": m, "points": int(p), "deeds": n} for m, p, n in rows]}
+            "members": [{"member_id": m, "points": int(p), "deeds": n, **_community(code, names)}
+                        for m, code, p, n in rows]}

@@ -1,0 +1,60 @@
+"""A service's local copy of intake's communities (community.registered / community.updated)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import JSON, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.meeting_day import MeetingRule
+from shared.timestamps import Instant, as_utc
+
+_FIELDS = ("name", "street", "district", "district_name")
+
+
+class CommunityCopy:
+    """The columns of a community as intake announced it; mixed into each service's Community."""
+
+    __tablename__ = "communities"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)  # chuanhui-wenming
+    name: Mapped[str] = mapped_column(String(100))  # 文明社区: what people are shown
+    street: Mapped[str] = mapped_column(String(100))  # 七一路街道
+    district: Mapped[str] = mapped_column(String(32), index=True)  # chuanhui
+    district_name: Mapped[str] = mapped_column(String(100))  # 川汇区
+    meeting_day: Mapped[dict] = mapped_column(JSON)  # {"nth": 1, "weekday": 6}
+    # When the applied event happened: a late, older event never overwrites a newer one.
+    as_of: Mapped[datetime] = mapped_column(Instant)
+
+    @property
+    def meeting_rule(self) -> MeetingRule:
+        return MeetingRule.of(self.meeting_day)
+
+
+def keeper(model):
+    """The handler that applies community events to `model`, a service's CommunityCopy table."""
+    def keep(uow, event) -> None:
+        profile = event.payload
+        row = uow.session.get(model, profile.code)
+        if row is None:
+            row = model(code=profile.code)
+            uow.session.add(row)
+        elif as_utc(row.as_of) >= as_utc(event.occurred_at):
+            return
+        for name in _FIELDS:
+            setattr(row, name, getattr(profile, name))
+        row.meeting_day = MeetingRule.of(profile.meeting_day).as_dict()
+        row.as_of = event.occurred_at
+    return keep
+
+
+def names(session, model, codes: Iterable[str | None]) -> dict[str, str]:
+    """Each code's Chinese name, in one query; a community intake has not announced yet shows
+    its code, so a page never breaks on it."""
+    wanted = {code for code in codes if code}
+    if not wanted:
+        return {}
+    rows = session.execute(select(model.code, model.name).where(model.code.in_(wanted)))
+    known = dict(rows.all())
+    return {code: known.get(code, code) for code in wanted}
