@@ -23,13 +23,14 @@ class CommunityCopy:
     street: Mapped[str] = mapped_column(String(100))  # 七一路街道
     district: Mapped[str] = mapped_column(String(32), index=True)  # chuanhui
     district_name: Mapped[str] = mapped_column(String(100))  # 川汇区
-    meeting_day: Mapped[dict] = mapped_column(JSON)  # {"nth": 1, "weekday": 6}
+    # {"nth": 1, "weekday": 6}; None: no meeting day, its wishes open once verified (浦东's wall)
+    meeting_day: Mapped[dict | None] = mapped_column(JSON)
     # When the applied event happened: a late, older event never overwrites a newer one.
     as_of: Mapped[datetime] = mapped_column(Instant)
 
     @property
-    def meeting_rule(self) -> MeetingRule:
-        return MeetingRule.of(self.meeting_day)
+    def meeting_rule(self) -> MeetingRule | None:
+        return MeetingRule.of(self.meeting_day) if self.meeting_day is not None else None
 
 
 def keeper(model):
@@ -44,7 +45,8 @@ def keeper(model):
             return
         for name in _FIELDS:
             setattr(row, name, getattr(profile, name))
-        row.meeting_day = MeetingRule.of(profile.meeting_day).as_dict()
+        row.meeting_day = (MeetingRule.of(profile.meeting_day).as_dict()
+                           if profile.meeting_day is not None else None)
         row.as_of = event.occurred_at
     return keep
 

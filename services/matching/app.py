@@ -4,16 +4,19 @@ from __future__ import annotations
 from services.matching import communities, config as matching_config, errors, members
 from services.matching.claims import http as claims_http
 from services.matching.models import Base
+from services.matching.publication import actions as publication_actions
 from services.matching.publication import handlers as publication
+from services.matching.publication import http as publication_http
 from services.matching.web import http as wall_http, pages
 from shared import topology
 from shared.consumer import Handler
+from shared.runtime import Job
 from shared.settings import from_env
 from shared.web import make_app
 
 SERVICE = "matching"
 METADATA = Base.metadata
-BLUEPRINTS = (wall_http.bp, claims_http.bp, pages.bp)
+BLUEPRINTS = (wall_http.bp, claims_http.bp, publication_http.bp, pages.bp)
 
 
 def create_app(settings=None, db=None, config=None):
@@ -24,10 +27,18 @@ def create_app(settings=None, db=None, config=None):
     return app
 
 
-def handlers(settings) -> list[Handler]:
+def handlers(settings, config=None) -> list[Handler]:
     """Queue → handler: every message matching takes from the bus."""
-    return [Handler(topology.queue("matching.wish-verified"), publication.on_verified,
-                    prefetch=publication.prefetch_verified),
+    on_verified = publication.make_on_verified(config or matching_config.from_env())
+    return [Handler(topology.queue("matching.wish-verified"), on_verified,
+                    prefetch=on_verified.prefetch),
             Handler(topology.queue("matching.wish-erased"), publication.on_erased),
             Handler(topology.queue("matching.members"), members.keep),
             Handler(topology.queue("matching.communities"), communities.keep)]
+
+
+def jobs(settings, config=None) -> list[Job]:
+    """Matching's scheduled scans: the meeting-day batches whose hour has come."""
+    config = config or matching_config.from_env()
+    return [Job("publication", config.publication_scan_seconds,
+                lambda db: publication_actions.open_all_due(db, config))]

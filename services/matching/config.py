@@ -1,25 +1,54 @@
-"""Matching's own settings: how many wishes one claimer may claim an hour."""
+"""Matching's own settings: claim limits, the meeting-day publication hour, the community window."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from flask import current_app
 
-from shared.settings import env_int, environ
+from shared.settings import env_float, env_int, environ
 
 
 @dataclass(frozen=True)
 class Config:
     claims_per_hour: int = 20
+    publication_hour: int = 9  # a meeting day's batch opens at this hour, China time
+    publication_scan_seconds: float = 30.0  # how often the scheduled wishes are looked at
+    # Hours a published wish is open only to its own community's members (0: the city at once),
+    # by district code, with a default; urgent wishes have a window of their own.
+    window_hours: float = 48.0
+    window_hours_by_district: dict = field(default_factory=dict)
+    urgent_window_hours: float = 0.0
 
     def with_overrides(self, **changes) -> "Config":
         return replace(self, **changes)
+
+    def window_for(self, community_code: str, urgent: bool) -> float:
+        if urgent:
+            return self.urgent_window_hours
+        district = community_code.split("-", 1)[0]
+        return self.window_hours_by_district.get(district, self.window_hours)
+
+
+def _by_district(text: str) -> dict[str, float]:
+    """`pudong=0,chuanhui=48` → {"pudong": 0.0, "chuanhui": 48.0}."""
+    pairs = (item.split("=", 1) for item in text.split(",") if item.strip())
+    return {name.strip(): float(hours) for name, hours in pairs}
 
 
 def from_env(env: dict[str, str] | None = None) -> Config:
     """MICROWISH_* variables; unset ones keep the defaults above."""
     env = environ(env)
-    return Config(claims_per_hour=env_int(env, "MICROWISH_CLAIMS_PER_HOUR", Config.claims_per_hour))
+    return Config(
+        claims_per_hour=env_int(env, "MICROWISH_CLAIMS_PER_HOUR", Config.claims_per_hour),
+        publication_hour=env_int(env, "MICROWISH_PUBLICATION_HOUR", Config.publication_hour),
+        publication_scan_seconds=env_float(env, "MICROWISH_PUBLICATION_SCAN_SECONDS",
+                                           Config.publication_scan_seconds),
+        window_hours=env_float(env, "MICROWISH_COMMUNITY_WINDOW_HOURS", Config.window_hours),
+        window_hours_by_district=_by_district(
+            env.get("MICROWISH_COMMUNITY_WINDOW_HOURS_BY_DISTRICT", "")),
+        urgent_window_hours=env_float(env, "MICROWISH_URGENT_WINDOW_HOURS",
+                                      Config.urgent_window_hours),
+    )
 
 
 def current() -> Config:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.community_copy import CommunityCopy
@@ -23,6 +23,10 @@ RATE_LIMITS = add_rate_limit_table(Base.metadata)
 
 class Wish(Base):
     __tablename__ = "wishes"
+    # The publication job's scan: the scheduled wishes in the order they open.
+    __table_args__ = (Index("ix_wishes_due", "opens_at", "id",
+                            postgresql_where=text("status = 'scheduled'"),
+                            sqlite_where=text("status = 'scheduled'")),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     community_code: Mapped[str] = mapped_column(String(32), index=True)
@@ -32,9 +36,15 @@ class Wish(Base):
     wisher_display: Mapped[str] = mapped_column(String(50))  # already masked: 张*
     source: Mapped[str] = mapped_column(String(64))
     source_ref: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # scheduled, then published …
     claim_id: Mapped[str | None] = mapped_column(String(36))
-    published_at: Mapped[datetime] = mapped_column(Instant)
+    published_at: Mapped[datetime | None] = mapped_column(Instant)
+    # Publication: when its meeting-day batch opens (the job opens it then, unless held), the
+    # batch it opened with, and when the community's window gives way to the whole city.
+    opens_at: Mapped[datetime | None] = mapped_column(Instant)
+    held: Mapped[bool] = mapped_column(Boolean, default=False)
+    batch: Mapped[str | None] = mapped_column(String(64))
+    citywide_at: Mapped[datetime | None] = mapped_column(Instant)
     # Masked phone and address, shown only to the wish's own claimer and its liaisons.
     contact_masked: Mapped[dict | None] = mapped_column(JSON)
     submitted_by: Mapped[str | None] = mapped_column(String(36))

@@ -55,7 +55,7 @@ def test_china_time_decides_the_day_not_utc():
 
 def test_a_wish_that_cannot_wait_opens_at_once():
     verified = china(2026, 11, 20, 15, 0)
-    assert opens_at(verified, FIRST_SATURDAY, 9, urgent=True) == verified
+    assert opens_at(verified, FIRST_SATURDAY, 9, urgent=True) == verified  # as UTC
 
 
 def test_the_community_window_closes_at_exactly_48_hours():

@@ -1,15 +1,23 @@
 """What reaches publication from the bus: verified wishes, and erasures after retention."""
 from __future__ import annotations
 
+from services.matching import communities
+from services.matching.config import Config
 from services.matching.publication import actions
 
 
-def prefetch_verified(uow, events) -> None:
-    actions.prefetch(uow, {e.payload.wish_id for e in events})
+def make_on_verified(config: Config):
+    """The handler of `wish.verified` (and its batch prefetch) under matching's `config`."""
+    def on_verified(uow, event) -> None:
+        wish = event.payload
+        actions.publish(uow, wish, config, communities.meeting_rule(uow, wish.community_code))
 
+    def prefetch(uow, events) -> None:
+        actions.prefetch(uow, {e.payload.wish_id for e in events})
+        communities.prefetch(uow, {e.payload.community_code for e in events})
 
-def on_verified(uow, event) -> None:
-    actions.publish(uow, event.payload)
+    on_verified.prefetch = prefetch
+    return on_verified
 
 
 def on_erased(uow, event) -> None:

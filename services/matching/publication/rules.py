@@ -12,7 +12,7 @@ def opens_at(verified_at: datetime, rule: MeetingRule, hour: int, urgent: bool) 
     """The moment the wish's batch opens: the first meeting day whose publication hour is still
     ahead of `verified_at` (verified on the day itself after the hour, it waits a month)."""
     if urgent:
-        return verified_at
+        return verified_at.astimezone(timezone.utc)
     day = rule.next_on_or_after(verified_at.astimezone(CHINA).date())
     at = datetime.combine(day, time(hour), CHINA)
     if at <= verified_at:

@@ -40,6 +40,6 @@ def list_wishes():
 @public
 def get_wish(wish_id: str):
     w = uow().session.get(Wish, wish_id)
-    if w is None:
+    if w is None or w.status == "scheduled":  # its batch opens together, on the meeting day
         raise ApiError(404, "not_found")
     return wish_view(w, community_names([w]))

@@ -27,7 +27,7 @@ def upgrade() -> None:
     sa.Column('street', sa.String(length=100), nullable=False),
     sa.Column('district', sa.String(length=32), nullable=False),
     sa.Column('district_name', sa.String(length=100), nullable=False),
-    sa.Column('meeting_day', sa.JSON(), nullable=False),
+    sa.Column('meeting_day', sa.JSON(), nullable=True),
     sa.Column('as_of', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('code')
     )
