@@ -7,17 +7,15 @@ from sqlalchemy import select
 
 from services.matching.models import Community
 from shared import community_copy
-from shared.meeting_day import MeetingRule
 
 keep = community_copy.keeper(Community)
 
 
-def meeting_rule(uow, code: str) -> MeetingRule | None:
-    """When the community's wishes open: its meeting day, or None when they open once verified
-    (a community without one, or one intake has not announced: no wish waits for a day nobody
-    set; intake gives every community it registers the first Saturday unless told otherwise)."""
-    community = uow.lookup("community", code, lambda: uow.session.get(Community, code))
-    return None if community is None else community.meeting_rule
+def find(uow, code: str) -> Community | None:
+    """Matching's copy of a community; None for one intake has not announced. Its wishes then
+    open once verified and to the whole city: no wish waits for a day or a window nobody set
+    (intake gives every community it registers the first Saturday unless told otherwise)."""
+    return uow.lookup("community", code, lambda: uow.session.get(Community, code))
 
 
 def prefetch(uow, codes: set[str]) -> None:

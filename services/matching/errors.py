@@ -20,4 +20,10 @@ class InvalidState(MatchingError):
     code = "invalid_state"
 
 
-HTTP_STATUS = {NotFound: 404, AlreadyClaimed: 409, InvalidState: 409}
+class CommunityWindow(MatchingError):
+    """The wish is still open only to its own community's members; `fields` say from when."""
+
+    code = "community_window"
+
+
+HTTP_STATUS = {NotFound: 404, AlreadyClaimed: 409, InvalidState: 409, CommunityWindow: 403}

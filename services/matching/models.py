@@ -26,7 +26,11 @@ class Wish(Base):
     # The publication job's scan: the scheduled wishes in the order they open.
     __table_args__ = (Index("ix_wishes_due", "opens_at", "id",
                             postgresql_where=text("status = 'scheduled'"),
-                            sqlite_where=text("status = 'scheduled'")),)
+                            sqlite_where=text("status = 'scheduled'")),
+                      # and the wishes whose community window is still to be announced closed
+                      Index("ix_wishes_window", "citywide_at",
+                            postgresql_where=text("NOT citywide_announced"),
+                            sqlite_where=text("NOT citywide_announced")))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     community_code: Mapped[str] = mapped_column(String(32), index=True)
@@ -45,6 +49,7 @@ class Wish(Base):
     held: Mapped[bool] = mapped_column(Boolean, default=False)
     batch: Mapped[str | None] = mapped_column(String(64))
     citywide_at: Mapped[datetime | None] = mapped_column(Instant)
+    citywide_announced: Mapped[bool] = mapped_column(Boolean, default=False)  # opened_citywide
     # Masked phone and address, shown only to the wish's own claimer and its liaisons.
     contact_masked: Mapped[dict | None] = mapped_column(JSON)
     submitted_by: Mapped[str | None] = mapped_column(String(36))

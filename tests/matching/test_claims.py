@@ -95,3 +95,46 @@ def test_claims_are_limited_per_member_per_hour(db_settings, make_db):
     assert _error(third) == "too_many_requests"
     assert int(third.headers["Retry-After"]) > 0
     assert other.claim("wish-2").status_code == 201
+
+
+def test_during_the_window_only_the_wish_s_community_may_claim_then_the_city(db_settings,
+                                                                            make_db):
+    """A member registered (报到) in the wish's community claims at once; one from elsewhere is
+    told from when (403 community_window) until the window closes, then may claim."""
+    from datetime import timedelta
+
+    from services.matching.models import Member, Wish
+    from shared.envelope import utcnow
+
+    db = make_db("matching")
+    now = utcnow()
+    add(db, published_wish("in-window", citywide_at=now + timedelta(hours=47)),
+        published_wish("still-window", citywide_at=now + timedelta(hours=1)),
+        published_wish("city-wide", citywide_at=now - timedelta(seconds=1)),
+        *[Member(id=member_id, kind="person", display_name="党员", party_member=True,
+                 community_code=community, skills=[], available_times=[], as_of=now)
+          for member_id, community in (("neighbour", COMMUNITY), ("elsewhere", "pudong-gaoqiao"))])
+    client = create_app(db_settings, db).test_client()
+    neighbour = Claimer.signed(client, db_settings, id="neighbour")
+    elsewhere = Claimer.signed(client, db_settings, id="elsewhere")
+    unregistered = Claimer.signed(client, db_settings, id="nobody-knows")
+    walls = {who: {w["id"]: w for w in actor.get("/api/v1/wishes").get_json()["items"]}
+             for who, actor in (("neighbour", neighbour), ("elsewhere", elsewhere))}
+    assert walls["neighbour"]["still-window"]["may_claim"] is True
+    assert walls["elsewhere"]["still-window"]["may_claim"] is False
+    assert walls["elsewhere"]["city-wide"]["may_claim"] is True
+    assert walls["elsewhere"]["still-window"]["open_to"] == "community"
+    assert "起全市可认领" in walls["elsewhere"]["still-window"]["open_to_label"]
+    anonymous = {w["id"]: w for w in client.get("/api/v1/wishes").get_json()["items"]}
+    assert "may_claim" not in anonymous["city-wide"] and anonymous["city-wide"]["open_to"] == "city"
+    page = elsewhere.get("/").get_data(as_text=True)
+    assert page.count("认领这个心愿") == 1  # only city-wide's button: the window keeps the others
+    refused = elsewhere.claim("still-window")
+    assert refused.status_code == 403 and _error(refused) == "community_window"
+    [detail] = refused.get_json()["error"]["fields"]
+    assert "起全市可认领" in detail["message"] and detail["citywide_at"]
+    assert _error(unregistered.claim("still-window")) == "community_window"
+    assert neighbour.claim("in-window").status_code == 201
+    assert elsewhere.claim("city-wide").status_code == 201
+    with db.uow() as uow:
+        assert uow.session.get(Wish, "still-window").status == "published"

@@ -68,6 +68,11 @@ def test_a_verified_wish_waits_for_the_meeting_day_and_the_batch_opens_together(
     assert opened.status == "published" and opened.published_at == DEC_5_AT_9
     assert opened.citywide_at == DEC_5_AT_9 + timedelta(hours=48)
     assert actions.open_due(db, CONFIG, now=DEC_5_AT_9 + timedelta(hours=1)) == 0  # once
+    closes = DEC_5_AT_9 + timedelta(hours=48)
+    assert actions.announce_citywide(db, now=closes - timedelta(seconds=1)) == 0
+    assert actions.announce_citywide(db, now=closes) == 2
+    assert actions.announce_citywide(db, now=closes + timedelta(hours=1)) == 0  # once each
+    assert {e["wish_id"] for e in events(db, "wish.opened_citywide")} == {"w1", "w2"}
 
 
 def test_an_urgent_wish_or_a_community_without_a_meeting_day_opens_at_once(make_db):

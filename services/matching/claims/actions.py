@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 
 from services.matching.claims.rules import EVENTS, STEPS
-from services.matching.errors import AlreadyClaimed, InvalidState, NotFound
+from services.matching.errors import AlreadyClaimed, CommunityWindow, InvalidState, NotFound
 from services.matching.models import Claim, Wish
+from shared.clock import CHINA
 from shared.envelope import new_id, utcnow
 
 
@@ -17,25 +18,39 @@ class Claimer:
 
     member_id: str
     unit_code: str | None = None
+    community_code: str | None = None  # where they registered (报到): their community's window
 
 
 def claim(uow, wish_id: str, claimer: Claimer) -> Claim:
-    """Claim a published wish with one conditional UPDATE: of many racing claimers, one wins."""
-    claim_id = new_id()
+    """Claim a published wish with one conditional UPDATE: of many racing claimers, one wins;
+    during its community's window only that community's members may."""
+    claim_id, now = new_id(), utcnow()
+    open_to_claimer = or_(Wish.citywide_at.is_(None), Wish.citywide_at <= now,
+                          Wish.community_code == claimer.community_code)
     won = uow.session.execute(
-        update(Wish).where(Wish.id == wish_id, Wish.status == "published")
+        update(Wish).where(Wish.id == wish_id, Wish.status == "published", open_to_claimer)
         .values(status="claimed", claim_id=claim_id).returning(Wish.id)
         .execution_options(synchronize_session=False)
     ).first() is not None
     if not won:
-        if uow.session.get(Wish, wish_id) is None:
+        wish = uow.session.get(Wish, wish_id)
+        if wish is None or wish.status == "scheduled":
             raise NotFound(wish_id)
+        if wish.status == "published":  # free, but not yet for someone outside its community
+            raise CommunityWindow(wish_id, [_window(wish)])
         raise AlreadyClaimed(wish_id)
     c = Claim(id=claim_id, wish_id=wish_id, member_id=claimer.member_id,
               unit_code=claimer.unit_code, status="claimed", claimed_at=utcnow())
     uow.session.add(c)
     _emit(uow, "wish.claimed", c)
     return c
+
+
+def _window(wish: Wish) -> dict:
+    at = wish.citywide_at.astimezone(CHINA)
+    return {"field": "citywide_at", "code": "community_window",
+            "message": f"该心愿目前仅限本社区报到的党员认领，{at.month}月{at.day}日 {at:%H:%M} 起全市可认领",
+            "citywide_at": wish.citywide_at.isoformat()}
 
 
 def release(uow, claim_id: str) -> Claim:

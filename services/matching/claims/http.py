@@ -8,7 +8,7 @@ from sqlalchemy import select
 from services.matching import config
 from services.matching.claims import actions, rules
 from services.matching.errors import NotFound
-from services.matching.models import RATE_LIMITS, Claim, Wish
+from services.matching.models import RATE_LIMITS, Claim, Member, Wish
 from services.matching.web.http import community_names
 from services.matching.web.views import claim_view
 from shared import audit
@@ -67,7 +67,9 @@ def claim_as_caller(wish_id: str) -> tuple[Claim, Wish]:
     limit = RateLimit(database().engine, RATE_LIMITS, allowed, 3600)
     if limit.hit(f"claim:{who.id}") > allowed:
         raise ApiError(429, "too_many_requests", retry_after=limit.retry_after())
-    return run_step(actions.claim, wish_id, actions.Claimer(who.id, who.unit))
+    member = uow().session.get(Member, who.id)  # where they registered (报到), as intake said
+    return run_step(actions.claim, wish_id, actions.Claimer(
+        who.id, who.unit, member.community_code if member is not None else None))
 
 
 @bp.post("/api/v1/wishes/<wish_id>/claims")

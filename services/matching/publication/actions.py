@@ -22,9 +22,11 @@ def prefetch(uow, wish_ids: set[str]) -> None:
     uow.preload("wish", wish_ids, found)
 
 
-def publish(uow, w, config: Config, rule: MeetingRule | None, now: datetime | None = None) -> None:
+def publish(uow, w, config: Config, rule: MeetingRule | None, now: datetime | None = None,
+            known: bool = True) -> None:
     """Take in a verified wish (a WishVerified), once: schedule it for `rule`'s next meeting day
-    and announce `wish.scheduled`, or open it at once (no meeting day, or urgent)."""
+    and announce `wish.scheduled`, or open it at once (no meeting day, or urgent). A wish of a
+    community matching does not know (`known` False) has no window either: the city at once."""
     if uow.lookup("wish", w.wish_id, lambda: uow.session.get(Wish, w.wish_id)) is not None:
         return
     now = (now or utcnow()).astimezone(timezone.utc)
@@ -42,17 +44,21 @@ def publish(uow, w, config: Config, rule: MeetingRule | None, now: datetime | No
     uow.session.add(wish)
     uow.remember("wish", w.wish_id, wish)
     if opens <= now:
-        open_(uow, wish, config, now, batch=None)
+        open_(uow, wish, config, now, batch=None, window_hours=None if known else 0)
         return
     uow.emit("wish.scheduled", {"wish_id": wish.id, "community_code": wish.community_code,
                                "opens_at": opens.isoformat(), "source": wish.source,
                                "source_ref": wish.source_ref}, correlation_id=wish.id)
 
 
-def open_(uow, wish: Wish, config: Config, now: datetime, batch: str | None) -> None:
-    """Put a scheduled wish on the wall, first for its community; announce `wish.published`."""
+def open_(uow, wish: Wish, config: Config, now: datetime, batch: str | None,
+          window_hours: float | None = None) -> None:
+    """Put a scheduled wish on the wall, first for its community (for `window_hours`, by default
+    its district's); announce `wish.published`."""
     wish.status, wish.published_at, wish.batch = "published", now, batch
-    wish.citywide_at = rules.citywide_at(now, config.window_for(wish.community_code, wish.urgent))
+    if window_hours is None:
+        window_hours = config.window_for(wish.community_code, wish.urgent)
+    wish.citywide_at = rules.citywide_at(now, window_hours)
     uow.emit("wish.published", {
         "wish_id": wish.id, "community_code": wish.community_code, "title": wish.title,
         "source": wish.source, "source_ref": wish.source_ref, "batch": batch,
@@ -80,11 +86,32 @@ def open_due(db, config: Config, limit: int = 200, now: datetime | None = None) 
     return len(due)
 
 
+def announce_citywide(db, limit: int = 200, now: datetime | None = None) -> int:
+    """Announce `wish.opened_citywide` for the wishes whose community window has closed, once
+    each (skipping the rows another worker holds); how many."""
+    now = (now or utcnow()).astimezone(timezone.utc)
+    with db.uow() as uow:
+        closed = uow.session.scalars(
+            select(Wish).where(Wish.citywide_announced.is_(False), Wish.citywide_at <= now)
+            .order_by(Wish.citywide_at, Wish.id).limit(limit).with_for_update(skip_locked=True)
+        ).all()
+        for wish in closed:
+            wish.citywide_announced = True
+            uow.emit("wish.opened_citywide", {"wish_id": wish.id,
+                                              "community_code": wish.community_code},
+                     correlation_id=wish.id)
+        uow.commit()
+    return len(closed)
+
+
 def open_all_due(db, config: Config) -> int:
-    """The publication job: open due wishes batch after batch until none is left."""
+    """The publication job: open due wishes batch after batch until none is left, then announce
+    the community windows that closed."""
     total = 0
     while (opened := open_due(db, config)) > 0:
         total += opened
+    while announce_citywide(db) > 0:
+        pass
     return total
 
 

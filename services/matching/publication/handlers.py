@@ -10,7 +10,9 @@ def make_on_verified(config: Config):
     """The handler of `wish.verified` (and its batch prefetch) under matching's `config`."""
     def on_verified(uow, event) -> None:
         wish = event.payload
-        actions.publish(uow, wish, config, communities.meeting_rule(uow, wish.community_code))
+        community = communities.find(uow, wish.community_code)
+        actions.publish(uow, wish, config, community.meeting_rule if community else None,
+                        known=community is not None)
 
     def prefetch(uow, events) -> None:
         actions.prefetch(uow, {e.payload.wish_id for e in events})

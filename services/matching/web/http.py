@@ -7,9 +7,11 @@ from flask import Blueprint
 from sqlalchemy import select
 
 from services.matching import communities
-from services.matching.models import Wish
-from services.matching.web.views import wish_view
-from shared.access import public
+from services.matching.models import Member, Wish
+from services.matching.publication.rules import may_claim
+from services.matching.web.views import window_view, wish_view
+from shared.access import CLAIMERS, principal, public
+from shared.envelope import utcnow
 from shared.errors import ApiError
 from shared.web import uow
 
@@ -28,12 +30,30 @@ def community_names(wishes: Iterable[Wish]) -> dict[str, str]:
     return communities.names(uow().session, (w.community_code for w in wishes))
 
 
+def viewer_community() -> str | None | bool:
+    """Where the logged-in claimer registered (报到); False for anyone who does not claim."""
+    who = principal()
+    if who is None or who.role not in CLAIMERS:
+        return False
+    member = uow().session.get(Member, who.id)
+    return member.community_code if member is not None else None
+
+
+def with_window(view: dict, w: Wish, viewer, now) -> dict:
+    """Who may claim the wish now and from when; for a claimer, whether they may."""
+    view = {**view, **window_view(w, now)}
+    if viewer is not False:
+        view["may_claim"] = w.status == "published" and may_claim(
+            viewer, w.community_code, now, w.citywide_at or now)
+    return view
+
+
 @bp.get("/api/v1/wishes")
 @public
 def list_wishes():
-    wishes = wall()
+    wishes, viewer, now = wall(), viewer_community(), utcnow()
     names = community_names(wishes)
-    return {"items": [wish_view(w, names) for w in wishes]}
+    return {"items": [with_window(wish_view(w, names), w, viewer, now) for w in wishes]}
 
 
 @bp.get("/api/v1/wishes/<wish_id>")
@@ -42,4 +62,4 @@ def get_wish(wish_id: str):
     w = uow().session.get(Wish, wish_id)
     if w is None or w.status == "scheduled":  # its batch opens together, on the meeting day
         raise ApiError(404, "not_found")
-    return wish_view(w, community_names([w]))
+    return with_window(wish_view(w, community_names([w])), w, viewer_community(), utcnow())

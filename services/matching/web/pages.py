@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from services.matching.claims.http import claim_as_caller
 from services.matching.models import Claim, Wish
-from services.matching.web.http import community_names, wall
+from services.matching.web.http import community_names, viewer_community, wall, with_window
 from shared.access import ANYONE, CLAIMERS, allow, principal, public
+from shared.envelope import utcnow
 from shared.errors import ApiError, DomainError
 from shared.pages import render
 from shared.vocab import CATEGORIES, SKILLS, STATUS_LABELS
@@ -22,9 +23,10 @@ def _render(template: str, status: int = 200, **context):
 
 
 def _wall(status: int = 200, **context):
-    wishes = wall()
+    wishes, viewer, now = wall(), viewer_community(), utcnow()
+    windows = {w.id: with_window({}, w, viewer, now) for w in wishes}
     return _render("wall.html", status, wishes=wishes, communities=community_names(wishes),
-                   **context)
+                   windows=windows, **context)
 
 
 @bp.get("/")

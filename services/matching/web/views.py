@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from services.matching.models import Claim, Wish
+from shared.clock import CHINA
 from shared.vocab import CATEGORIES, SKILLS
 
 
@@ -21,6 +22,16 @@ def wish_view(w: Wish, names: Mapping[str, str]) -> dict:
             "skills": w.skills or [], "skill_labels": [SKILLS.get(s, s) for s in w.skills or []],
             "service_standard": w.service_standard, "urgent": bool(w.urgent),
             "deadline": w.deadline.isoformat() if w.deadline else None}
+
+
+def window_view(w: Wish, now) -> dict:
+    """Who may claim now: its community's members during the window (`open_to` community, and
+    from when the city may: 12月7日 09:00起全市可认领), anyone after it (`open_to` city)."""
+    if w.citywide_at is None or w.citywide_at <= now:
+        return {"open_to": "city", "open_to_label": "全市可认领"}
+    at = w.citywide_at.astimezone(CHINA)
+    return {"open_to": "community",
+            "open_to_label": f"本社区报到党员优先认领，{at.month}月{at.day}日 {at:%H:%M}起全市可认领"}
 
 
 def claim_view(c: Claim, wish: Wish, names: Mapping[str, str]) -> dict:

@@ -26,15 +26,22 @@ def upgrade() -> None:
                                    server_default=sa.false()))
         batch.add_column(sa.Column('batch', sa.String(length=64), nullable=True))
         batch.add_column(sa.Column('citywide_at', Instant(), nullable=True))
+        batch.add_column(sa.Column('citywide_announced', sa.Boolean(), nullable=False,
+                                   server_default=sa.false()))
     # The publication job's scan: the scheduled wishes in the order they open.
     op.create_index('ix_wishes_due', 'wishes', ['opens_at', 'id'],
                     postgresql_where=sa.text("status = 'scheduled'"),
                     sqlite_where=sa.text("status = 'scheduled'"))
+    op.create_index('ix_wishes_window', 'wishes', ['citywide_at'],
+                    postgresql_where=sa.text("NOT citywide_announced"),
+                    sqlite_where=sa.text("NOT citywide_announced"))
 
 
 def downgrade() -> None:
+    op.drop_index('ix_wishes_window', table_name='wishes')
     op.drop_index('ix_wishes_due', table_name='wishes')
     with op.batch_alter_table('wishes') as batch:
+        batch.drop_column('citywide_announced')
         batch.drop_column('citywide_at')
         batch.drop_column('batch')
         batch.drop_column('held')
