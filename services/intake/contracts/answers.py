@@ -98,3 +98,10 @@ Choices = _shape("Choices", **{n: _req(fields.Dict, metadata={"description": "ไป
                                          "kinds")},
                  units=_req(fields.List, fields.Nested(_shape("Unit", "code name"))),
                  communities=_req(fields.List, fields.String()))
+
+# Communities (master data): the public list and one community.
+CommunityView = _shape(
+    "CommunityView", "code name street district district_name meeting_day_label",
+    meeting_day=_req(fields.Nested, _shape("MeetingDayView", nth=_req(fields.Integer),
+                                           weekday=_req(fields.Integer))))
+CommunityList = _shape("CommunityList", items=_req(fields.List, fields.Nested(CommunityView)))
