@@ -27,7 +27,7 @@ _TIME = {"metadata": {"format": "date-time"}}
 _REASONS = fields.List(fields.Nested(Reason), required=True)
 _Step = _shape("Step", "status label", at=_req(fields.String, **_TIME), reasons=_REASONS)
 SubmissionView = _shape(
-    "SubmissionView", "id community_code title description kind wish_type",
+    "SubmissionView", "id community_code community_name title description kind wish_type",
     "status_label skills_other preferred_times_note wisher",
     status=_req(fields.String, validate=validate.OneOf(tuple(STATUS_LABELS))),
     estimated_value=_req(fields.Integer, nullable=True), revision=_req(fields.Integer),
