@@ -228,3 +228,17 @@ def test_a_liaison_of_several_communities_chooses_among_their_names(admin, brows
     form = browser_of(who).get("/submit").text
     assert f'<option value="{COMMUNITY}">文明社区</option>' in form
     assert '<option value="chuanhui-zhongzhou">chuanhui-zhongzhou</option>' in form
+
+
+def test_the_join_form_suggests_registered_communities_by_name_and_welcomes_with_it(admin, app):
+    assert admin.post(URL, json=community()).status_code == 201
+    visitor = app.test_client()
+    page = visitor.get("/join").text
+    assert f'<option value="{COMMUNITY}">文明社区</option>' in page
+    token = visitor.get_cookie("mw_join_csrf", path="/join").value
+    done = visitor.post("/join", data={
+        "csrf_token": token, "name": "张建国", "phone": "13903940000", "party_member": "yes",
+        "community_code": COMMUNITY, "username": "zjg", "password": "baodao-2026",
+        "password2": "baodao-2026"})
+    assert done.status_code == 303, done.text
+    assert "您已向文明社区报到" in visitor.get("/join/done").text
