@@ -117,7 +117,8 @@ def test_only_district_admins_register_or_change_and_a_scoped_one_only_in_their_
     api_error(anyone.patch(f"{URL}/{COMMUNITY}", json={"name": "x"}), 401,
               "authentication_required")
     for role in ("liaison", "street_admin", "member", "ops"):
-        other = Actor.signed(app.test_client(), db_settings, principal(role, communities=[COMMUNITY]))
+        who = principal(role, communities=[COMMUNITY])
+        other = Actor.signed(app.test_client(), db_settings, who)
         api_error(other.post(URL, json=community(code="chuanhui-chenzhou")), 403, "forbidden")
         api_error(other.patch(f"{URL}/{COMMUNITY}", json={"name": "x"}), 403, "forbidden")
     # A district admin whose account names Pudong (by district or by one of its communities).

@@ -1,4 +1,4 @@
-"""`microwish communities import`: the community list's terminal side — arguments, messages, reports.
+"""`microwish communities import`: the community list's terminal side — arguments, messages.
 
     microwish communities import FILE --as USERNAME [--report REPORT.csv] [--dry-run]
 

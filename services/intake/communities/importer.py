@@ -144,7 +144,8 @@ def run(settings: Settings, path: str, username: str, report: str | None = None,
     db = Database(settings, "intake", METADATA)
     try:
         with db.uow() as uow:
-            account = uow.session.scalars(select(Account).where(Account.username == username)).first()
+            account = uow.session.scalars(
+                select(Account).where(Account.username == username)).first()
             if account is None or account.disabled or account.role != DISTRICT_ADMIN:
                 terminal.unusable(f"{username} 不是可用的区县管理员账号（只有区县管理员可以导入社区）",
                                   err)

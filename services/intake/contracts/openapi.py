@@ -10,7 +10,8 @@ from services.intake.claimers.schemas import (AdminSchema, MemberListArgs, Membe
 from services.intake.communities.schemas import (CommunityChangesSchema, CommunityListArgs,
                                                  CommunitySchema)
 from services.intake.contracts.answers import (AccountView, AuditPage, AuditQuerySchema, Choices,
-                                               CommunityList, CommunityView, LoggedOut, MemberPage, MemberView, OrganisationPage,
+                                               CommunityList, CommunityView, LoggedOut,
+                                               MemberPage, MemberView, OrganisationPage,
                                                OrganisationRegistered, OrganisationView,
                                                PersonalData, SubmissionList, SubmissionView,
                                                TokenPair)
