@@ -5,6 +5,7 @@ import click
 
 from services.allinone import run
 from services.intake.accounts.systems import systems
+from services.intake.communities.cli import communities
 from services.intake.importer.cli import import_wishes
 from services.stack import stack
 from services.verification.registry_cli import registry
@@ -17,7 +18,7 @@ def main() -> None:
     """微心愿 platform: run it, migrate it, import into it. Settings come from MICROWISH_* variables."""
 
 
-for command in (run, stack, worker, migrate, import_wishes, registry, systems):
+for command in (run, stack, worker, migrate, import_wishes, registry, systems, communities):
     main.add_command(command)
 
 

@@ -5,6 +5,8 @@ from sqlalchemy import select
 
 from services.intake.accounts.actions import create_account, hash_api_key
 from services.intake.accounts.models import Account
+from services.intake.communities import actions as communities
+from services.intake.communities.models import Community
 from services.intake.submissions import actions as submit, personal, rules
 from shared.envelope import utcnow
 from shared.idnumber import check_char
@@ -17,6 +19,14 @@ CHUANHUI = ["chuanhui-wenming", "chuanhui-zhongzhou", "chuanhui-chenzhou", "chua
             "chuanhui-jianzhong"]
 _AREAS = {"chuanhui": "河南省周口市川汇区", "pudong": "上海市浦东新区"}
 PUDONG = ["pudong-hangtou-heming", "pudong-nanmatou", "pudong-gaoqiao"]
+DISTRICTS = {"chuanhui": "川汇区", "pudong": "浦东新区"}
+# (code, name, street) of the seed reports' communities; each meets on the first Saturday.
+COMMUNITIES = [
+    ("chuanhui-wenming", "文明社区", "七一路街道"), ("chuanhui-zhongzhou", "中州社区", "七一路街道"),
+    ("chuanhui-chenzhou", "陈州社区", "七一路街道"), ("chuanhui-wenchang", "文昌社区", "七一路街道"),
+    ("chuanhui-jianzhong", "建中社区", "七一路街道"), ("pudong-hangtou-heming", "鹤鸣村", "航头镇"),
+    ("pudong-nanmatou", "南码头街道社区", "南码头街道"), ("pudong-gaoqiao", "高桥镇社区", "高桥镇"),
+]
 
 # (username, role, display name, scope)
 ACCOUNTS = [
@@ -88,6 +98,18 @@ def seed_accounts(session) -> None:
     system.api_key_hash = hash_api_key(DEMO_API_KEY)
 
 
+def seed_communities(uow) -> int:
+    """The seed reports' communities, each announced (community.registered) once."""
+    known = set(uow.session.scalars(select(Community.code)))
+    new = [c for c in COMMUNITIES if c[0] not in known]
+    for code, name, street in new:
+        district = code.split("-", 1)[0]
+        communities.register(uow, {"code": code, "name": name, "street": street,
+                                   "district": district, "district_name": DISTRICTS[district],
+                                   "meeting_day": {"nth": 1, "weekday": 6}})
+    return len(new)
+
+
 def accounts_banner() -> str:
     lines = [f"  {username:<15} {role:<15} {name}" for username, role, name, _ in ACCOUNTS]
     return ("demo accounts (password " + DEMO_PASSWORD + "):\n" + "\n".join(lines)
@@ -112,12 +134,14 @@ def _wish(n: int, community: str, title: str, desc: str, kind: str, name: str, b
 
 
 def seed(db, settings) -> int:
-    """Demo accounts and wishes, posted by each community's liaison with the wisher's consent.
+    """Demo communities, accounts and wishes, posted by each community's liaison with the wisher's
+    consent.
 
     Re-running creates nothing new. Returns how many wishes were new."""
     protection = personal.Protection(Sealer(settings.pii_keys), settings.pii_hash_key)
     created = 0
     with db.uow() as uow:
+        seed_communities(uow)
         seed_accounts(uow.session)
         uow.session.flush()
         liaisons = uow.session.scalars(select(Account).where(Account.role == "liaison")).all()

@@ -110,6 +110,13 @@ def organisation(**changes) -> dict:
                              "phone": "13917001234"}}, changes)
 
 
+def community(**changes) -> dict:
+    """A valid body for POST /api/v1/communities: 文明社区 of 川汇区, meeting on the first Saturday."""
+    return merged({"code": COMMUNITY, "name": "文明社区", "street": "七一路街道",
+                   "district": "chuanhui", "district_name": "川汇区",
+                   "meeting_day": {"nth": 1, "weekday": 6}}, changes)
+
+
 # The columns of an import file, as a liaison's spreadsheet has them.
 IMPORT_HEADERS = ["编号", "社区编码", "标题", "心愿内容", "类型(物质/精神)", "是否紧急", "所需技能",
                   "许愿人姓名", "身份证号", "手机", "地址", "帮扶对象类别", "同意关系", "同意方式",

@@ -8,6 +8,7 @@ from services.intake.audit import handlers as audit_handlers, http as audit_http
 from services.intake.claimers import (http as claimers_http, organisations_http,
                                       pages as claimers_pages)
 from services.intake.claimers import models as _claimer_tables  # noqa: F401 (they join METADATA)
+from services.intake.communities import http as communities_http
 from services.intake.contracts import openapi
 from services.intake.models import Base
 from services.intake.submissions import (actions as submissions, handlers as submission_handlers,
@@ -23,8 +24,8 @@ from shared.web import make_app, uow
 SERVICE = "intake"
 METADATA = Base.metadata  # every sub-area's models, imported above, have joined it
 BLUEPRINTS = (submissions_http.bp, submissions_pages.bp, accounts_http.bp, accounts_pages.bp,
-              claimers_http.bp, organisations_http.bp, claimers_pages.bp, audit_http.bp,
-              openapi.bp)
+              claimers_http.bp, organisations_http.bp, claimers_pages.bp, communities_http.bp,
+              audit_http.bp, openapi.bp)
 
 
 def _resolve_api_key(key: str):

@@ -38,7 +38,7 @@ class KeyReused(IntakeError):
 
 
 class RegistrationRefused(IntakeError):
-    """A claimer registration the data cannot make, naming the offending field."""
+    """A registration (a claimer's, a community's) the data cannot make, naming the field."""
 
     def __init__(self, field: str):
         super().__init__(self.code, [{"field": field, "code": self.code,
@@ -57,5 +57,20 @@ class UnknownUnit(RegistrationRefused):
     code = "unknown_unit"
 
 
+class CommunityCodeTaken(RegistrationRefused):
+    code = "community_code_taken"
+
+
+class UnknownCommunity(RegistrationRefused):
+    code = "unknown_community"
+
+
+class OutsideDistrict(RegistrationRefused):
+    """A district admin whose scope names districts manages only those districts' communities."""
+
+    code = "district_forbidden"
+
+
 HTTP_STATUS = {ConsentMissing: 422, Inconsistent: 422, KeyReused: 409, UsernameTaken: 409,
-               OrgCodeTaken: 409, UnknownUnit: 422}
+               OrgCodeTaken: 409, UnknownUnit: 422, CommunityCodeTaken: 409,
+               UnknownCommunity: 404, OutsideDistrict: 403}

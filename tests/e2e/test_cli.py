@@ -21,7 +21,7 @@ from tests.helpers import PG_URL
 
 MICROWISH = ROOT / ".venv" / "bin" / "microwish"
 SAMPLE = ROOT / "docs" / "examples" / "import_sample.csv"
-SUBCOMMANDS = {"run", "stack", "worker", "migrate", "import", "registry", "systems"}
+SUBCOMMANDS = {"run", "stack", "worker", "migrate", "import", "registry", "systems", "communities"}
 # Each old way in and the arguments its click usage line shows: the same command behind it.
 ALIASES = {
     "services.allinone": "",
@@ -74,6 +74,8 @@ def test_help_lists_every_subcommand():
     assert _commands(_microwish("registry", "--help").stdout) == {"import"}
     assert _commands(_microwish("systems", "--help").stdout) == {"register"}
     assert "--as USERNAME" in _microwish("import", "--help").stdout
+    assert _commands(_microwish("communities", "--help").stdout) == {"import"}
+    assert "--as USERNAME" in _microwish("communities", "import", "--help").stdout
 
 
 def test_the_old_module_paths_run_the_same_commands():

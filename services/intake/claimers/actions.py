@@ -6,6 +6,7 @@ from sqlalchemy import select
 from services.intake.accounts.actions import create_account
 from services.intake.accounts.models import Account
 from services.intake.claimers.models import PERSON, Member, Organisation
+from services.intake.communities.models import Community
 from services.intake.errors import UnknownUnit, UsernameTaken
 from shared.access import LIAISON, MEMBER, STREET_ADMIN, UNIT_ADMIN
 from shared.envelope import utcnow
@@ -24,10 +25,11 @@ def known_units(session) -> dict[str, str]:
 
 
 def known_communities(session) -> list[str]:
-    """Communities somebody looks after (liaisons, street admins): what a form suggests."""
+    """What a form suggests: the registered communities and those somebody looks after."""
     lists = session.scalars(select(Account.communities).where(
         Account.role.in_((LIAISON, STREET_ADMIN)))).all()
-    return sorted({c for codes in lists for c in codes or ()})
+    registered = session.scalars(select(Community.code)).all()
+    return sorted({c for codes in lists for c in codes or ()} | set(registered))
 
 
 def check_username(session, username: str, field: str = "username") -> None:

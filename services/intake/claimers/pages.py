@@ -13,6 +13,7 @@ from services.intake.claimers.http import admit_registration, commit_registratio
 from services.intake.claimers.models import ORG_TYPES, Member
 from services.intake.claimers.schemas import (MemberRegistrationSchema,
                                               OrganisationRegistrationSchema)
+from services.intake.communities import actions as communities
 from shared.access import CSRF_FIELD, principal, public
 from shared.errors import ApiError, DomainError, field_errors
 from shared.pages import render
@@ -52,10 +53,11 @@ def _nest(values: dict, password_field: str) -> dict:
 def _page(template: str, status: int = 200, **context):
     token = _JOIN_CSRF.token()
     session = uow().session
-    units = members.known_units(session)
+    units, codes = members.known_units(session), members.known_communities(session)
+    names = communities.names(session, codes)
     html, status = render(template, status, join_csrf=token, skills=SKILLS, times=TIMES,
                           org_types=ORG_TYPES, units=sorted(units.items(), key=lambda u: u[1]),
-                          communities=members.known_communities(session),
+                          communities={c: names.get(c, c) for c in codes},
                           values=context.pop("values", {}), errors=context.pop("errors", {}),
                           **context)
     response = make_response(html, status)
@@ -142,5 +144,7 @@ def join_done():
     if member is None:
         return redirect("/join", 303)
     html, status = render("join_done.html", member=member, skills=SKILLS, times=TIMES,
-                          org_types=ORG_TYPES)
+                          org_types=ORG_TYPES, community_name=communities.name_of(
+                              uow().session, member.community_code) if member.community_code
+                          else None)
     return html, status, {"Cache-Control": "no-store"}

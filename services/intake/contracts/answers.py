@@ -27,7 +27,7 @@ _TIME = {"metadata": {"format": "date-time"}}
 _REASONS = fields.List(fields.Nested(Reason), required=True)
 _Step = _shape("Step", "status label", at=_req(fields.String, **_TIME), reasons=_REASONS)
 SubmissionView = _shape(
-    "SubmissionView", "id community_code title description kind wish_type",
+    "SubmissionView", "id community_code community_name title description kind wish_type",
     "status_label skills_other preferred_times_note wisher",
     status=_req(fields.String, validate=validate.OneOf(tuple(STATUS_LABELS))),
     estimated_value=_req(fields.Integer, nullable=True), revision=_req(fields.Integer),
@@ -98,3 +98,10 @@ Choices = _shape("Choices", **{n: _req(fields.Dict, metadata={"description": "ไป
                                          "kinds")},
                  units=_req(fields.List, fields.Nested(_shape("Unit", "code name"))),
                  communities=_req(fields.List, fields.String()))
+
+# Communities (master data): the public list and one community.
+CommunityView = _shape(
+    "CommunityView", "code name street district district_name meeting_day_label",
+    meeting_day=_req(fields.Nested, _shape("MeetingDayView", nth=_req(fields.Integer),
+                                           weekday=_req(fields.Integer))))
+CommunityList = _shape("CommunityList", items=_req(fields.List, fields.Nested(CommunityView)))

@@ -7,8 +7,11 @@ from services.intake.accounts import http as auth_api
 from services.intake.claimers.schemas import (AdminSchema, MemberListArgs, MemberRegistrationSchema,
                                               OrganisationListArgs, OrganisationRegistrationSchema,
                                               OrganisationSchema, ProfileSchema)
+from services.intake.communities.schemas import (CommunityChangesSchema, CommunityListArgs,
+                                                 CommunitySchema)
 from services.intake.contracts.answers import (AccountView, AuditPage, AuditQuerySchema, Choices,
-                                               LoggedOut, MemberPage, MemberView, OrganisationPage,
+                                               CommunityList, CommunityView, LoggedOut,
+                                               MemberPage, MemberView, OrganisationPage,
                                                OrganisationRegistered, OrganisationView,
                                                PersonalData, SubmissionList, SubmissionView,
                                                TokenPair)
@@ -18,6 +21,12 @@ from shared.access import public
 from shared.apidoc import Document, Op
 
 VERSION = "1.0.0"
+# {"nth": 1, "weekday": 6} is 每月第1个周六 (shared/meeting_day.py).
+_MEETING_DAY = {"type": "object", "required": ["nth", "weekday"], "additionalProperties": False,
+                "properties": {"nth": {"type": "integer", "minimum": 1, "maximum": 4},
+                               "weekday": {"type": "integer", "minimum": 1, "maximum": 7,
+                                           "description": "星期几：1 周一 … 7 周日"}},
+                "description": "例会日：每月第 nth 个星期 weekday"}
 # What Python validators check that apispec cannot see, said in the document.
 NOTES = {
     (WisherSchema, "id_number"): {"pattern": r"^[0-9]{17}[0-9Xx]$",
@@ -29,6 +38,12 @@ NOTES = {
     (SubmissionSchema, "consent"): {"description": "代为提交（对接系统、联络员）时必填；"
                                                    "不满十四周岁须监护人（guardian）同意"},
     (ConsentSchema, "at"): {"description": "同意的时间，带时区，不晚于现在"},
+    (CommunitySchema, "code"): {"pattern": r"^[a-z0-9]{2,16}(-[a-z0-9]+)+$", "maxLength": 32,
+                                "description": "社区编码：区县编码加连字符开头，如 chuanhui-wenming"},
+    (CommunitySchema, "district"): {"pattern": r"^[a-z0-9]{2,16}$",
+                                    "description": "区县编码，如 chuanhui"},
+    (CommunitySchema, "meeting_day"): {**_MEETING_DAY, "description": "例会日，不填为每月第1个周六"},
+    (CommunityChangesSchema, "meeting_day"): _MEETING_DAY,
 }
 # A fictional wisher; the ID number is a valid one of nobody.
 SUBMISSION_EXAMPLE = {
@@ -86,6 +101,15 @@ OPERATIONS = {
         OrganisationView),
     "member_orgs.add_admin": Op("为本组织增加管理员账号", AdminSchema, MemberView, 201,
                                 errors=(409,)),
+    "communities.list_communities": Op("社区名单（可按区县筛选）", response=CommunityList,
+                                       query=CommunityListArgs, errors=(422,)),
+    "communities.get_community": Op("一个社区：名称、街道、区县、例会日", response=CommunityView),
+    "communities.register_community": Op(
+        "登记社区（区县管理员；账号限定了区县的只可登记本区县的）", CommunitySchema, CommunityView,
+        201, errors=(409,)),
+    "communities.update_community": Op(
+        "修改社区的名称、街道、区县名称或例会日（没有改动则不发布事件）", CommunityChangesSchema,
+        CommunityView),
     "openapi.openapi_json": Op("本文档 (this document)",
                                response={"application/json": {"schema": {"type": "object"}}}),
 }

@@ -43,8 +43,8 @@ def err(field_: str, code: str, note: str = "") -> dict:
     return {"field": field_, "code": code, "message": MESSAGES_ZH.get(code, "缺少必填项") + note}
 
 
-def read(path: str | Path) -> Sheet:
-    """The file's rows as submissions to load, with whatever the cells themselves got wrong."""
+def read_table(path: str | Path) -> list[tuple[int, list]]:
+    """A CSV or .xlsx file's non-blank rows, each with its number in the file (the header's 1)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -53,9 +53,15 @@ def read(path: str | Path) -> Sheet:
         table = _xlsx_table(path)
     else:
         raise FileProblem("只支持 .csv 或 .xlsx 文件（旧版 .xls 请先另存为 .xlsx）")
-    table = [(n, cells) for n, cells in table if not all(_blank(c) for c in cells)]
+    table = [(n, cells) for n, cells in table if not all(blank(c) for c in cells)]
     if not table:
         raise FileProblem(MESSAGES_ZH["empty_file"])
+    return table
+
+
+def read(path: str | Path) -> Sheet:
+    """The file's rows as submissions to load, with whatever the cells themselves got wrong."""
+    table = read_table(path)
     (head_number, head), body = table[0], table[1:]
     if not body:
         raise FileProblem("文件中只有表头，没有心愿")
@@ -68,8 +74,8 @@ def _columns(head, body) -> tuple[dict, dict, list[dict]]:
     """Which field each column holds, and what is wrong with the header row."""
     columns, mapping, errors = {}, {}, []
     for index, header in enumerate(head):
-        if _blank(header):
-            if any(index < len(cells) and not _blank(cells[index]) for _, cells in body):
+        if blank(header):
+            if any(index < len(cells) and not blank(cells[index]) for _, cells in body):
                 errors.append(err("", "unnamed_column", f"（第 {index + 1} 列）"))
             continue
         path_how = BY_HEADER.get(header_key(header))
@@ -88,7 +94,7 @@ def _row(number: int, cells, mapping: dict) -> Row:
     raw, errors = {}, []
     for index, (path, how) in mapping.items():
         cell = cells[index] if index < len(cells) else None
-        if _blank(cell):
+        if blank(cell):
             continue
         value, code = _convert(cell, how, path in LIST_FIELDS)
         if code:
@@ -108,9 +114,9 @@ def _convert(cell, how, is_list: bool):
     if how == "id":
         if isinstance(cell, (int, float)) or _SCIENTIFIC.match(str(cell).strip()):
             return None, "id_number_as_number"
-        return _text(cell), None
+        return text_of(cell), None
     if how == "phone":
-        return re.sub(r"[\s-]", "", _text(cell)), None
+        return re.sub(r"[\s-]", "", text_of(cell)), None
     if how == "int":
         return _integer(cell), None
     if how == "bool":
@@ -119,16 +125,16 @@ def _convert(cell, how, is_list: bool):
         return _moment(cell), None
     if isinstance(how, dict):
         if is_list:
-            return [how.get(item, item) for item in _SEPARATORS.split(_text(cell)) if item], None
-        return how.get(_text(cell), how.get(_text(cell).lower(), _text(cell))), None
-    return _text(cell), None
+            return [how.get(item, item) for item in _SEPARATORS.split(text_of(cell)) if item], None
+        return how.get(text_of(cell), how.get(text_of(cell).lower(), text_of(cell))), None
+    return text_of(cell), None
 
 
-def _blank(cell) -> bool:
+def blank(cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _text(cell) -> str:
+def text_of(cell) -> str:
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)  # a phone or a code typed into a number cell
     return str(cell).strip()
@@ -148,7 +154,7 @@ def _integer(cell):
 def _boolean(cell):
     if isinstance(cell, bool):
         return cell
-    text = _text(cell).lower()
+    text = text_of(cell).lower()
     return True if text in _YES else False if text in _NO else text
 
 
@@ -157,13 +163,13 @@ def _moment(cell):
     if isinstance(cell, date) and not isinstance(cell, datetime):
         cell = datetime.combine(cell, time())
     if not isinstance(cell, datetime):
-        text = re.sub(r"[/年月]", "-", _text(cell)).replace("日", "")
+        text = re.sub(r"[/年月]", "-", text_of(cell)).replace("日", "")
         try:
             cell = datetime.fromisoformat(text)
         except ValueError:
             loose = _LOOSE_TIME.match(text)
             if loose is None:
-                return _text(cell)  # the schema answers invalid_datetime
+                return text_of(cell)  # the schema answers invalid_datetime
             cell = datetime(*(int(part or 0) for part in loose.groups()))
     return (cell if cell.tzinfo else cell.replace(tzinfo=CHINA)).isoformat()
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.intake import config
+from services.intake.communities import actions as communities
 from services.intake.submissions import actions, attachments, personal, rules
 from services.intake.submissions.models import Submission
 from services.intake.submissions.schemas import InfoAnswerSchema, SubmissionSchema
@@ -39,14 +40,20 @@ def _allow_photos(_endpoint, _values) -> None:
     request.max_content_length = config.current().max_submission_bytes
 
 
-def view(sub: Submission) -> dict:
-    """A submission with the wisher's data masked: what anyone allowed to follow it may see."""
+def view(sub: Submission, names: dict[str, str] | None = None) -> dict:
+    """A submission with the wisher's data masked: what anyone allowed to follow it may see.
+
+    `names` are the community names already looked up (a list's); else its own is."""
+    if names is None:
+        names = communities.names(uow().session, [sub.community_code])
     phone, address = _open(sub.phone_enc), _open(sub.address_enc)
     id_number = _open(sub.id_number_enc)
     asked = next((h for h in reversed(sub.history) if h.status == "needs_info"), None)
     return {
         "id": sub.id, "status": sub.status, "status_label": label(sub.status),
         **personal.wish_of(sub), "revision": sub.revision,
+        # A person is shown the name; a code nobody registered stays as it is.
+        "community_name": names.get(sub.community_code, sub.community_code),
         "info_requested": asked.reasons if asked is not None and sub.status == "needs_info"
         else None,
         "info_requested_fields": (asked.fields or []) if asked is not None and sub.status == "needs_info"
@@ -134,7 +141,9 @@ def create_submission():
 @bp.get("")
 @allow(*_READERS)
 def list_submissions():
-    return {"items": [view(s) for s in latest_visible(require_principal())]}
+    subs = latest_visible(require_principal())
+    names = communities.names(uow().session, [s.community_code for s in subs])
+    return {"items": [view(s, names) for s in subs]}
 
 
 @bp.get("/<submission_id>")

@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from services.intake import config
+from services.intake.communities import actions as communities
 from services.intake.errors import ConsentMissing, Inconsistent, KeyReused
 from services.intake.submissions import actions, http as api, personal, rules
 from services.intake.submissions.forms import (ANSWER_FIELDS, CONSENT_FIELDS, PHOTOS, WISH_FIELDS,
@@ -105,7 +106,9 @@ def submit_post():
 @allow(*SUBMITTERS)
 def my_wishes():
     """A resident's own wishes; a liaison's communities' wishes."""
-    return _page("my_wishes.html", subs=api.latest_visible(require_principal()))
+    subs = api.latest_visible(require_principal())
+    return _page("my_wishes.html", subs=subs, community_names=communities.names(
+        uow().session, [s.community_code for s in subs]))
 
 
 @bp.get("/my/wishes/<submission_id>")
@@ -148,11 +151,17 @@ def _form_page(form, errors: dict | None = None, status: int | None = None,
     errors, who = errors or {}, require_principal()
     placed = _PLACED if who.role == LIAISON else _PLACED - {"consent", *CONSENT_FIELDS}
     return _page("submit.html", status or (422 if errors else 200), form=form, errors=errors,
-                 communities={c: c for c in who.communities},
+                 communities=_named(who.communities),
                  others=[m for n, ms in errors.items() if n not in placed for m in ms],
                  key=key or form.get("idempotency_key") or new_id(), sent_before=sent_before,
                  photo_lost=(bool(errors) or bool(sent_before))
                  and any(f.filename for f in request.files.values()))
+
+
+def _named(codes) -> dict[str, str]:
+    """code → what the form shows: the community's name, or its code if none is registered."""
+    names = communities.names(uow().session, codes)
+    return {c: names.get(c, c) for c in codes}
 
 
 def _status_page(sub: Submission, form=None, errors: dict | None = None, status: int = 200,

@@ -1,0 +1,25 @@
+"""Communities (社区/村): intake's master data, which matching and scoring copy from its events."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.intake.models import Base
+from shared.timestamps import Instant
+
+
+class Community(Base):
+    """One community under a street (街道/镇) of a district, with its monthly meeting day."""
+
+    __tablename__ = "communities"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)  # chuanhui-wenming
+    name: Mapped[str] = mapped_column(String(50))  # 文明社区: what people are shown
+    street: Mapped[str] = mapped_column(String(50))
+    district: Mapped[str] = mapped_column(String(16), index=True)  # the code's first part
+    district_name: Mapped[str] = mapped_column(String(50))
+    meeting_day: Mapped[dict] = mapped_column(JSON)  # {"nth": 1-4, "weekday": ISO 1-7}
+    created_at: Mapped[datetime] = mapped_column(Instant)
+    updated_at: Mapped[datetime] = mapped_column(Instant)

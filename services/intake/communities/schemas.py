@@ -1,0 +1,56 @@
+"""The community contract at the HTTP edge and in the import file: codes, names, meeting day."""
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validates_schema
+
+from services.intake.communities import rules
+from shared.fields import Strict, text
+
+
+class MeetingDay(fields.Field):
+    """{"nth": 1-4, "weekday": ISO 1-7}; shared.meeting_day says what is wrong with one."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if rules.meeting_day_problems(value):
+            raise ValidationError("invalid_meeting_day")
+        return {"nth": value["nth"], "weekday": value["weekday"]}
+
+
+def _code(value: str) -> None:
+    if not rules.valid_code(value):
+        raise ValidationError("invalid_community_code")
+
+
+def _district(value: str) -> None:
+    if not rules.DISTRICT.match(value):
+        raise ValidationError("invalid_district_code")
+
+
+class CommunityChangesSchema(Strict):
+    """`PATCH /api/v1/communities/<code>`: what may change (the code and district never do)."""
+
+    name = text(1, 50)
+    street = text(1, 50)
+    district_name = text(1, 50)
+    meeting_day = MeetingDay()
+
+
+class CommunitySchema(CommunityChangesSchema):
+    """`POST /api/v1/communities`: a community of a district; its meeting day by default 每月第1个周六."""
+
+    code = fields.String(required=True, validate=_code)
+    name = text(1, 50, required=True)
+    street = text(1, 50, required=True)
+    district = fields.String(required=True, validate=_district)
+    district_name = text(1, 50, required=True)
+    meeting_day = MeetingDay(load_default=rules.default_meeting_day)
+
+    @validates_schema
+    def _code_in_its_district(self, data: dict, **_kw) -> None:
+        code, district = data.get("code"), data.get("district")
+        if code and district and rules.district_of(code) != district:
+            raise ValidationError("code_outside_district", "code")
+
+
+class CommunityListArgs(Strict):
+    district = fields.String(validate=_district)
