@@ -92,6 +92,8 @@ def run() -> None:
     Serves http://127.0.0.1:8000; MICROWISH_HOST and MICROWISH_PORT change where.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for name, value in demo.SETTINGS.items():
+        os.environ.setdefault(name, value)
     platform = AllInOne()
     platform.migrate()
     platform.start()

@@ -27,6 +27,13 @@ COMMUNITIES = [
     ("chuanhui-jianzhong", "建中社区", "七一路街道"), ("pudong-hangtou-heming", "鹤鸣村", "航头镇"),
     ("pudong-nanmatou", "南码头街道社区", "南码头街道"), ("pudong-gaoqiao", "高桥镇社区", "高桥镇"),
 ]
+# What the demo runs with unless told otherwise: 浦东's online wall is open to the whole city at
+# once (the seed report: anyone in the city claims there); 川汇's wishes are for their community's
+# members for the first 48 hours.
+SETTINGS = {"MICROWISH_COMMUNITY_WINDOW_HOURS_BY_DISTRICT": "pudong=0"}
+# 川汇 publishes on the meeting day (例会日: the Saturday of the month's first week); 浦东's
+# online wall takes each wish once it is verified.
+MEETING_DAYS = {"chuanhui": {"nth": 1, "weekday": 6}, "pudong": None}
 
 # (username, role, display name, scope)
 ACCOUNTS = [
@@ -106,7 +113,7 @@ def seed_communities(uow) -> int:
         district = code.split("-", 1)[0]
         communities.register(uow, {"code": code, "name": name, "street": street,
                                    "district": district, "district_name": DISTRICTS[district],
-                                   "meeting_day": {"nth": 1, "weekday": 6}})
+                                   "meeting_day": MEETING_DAYS[district]})
     return len(new)
 
 

@@ -33,13 +33,21 @@ def as_message(row, producer: str) -> LocalMessage:
         "app_id": producer}, delivery_info={"redelivered": row.attempts > 0})
 
 
+def _master_data(queue) -> bool:
+    return any(b.routing_key in ("community.*", "member.*") for b in queue.bindings)
+
+
 class LocalBus:
     """One thread per service moving its outbox to the local consumers bound to each row."""
 
     def __init__(self, dbs: dict, handlers: dict[str, list[Handler]], batch_size: int = 100,
                  idle_seconds: float = 0.2):
         self.dbs = dbs
-        self.subscribers = [(dbs[s], h) for s, hs in handlers.items() for h in hs]
+        # Master data first: a row is delivered to the copies of communities and members before
+        # any other consumer, so the events it causes (a wish verified, then published) never
+        # reach a service whose copy does not know it yet, as one thread per service would allow.
+        self.subscribers = sorted(((dbs[s], h) for s, hs in handlers.items() for h in hs),
+                                  key=lambda sub: not _master_data(sub[1].queue))
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
         self.stopping = threading.Event()

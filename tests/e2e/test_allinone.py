@@ -32,19 +32,31 @@ def test_demo_wish_goes_from_seed_to_points_in_one_process(platform):
     assert demo.seed(platform.dbs["intake"], platform.settings) == len(demo.WISHES + demo.DESK)
     assert demo.seed(platform.dbs["intake"], platform.settings) == 0  # seeding twice adds nothing
     client = Client(platform.wsgi)
+    member, liaison = Claimer.log_in(client, "member"), Liaison.log_in(client, "liaison")
+    # 浦东 has no meeting day: its wishes open once verified; 川汇's wait for 例会日 but the
+    # urgent one, and its liaison opens two of them now.
+    at_once = [w for w in demo.WISHES if w[0] in demo.PUDONG] + demo.WISHES[:1]
+    waiting = wait_for(lambda: len(items := liaison.get("/api/v1/scheduled-wishes").json["items"])
+                       == len(demo.WISHES) - len(at_once) and items, what="川汇's wishes waiting")
+    assert {w["community_code"] for w in waiting} <= set(demo.CHUANHUI)
+    assert all(w["opens_at"] and not w["held"] for w in waiting)
+    for w in waiting:
+        if w["title"] in ("想要一个血压仪", "帮忙买米买面"):
+            assert liaison.post(f"/api/v1/wishes/{w['id']}/publish-now", json={}).status_code == 200
     wall = wait_for(lambda: (items := client.get("/api/v1/wishes").json["items"])
-                    and len(items) == len(demo.WISHES) and items, what="demo wishes on the wall")
+                    and len(items) == len(at_once) + 2 and items, what="demo wishes on the wall")
     assert all("*" in w["wisher"] for w in wall)
+    assert {w["community_name"] for w in wall} >= {"鹤鸣村", "高桥镇社区", "文明社区"}
     assert all(w["title"] not in {d[1] for d in demo.DESK} for w in wall)
     sorted_ = {w["title"]: (w["category_label"], w["skill_labels"], bool(w["deadline"])) for w in wall}
     assert sorted_["想要一个血压仪"] == ("医疗保健", [], True)  # as verification sorted it
     assert sorted_["帮忙买米买面"] == ("便民利民", ["代购跑腿"], True)
     assert "医疗保健" in client.get("/").get_data(as_text=True)
 
-    member, liaison = Claimer.log_in(client, "member"), Liaison.log_in(client, "liaison")
     unit, district = Actor.log_in(client, "unit"), DistrictAdmin.log_in(client, "district")
     member_id = member.get("/api/v1/auth/me").json["id"]
-    wish = next(w for w in wall if w["community_code"].startswith("chuanhui"))
+    # the urgent one: its window is none, so a member of another community may claim it at once
+    wish = next(w for w in wall if w["community_code"].startswith("chuanhui") and w["urgent"])
     assert client.post(f"/api/v1/wishes/{wish['id']}/claims", json={}).status_code == 401
     claim = member.claim(wish["id"]).json
     member.fulfil(claim["id"], note="已送达")
@@ -84,11 +96,15 @@ def test_killed_while_wishes_are_in_flight_it_loses_none_and_applies_none_twice(
         time.sleep(seconds)  # wishes in flight: the demo seed runs as serving starts
         allinone_process.kill()
     allinone_process.start()
-    wall = wait_for(lambda: len(items := allinone_process.wishes()) == len(demo.WISHES) and items,
-                    timeout=60, what="every demo wish on the wall")
-    assert len({w["id"] for w in wall}) == len(demo.WISHES)
+    at_once = len([w for w in demo.WISHES if w[0] in demo.PUDONG]) + 1  # and the urgent one
+    wall = wait_for(lambda: len(items := allinone_process.wishes()) == at_once and items,
+                    timeout=60, what="every demo wish that opens at once on the wall")
     var = tmp_path / "var"
+    scheduled = wait_for(lambda: len(found := _events_per_wish(var, "matching", "wish.scheduled"))
+                         == len(demo.WISHES) - at_once and found, what="川汇's wishes scheduled")
     verified = _events_per_wish(var, "verification", "wish.verified")
     published = _events_per_wish(var, "matching", "wish.published")
     assert set(published) == {w["id"] for w in wall} and set(published.values()) == {1}
+    assert set(scheduled.values()) == {1} and not set(scheduled) & set(published)
+    assert len(set(published) | set(scheduled)) == len(demo.WISHES)  # each taken in once
     assert set(verified.values()) == {1}  # each decided once, however often it was delivered

@@ -46,6 +46,18 @@ def test_a_district_admin_registers_a_community_that_anyone_reads_and_every_serv
     assert schema_for(REGISTERED).validate(event) == {}  # the contract's CommunityProfile
 
 
+def test_a_community_without_a_meeting_day_publishes_once_verified(db, admin):
+    """浦东's online wall: meeting_day null, said so in Chinese, and announced as null."""
+    created = admin.post(URL, json=community(code="pudong-gaoqiao", name="高桥镇社区",
+                                             street="高桥镇", district="pudong",
+                                             district_name="浦东新区", meeting_day=None))
+    assert created.status_code == 201, created.text
+    assert created.get_json()["meeting_day"] is None
+    assert created.get_json()["meeting_day_label"] == "不设例会日（审核通过即发布）"
+    [event] = emitted(db, REGISTERED, "pudong-gaoqiao")
+    assert event["meeting_day"] is None and schema_for(REGISTERED).validate(event) == {}
+
+
 def test_the_list_is_public_sorted_and_filtered_by_district(admin, anyone):
     for body in (community(code="chuanhui-zhongzhou", name="中州社区"), community(),
                  community(code="pudong-gaoqiao", name="高桥镇社区", street="高桥镇",
@@ -151,7 +163,6 @@ def test_only_district_admins_register_or_change_and_a_scoped_one_only_in_their_
     ({"meeting_day": {"nth": "1", "weekday": "6"}}, "meeting_day", "invalid_meeting_day"),
     ({"meeting_day": {"nth": 1, "weekday": 6, "hour": 9}}, "meeting_day", "invalid_meeting_day"),
     ({"meeting_day": "每月第1个周六"}, "meeting_day", "invalid_meeting_day"),
-    ({"meeting_day": None}, "meeting_day", "required"),
     ({"name": ""}, "name", "invalid_length"),
     ({"name": "社" * 51}, "name", "invalid_length"),
     ({"street": 7}, "street", "invalid_type"),

@@ -70,21 +70,23 @@ def _stored(db) -> dict[str, tuple]:
 def test_the_list_registers_each_community_and_announces_it(db_settings, db, tmp_path):
     path = _csv(tmp_path / "c.csv", [
         _row(), _row("chuanhui-zhongzhou", "中州社区", meeting_day=""),
-        _row("pudong-gaoqiao", "高桥镇社区", "高桥镇", "pudong", "浦东新区", "每月第2个周三")])
+        _row("pudong-gaoqiao", "高桥镇社区", "高桥镇", "pudong", "浦东新区", "每月第2个周三"),
+        _row("pudong-nanmatou", "南码头街道社区", "南码头街道", "pudong", "浦东新区", "不设例会日")])
     code, out, err = _run(db_settings, path, report=str(tmp_path / "r.csv"))
     assert code == 0, err
-    assert "新增 3 个社区，更新 0 个，未变 0 个" in out
+    assert "新增 4 个社区，更新 0 个，未变 0 个" in out
     assert _stored(db) == {
         "chuanhui-wenming": ("文明社区", "七一路街道", "川汇区", {"nth": 1, "weekday": 6}),
         "chuanhui-zhongzhou": ("中州社区", "七一路街道", "川汇区", {"nth": 1, "weekday": 6}),
-        "pudong-gaoqiao": ("高桥镇社区", "高桥镇", "浦东新区", {"nth": 2, "weekday": 3})}
+        "pudong-gaoqiao": ("高桥镇社区", "高桥镇", "浦东新区", {"nth": 2, "weekday": 3}),
+        "pudong-nanmatou": ("南码头街道社区", "南码头街道", "浦东新区", None)}  # at once
     events = emitted(db, REGISTERED)
     assert [e["code"] for e in events] == ["chuanhui-wenming", "chuanhui-zhongzhou",
-                                           "pudong-gaoqiao"]
+                                           "pudong-gaoqiao", "pudong-nanmatou"]
     assert all(schema_for(REGISTERED).validate(e) == {} for e in events)
     assert [(r["行号"], r["社区编码"], r["结果"]) for r in _read(tmp_path / "r.csv")] == [
         ("2", "chuanhui-wenming", "新增"), ("3", "chuanhui-zhongzhou", "新增"),
-        ("4", "pudong-gaoqiao", "新增")]
+        ("4", "pudong-gaoqiao", "新增"), ("5", "pudong-nanmatou", "新增")]
 
 
 def test_importing_again_updates_only_what_changed_and_announces_only_that(db_settings, db,
@@ -198,9 +200,10 @@ def test_demo_seeding_registers_the_seed_communities_once(db_settings, make_db):
     demo.seed(db, db_settings)
     stored = _stored(db)
     assert set(stored) == set(demo.CHUANHUI + demo.PUDONG)
-    assert stored["pudong-nanmatou"] == ("南码头街道社区", "南码头街道", "浦东新区",
-                                         {"nth": 1, "weekday": 6})
-    assert stored["chuanhui-wenming"][:3] == ("文明社区", "七一路街道", "川汇区")
+    # 浦东's online wall has no meeting day; 川汇 meets on the first Saturday
+    assert stored["pudong-nanmatou"] == ("南码头街道社区", "南码头街道", "浦东新区", None)
+    assert stored["chuanhui-wenming"] == ("文明社区", "七一路街道", "川汇区",
+                                          {"nth": 1, "weekday": 6})
     events = emitted(db, REGISTERED)
     assert sorted(e["code"] for e in events) == sorted(demo.CHUANHUI + demo.PUDONG)
     demo.seed(db, db_settings)  # seeding twice registers nothing more

@@ -15,7 +15,7 @@ from services.worker import service_module
 from shared.access import ANYONE, ROLES, allowed_roles
 from shared.envelope import utcnow
 from shared.settings import SERVICES
-from tests.factories import ID_NUMBER, organisation, published_wish, submission
+from tests.factories import ID_NUMBER, community, organisation, published_wish, submission
 from tests.helpers import bearer, principal
 
 DUMMY = "00000000-0000-0000-0000-000000000000"
@@ -132,7 +132,11 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
     del own["consent"]
     by_resident = call("intake", "POST", SUBS, resident, json=own).get_json()["id"]
     by_system = call("intake", "POST", SUBS, gov_a, json=submission(**IN_A)).get_json()["id"]
-    _add(apps["matching"], published_wish("wish-1", community_code=A, submitted_by=resident.id))
+    _add(apps["matching"], published_wish("wish-1", community_code=A, submitted_by=resident.id),
+         published_wish("sched-1", community_code=A, status="scheduled", published_at=None,
+                        opens_at=utcnow()))
+    assert call("intake", "POST", "/api/v1/communities", principal("district_admin"),
+                json=community(code=A, district="comm", district_name="测试区")).status_code == 201
     _add(apps["verification"], _review("wish-1"))
     resp = call("matching", "POST", "/api/v1/wishes/wish-1/claims", member, json={})
     assert resp.status_code == 201, resp.get_json()
@@ -285,6 +289,22 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         expect(404, "intake", "POST", f"{ORGS}/org-admins/admins", other, json=new)
         expect(201, "intake", "POST", f"{ORGS}/org-admins/admins", own, json=new)
 
+    def scheduled(path, done_status):
+        """A liaison's hand on a scheduled wish: only their communities' (the other's looks absent)."""
+        def check():
+            expect(404, "matching", "POST", path.format("sched-1"), liaison_b, json={})
+            resp = expect(200, "matching", "POST", path.format("sched-1"), liaison_a, json={})
+            assert resp.get_json()["status"] == done_status
+        return check
+
+    def community_update():
+        """Master data, not private: a district admin elsewhere is told so (403), not misled."""
+        path = "/api/v1/communities/" + A
+        resp = call("intake", "PATCH", path, principal("district_admin", communities=["pudong"]),
+                    json={"name": "别的区改名"})
+        assert (resp.status_code, _code(resp)) == (403, "district_forbidden")
+        expect(200, "intake", "PATCH", path, principal("district_admin"), json={"name": "文明社区"})
+
     def points():
         path = f"/api/v1/points/{member.id}"
         expect(404, "scoring", "GET", path, other_member, principal("org_admin"),
@@ -329,6 +349,13 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         ("matching", "/api/v1/claims/<claim_id>/release", "POST"): release,
         ("matching", "/api/v1/claims/<claim_id>/fulfilment", "POST"): fulfilment,
         ("matching", "/api/v1/claims/<claim_id>/confirmation", "POST"): confirmation,
+        ("matching", "/api/v1/wishes/<wish_id>/hold", "POST"):
+            scheduled("/api/v1/wishes/{}/hold", "scheduled"),
+        ("matching", "/api/v1/wishes/<wish_id>/resume", "POST"):
+            scheduled("/api/v1/wishes/{}/resume", "scheduled"),
+        ("matching", "/api/v1/wishes/<wish_id>/publish-now", "POST"):
+            scheduled("/api/v1/wishes/{}/publish-now", "published"),
+        ("intake", "/api/v1/communities/<code>", "PATCH"): community_update,
         ("scoring", "/api/v1/points/<member_id>", "GET"): points,
         ("intake", f"{ORGS}/<code>", "GET"): org_page,
         ("intake", f"{ORGS}/<code>", "PATCH"): org_update,

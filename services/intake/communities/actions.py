@@ -14,8 +14,9 @@ _PROFILE = ("code", "name", "street", "district", "district_name", "meeting_day"
 
 def event_of(community: Community) -> dict:
     """The CommunityProfile every service copies (shared/contracts.py)."""
-    return {k: getattr(community, k) for k in _PROFILE} | {"meeting_day": dict(
-        community.meeting_day)}
+    meeting_day = community.meeting_day
+    return {k: getattr(community, k) for k in _PROFILE} | {
+        "meeting_day": dict(meeting_day) if meeting_day is not None else None}
 
 
 def find(session, code: str) -> Community:

@@ -71,7 +71,9 @@ def check(number: int, cells: list, mapping: dict, scope, schema) -> Row:
         cell = cells[index] if index < len(cells) else None
         if not blank(cell):
             raw[name] = text_of(cell)
-    if "meeting_day" in raw:  # written as people say it: 每月第1个周六
+    if "meeting_day" in raw and rules.no_meeting_day(raw["meeting_day"]):
+        raw["meeting_day"] = None
+    elif "meeting_day" in raw:  # written as people say it: 每月第1个周六
         rule = rules.meeting_day_of_label(raw["meeting_day"])
         if rule is None:
             errors.append(err("meeting_day", "invalid_meeting_day"))

@@ -20,6 +20,7 @@ class Community(Base):
     street: Mapped[str] = mapped_column(String(50))
     district: Mapped[str] = mapped_column(String(16), index=True)  # the code's first part
     district_name: Mapped[str] = mapped_column(String(50))
-    meeting_day: Mapped[dict] = mapped_column(JSON)  # {"nth": 1-4, "weekday": ISO 1-7}
+    # {"nth": 1-4, "weekday": ISO 1-7}; None: no meeting day, a wish opens once verified (浦东)
+    meeting_day: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(Instant)
     updated_at: Mapped[datetime] = mapped_column(Instant)

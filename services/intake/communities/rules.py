@@ -45,8 +45,18 @@ def meeting_day_of_label(text: str) -> dict | None:
     return {"nth": nth, "weekday": weekday}
 
 
-def label(rule: dict) -> str:
-    return MeetingRule.of(rule).label()
+# A community that publishes each wish once it is verified (浦东's online wall) says so thus.
+NO_MEETING_DAY = "不设例会日（审核通过即发布）"
+_NO_MEETING_DAY = {"无", "不设", "不设例会日", "随时发布", "审核通过即发布", NO_MEETING_DAY}
+
+
+def label(rule: dict | None) -> str:
+    return MeetingRule.of(rule).label() if rule is not None else NO_MEETING_DAY
+
+
+def no_meeting_day(text: str) -> bool:
+    """无, 不设例会日, 随时发布 …: the community publishes at once."""
+    return re.sub(r"\s+", "", text) in _NO_MEETING_DAY
 
 
 def changes(current: dict, wanted: dict) -> dict:

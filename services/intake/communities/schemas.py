@@ -8,7 +8,11 @@ from shared.fields import Strict, text
 
 
 class MeetingDay(fields.Field):
-    """{"nth": 1-4, "weekday": ISO 1-7}; shared.meeting_day says what is wrong with one."""
+    """{"nth": 1-4, "weekday": ISO 1-7}, or null for a community with no meeting day (its wishes
+    open once verified); shared.meeting_day says what is wrong with one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_none=True, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if rules.meeting_day_problems(value):

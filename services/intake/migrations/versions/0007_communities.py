@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('street', sa.String(length=50), nullable=False),
     sa.Column('district', sa.String(length=16), nullable=False),
     sa.Column('district_name', sa.String(length=50), nullable=False),
-    sa.Column('meeting_day', sa.JSON(), nullable=False),
+    sa.Column('meeting_day', sa.JSON(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('code')
