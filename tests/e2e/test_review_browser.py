@@ -130,12 +130,13 @@ def test_liaison_decides_the_rules_doubts_and_rejections_on_a_phone(allinone, br
     assert "已批量通过 2 个心愿" in page.locator(".notice").inner_text()
     assert all(row(wish_id).count() == 0 for wish_id in bulk)
 
-    def status(wish_id: str) -> str:
-        return requests.get(f"{base}/api/v1/wishes/{wish_id}", timeout=10).json().get("status", "")
-    for wish_id in (clean, edited, *bulk):
-        wait_for(lambda: status(wish_id) == "published", timeout=30, interval=0.2,
-                 what=f"wish {wish_id} on the wall")
-    assert requests.get(f"{base}/api/v1/wishes/{gift}", timeout=10).status_code == 404
+    # 川汇 publishes on 例会日: the approved wishes wait for it, in the liaison's list, not public
+    def waiting() -> set:
+        return {w["id"] for w in liaison.get("/api/v1/scheduled-wishes").json()["items"]}
+    wait_for(lambda: {clean, edited, *bulk} <= waiting(), timeout=30, interval=0.2,
+             what="the approved wishes scheduled for the meeting day")
+    for wish_id in (clean, gift):
+        assert requests.get(f"{base}/api/v1/wishes/{wish_id}", timeout=10).status_code == 404
 
     def submission(wish_id: str) -> dict:
         return liaison.get(f"/api/v1/submissions/{wish_id}").json()
