@@ -29,6 +29,7 @@ MESSAGES_ZH = {
     "validation_failed": "提交的内容有误，请检查标出的字段",
     "not_found": "未找到该记录",
     "already_claimed": "该心愿已被认领",
+    "invalid_cursor": "翻页位置无效，请从第一页重新开始",
     "community_window": "该心愿目前仅限本社区报到的党员认领，之后向全市开放",
     "invalid_state": "当前状态不允许此操作",
     "payload_too_large": "请求内容过大",

@@ -59,6 +59,7 @@ class Wish(Base):
     service_standard: Mapped[str | None] = mapped_column(Text)
     deadline: Mapped[date | None] = mapped_column(Date)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    wish_type: Mapped[str] = mapped_column(String(20), default="individual")  # or team
 
 
 class Claim(Base):

@@ -38,7 +38,7 @@ def publish(uow, w, config: Config, rule: MeetingRule | None, now: datetime | No
         source=w.source, source_ref=w.source_ref, status="scheduled", opens_at=opens,
         contact_masked=w.contact_masked,
         submitted_by=w.submitted_by, category=w.category, skills=w.skills or [],
-        service_standard=w.service_standard, urgent=urgent,
+        service_standard=w.service_standard, urgent=urgent, wish_type=w.wish_type or "individual",
         deadline=date.fromisoformat(w.deadline) if w.deadline else None,
     )
     uow.session.add(wish)

@@ -3,26 +3,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import Blueprint
-from sqlalchemy import select
+from flask import Blueprint, request
 
 from services.matching import communities
 from services.matching.models import Member, Wish
 from services.matching.publication.rules import may_claim
+from services.matching.web import wall as wall_query
 from services.matching.web.views import window_view, wish_view
 from shared.access import CLAIMERS, principal, public
 from shared.envelope import utcnow
 from shared.errors import ApiError
-from shared.web import uow
+from shared.web import uow, validated
 
 bp = Blueprint("wall", __name__)
-
-
-def wall() -> list[Wish]:
-    """Every wish waiting for a claimer, newest first."""
-    return uow().session.scalars(
-        select(Wish).where(Wish.status == "published").order_by(Wish.published_at.desc())
-    ).all()
 
 
 def community_names(wishes: Iterable[Wish]) -> dict[str, str]:
@@ -51,9 +44,13 @@ def with_window(view: dict, w: Wish, viewer, now) -> dict:
 @bp.get("/api/v1/wishes")
 @public
 def list_wishes():
-    wishes, viewer, now = wall(), viewer_community(), utcnow()
+    """The wall: filtered, searched, a page at a time (`next` is the following page's `after`)."""
+    args = validated(wall_query.WallQuery(), request.args.to_dict())
+    viewer, now = viewer_community(), utcnow()
+    wishes, total, after = wall_query.page(uow().session, args, viewer, now)
     names = community_names(wishes)
-    return {"items": [with_window(wish_view(w, names), w, viewer, now) for w in wishes]}
+    return {"items": [with_window(wish_view(w, names), w, viewer, now) for w in wishes],
+            "total": total, "next": after}
 
 
 @bp.get("/api/v1/wishes/<wish_id>")

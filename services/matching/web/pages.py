@@ -1,18 +1,21 @@
 """The wall page and the claimer's pages; forms post with the session's CSRF token."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect
+from urllib.parse import urlencode
+
+from flask import Blueprint, redirect, request
 from sqlalchemy import select
 
 from services.matching.claims.http import claim_as_caller
 from services.matching.models import Claim, Wish
-from services.matching.web.http import community_names, viewer_community, wall, with_window
+from services.matching.web import wall as wall_query
+from services.matching.web.http import community_names, viewer_community, with_window
 from shared.access import ANYONE, CLAIMERS, allow, principal, public
 from shared.envelope import utcnow
 from shared.errors import ApiError, DomainError
 from shared.pages import render
 from shared.vocab import CATEGORIES, SKILLS, STATUS_LABELS
-from shared.web import as_api_error, uow
+from shared.web import as_api_error, uow, validated
 
 bp = Blueprint("pages", __name__)
 
@@ -23,10 +26,19 @@ def _render(template: str, status: int = 200, **context):
 
 
 def _wall(status: int = 200, **context):
-    wishes, viewer, now = wall(), viewer_community(), utcnow()
+    """The wall page: the API's filters and pages, from the address's query."""
+    asked = {k: v for k, v in request.args.items() if v}  # the form sends its empty choices too
+    try:
+        args = validated(wall_query.WallQuery(), asked)
+    except ApiError as refused:  # said next to the filters; the wall as if none were asked
+        asked, args, status = {}, wall_query.WallQuery().load({}), 422
+        context["error"] = "；".join(f"{f['field']}：{f['message']}" for f in refused.fields)
+    viewer, now = viewer_community(), utcnow()
+    wishes, total, after = wall_query.page(uow().session, args, viewer, now)
     windows = {w.id: with_window({}, w, viewer, now) for w in wishes}
+    more = urlencode({**asked, "after": after}) if after else None
     return _render("wall.html", status, wishes=wishes, communities=community_names(wishes),
-                   windows=windows, **context)
+                   windows=windows, total=total, more=more, query=request.args, **context)
 
 
 @bp.get("/")

@@ -1,4 +1,4 @@
-"""meeting-day publication: when a wish opens, held, its batch, the community window
+"""meeting-day publication: when a wish opens, held, its batch, the community window; its type
 
 Revision ID: 0007
 Revises: 0006
@@ -28,6 +28,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column('citywide_at', Instant(), nullable=True))
         batch.add_column(sa.Column('citywide_announced', sa.Boolean(), nullable=False,
                                    server_default=sa.false()))
+        batch.add_column(sa.Column('wish_type', sa.String(length=20), nullable=False,
+                                   server_default='individual'))
     # The publication job's scan: the scheduled wishes in the order they open.
     op.create_index('ix_wishes_due', 'wishes', ['opens_at', 'id'],
                     postgresql_where=sa.text("status = 'scheduled'"),
@@ -41,6 +43,7 @@ def downgrade() -> None:
     op.drop_index('ix_wishes_window', table_name='wishes')
     op.drop_index('ix_wishes_due', table_name='wishes')
     with op.batch_alter_table('wishes') as batch:
+        batch.drop_column('wish_type')
         batch.drop_column('citywide_announced')
         batch.drop_column('citywide_at')
         batch.drop_column('batch')
