@@ -30,6 +30,7 @@ MESSAGES_ZH = {
     "not_found": "未找到该记录",
     "already_claimed": "该心愿已被认领",
     "invalid_cursor": "翻页位置无效，请从第一页重新开始",
+    "claim_quota": "您认领的心愿已达上限，请先完成已认领的心愿",
     "community_window": "该心愿目前仅限本社区报到的党员认领，之后向全市开放",
     "invalid_state": "当前状态不允许此操作",
     "payload_too_large": "请求内容过大",
@@ -103,13 +104,15 @@ class ApiError(Exception):
     code: str
     fields: list[dict] = field(default_factory=list)
     retry_after: int | None = None
+    extra: dict = field(default_factory=dict)  # more for the client, e.g. wishes to claim instead
 
     @property
     def message(self) -> str:
         return MESSAGES_ZH.get(self.code, self.code)
 
     def to_dict(self) -> dict:
-        return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
+        return {"error": {"code": self.code, "message": self.message, "fields": self.fields,
+                          **self.extra}}
 
 
 class DomainError(Exception):

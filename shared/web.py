@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from shared import characters
 from shared.access import CSRF_FIELD, check_request, public
 from shared.db import Database
-from shared.errors import ApiError, DomainError, field_errors
+from shared.errors import MESSAGES_ZH, ApiError, DomainError, field_errors
 from shared.pages import use_shared_templates
 from shared.failures import describe, is_unavailable
 from shared.settings import Settings, from_env
@@ -88,6 +88,21 @@ def load_json(schema: Schema) -> dict:
     if data is None:
         raise ApiError(400, "invalid_json")
     return validated(schema, data)
+
+
+def idempotency_key() -> str | None:
+    """The request's Idempotency-Key header, checked; None when the client sent none."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not key.strip():  # a client that meant a key but sent none
+        raise ApiError(422, "empty_idempotency_key", [{
+            "field": "Idempotency-Key", "code": "empty_idempotency_key",
+            "message": MESSAGES_ZH["empty_idempotency_key"]}])
+    if len(key) > 200:
+        raise ApiError(422, "invalid_length", [{"field": "Idempotency-Key", "code": "invalid_length",
+                                                "message": "Idempotency-Key 过长"}])
+    return key
 
 
 def validated(schema: Schema, data: dict) -> dict:

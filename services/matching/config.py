@@ -1,4 +1,5 @@
-"""Matching's own settings: claim limits, the meeting-day publication hour, the community window."""
+"""Matching's own settings: claim limits and quotas, the meeting-day publication hour, the
+community window."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -18,9 +19,16 @@ class Config:
     window_hours: float = 48.0
     window_hours_by_district: dict = field(default_factory=dict)
     urgent_window_hours: float = 0.0
+    # Claims a claimer may hold open (claimed, not yet fulfilled) at once, by the wish's district.
+    open_claims: int = 3
+    open_claims_by_district: dict = field(default_factory=dict)
 
     def with_overrides(self, **changes) -> "Config":
         return replace(self, **changes)
+
+    def open_claims_for(self, community_code: str) -> int:
+        return int(self.open_claims_by_district.get(community_code.split("-", 1)[0],
+                                                    self.open_claims))
 
     def window_for(self, community_code: str, urgent: bool) -> float:
         if urgent:
@@ -48,6 +56,8 @@ def from_env(env: dict[str, str] | None = None) -> Config:
             env.get("MICROWISH_COMMUNITY_WINDOW_HOURS_BY_DISTRICT", "")),
         urgent_window_hours=env_float(env, "MICROWISH_URGENT_WINDOW_HOURS",
                                       Config.urgent_window_hours),
+        open_claims=env_int(env, "MICROWISH_OPEN_CLAIMS", Config.open_claims),
+        open_claims_by_district=_by_district(env.get("MICROWISH_OPEN_CLAIMS_BY_DISTRICT", "")),
     )
 
 

@@ -20,10 +20,23 @@ class InvalidState(MatchingError):
     code = "invalid_state"
 
 
+class QuotaReached(MatchingError):
+    """The claimer holds as many open claims as their quota allows."""
+
+    code = "claim_quota"
+
+
+class KeyReused(MatchingError):
+    """An Idempotency-Key already named the claim of another wish."""
+
+    code = "idempotency_key_reused"
+
+
 class CommunityWindow(MatchingError):
     """The wish is still open only to its own community's members; `fields` say from when."""
 
     code = "community_window"
 
 
-HTTP_STATUS = {NotFound: 404, AlreadyClaimed: 409, InvalidState: 409, CommunityWindow: 403}
+HTTP_STATUS = {NotFound: 404, AlreadyClaimed: 409, InvalidState: 409, CommunityWindow: 403,
+               QuotaReached: 409, KeyReused: 422}

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint,
+                        text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.community_copy import CommunityCopy
@@ -64,6 +65,8 @@ class Wish(Base):
 
 class Claim(Base):
     __tablename__ = "claims"
+    # A claimer's Idempotency-Key names one claim: a double tap gets the same one back.
+    __table_args__ = (UniqueConstraint("member_id", "idempotency_key", name="uq_claim_key"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     wish_id: Mapped[str] = mapped_column(ForeignKey("wishes.id"), index=True)
@@ -75,6 +78,7 @@ class Claim(Base):
     fulfilled_at: Mapped[datetime | None] = mapped_column(Instant)
     confirmed_at: Mapped[datetime | None] = mapped_column(Instant)
     released_at: Mapped[datetime | None] = mapped_column(Instant)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
 
 
 class Member(MemberCopy, Base):

@@ -138,3 +138,83 @@ def test_during_the_window_only_the_wish_s_community_may_claim_then_the_city(db_
     assert elsewhere.claim("city-wide").status_code == 201
     with db.uow() as uow:
         assert uow.session.get(Wish, "still-window").status == "published"
+
+
+def test_one_member_thirty_taps_at_once_holds_exactly_the_quota(db_settings, make_db):
+    """Quota 3: thirty concurrent claims of thirty different wishes by one member make three."""
+    db = make_db("matching")
+    add(db, *[published_wish(f"q{n}") for n in range(30)])
+    app = create_app(db_settings, db, MatchingConfig(claims_per_hour=1000, open_claims=3))
+    barrier = threading.Barrier(30)
+    statuses: list[int] = []
+
+    def claim(n: int) -> None:
+        member = Claimer.signed(app.test_client(), db_settings, id="busy-member")
+        barrier.wait()
+        statuses.append(member.claim(f"q{n}").status_code)
+
+    threads = [threading.Thread(target=claim, args=(n,)) for n in range(30)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(statuses) == [201] * 3 + [409] * 27
+    with db.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Claim.__table__)) == 3
+
+
+def test_the_quota_counts_only_open_claims_and_says_why(db_settings, make_db):
+    db = make_db("matching")
+    add(db, *[published_wish(f"q{n}") for n in range(3)])
+    client = create_app(db_settings, db, MatchingConfig(open_claims=1)).test_client()
+    member = Claimer.signed(client, db_settings, id="m1")
+    first = member.claim("q0").get_json()
+    refused = member.claim("q1")
+    assert refused.status_code == 409 and _error(refused) == "claim_quota"
+    assert "上限 1 个" in refused.get_json()["error"]["fields"][0]["message"]
+    member.fulfil(first["id"], note="已送到")  # done: no longer open
+    assert member.claim("q1").status_code == 201
+
+
+def test_a_double_tap_with_one_idempotency_key_is_one_claim(db_settings, make_db):
+    db = make_db("matching")
+    add(db, published_wish("tap"), published_wish("other"))
+    app = create_app(db_settings, db)
+    barrier = threading.Barrier(2)
+    answers: list = []
+
+    def tap() -> None:
+        member = Claimer.signed(app.test_client(), db_settings, id="tapper")
+        barrier.wait()
+        answers.append(member.post("/api/v1/wishes/tap/claims", json={},
+                                   headers={"Idempotency-Key": "tap-1"}))
+
+    threads = [threading.Thread(target=tap) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(a.status_code for a in answers) == [200, 201]
+    assert len({a.get_json()["id"] for a in answers}) == 1
+    member = Claimer.signed(app.test_client(), db_settings, id="tapper")
+    again = member.post("/api/v1/wishes/tap/claims", json={}, headers={"Idempotency-Key": "tap-1"})
+    assert again.status_code == 200 and again.get_json()["id"] == answers[0].get_json()["id"]
+    reused = member.post("/api/v1/wishes/other/claims", json={},
+                         headers={"Idempotency-Key": "tap-1"})
+    assert reused.status_code == 422 and _error(reused) == "idempotency_key_reused"
+    with db.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Claim.__table__)) == 1
+
+
+def test_the_loser_of_a_race_is_offered_similar_open_wishes(db_settings, make_db):
+    db = make_db("matching")
+    add(db, published_wish("popular", category="health"),
+        published_wish("same-category", category="health", community_code="pudong-gaoqiao"),
+        published_wish("same-community", category="culture"),
+        published_wish("unlike", category="culture", community_code="pudong-gaoqiao"))
+    client = create_app(db_settings, db).test_client()
+    assert Claimer.signed(client, db_settings, id="fast").claim("popular").status_code == 201
+    lost = Claimer.signed(client, db_settings, id="slow").claim("popular")
+    assert lost.status_code == 409 and _error(lost) == "already_claimed"
+    offered = {w["id"] for w in lost.get_json()["error"]["alternatives"]}
+    assert offered == {"same-category", "same-community"}

@@ -1,12 +1,15 @@
 """Claim use cases: claim (exactly one winner), release, fulfil, confirm; each emits its event."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 
+from services.matching.claims.quota import hold
 from services.matching.claims.rules import EVENTS, STEPS
-from services.matching.errors import AlreadyClaimed, CommunityWindow, InvalidState, NotFound
+from services.matching.errors import (AlreadyClaimed, CommunityWindow, InvalidState, KeyReused,
+                                      NotFound)
 from services.matching.models import Claim, Wish
 from shared.clock import CHINA
 from shared.envelope import new_id, utcnow
@@ -19,12 +22,30 @@ class Claimer:
     member_id: str
     unit_code: str | None = None
     community_code: str | None = None  # where they registered (报到): their community's window
+    key: str | None = None  # the request's Idempotency-Key: a double tap gets the same claim
 
 
-def claim(uow, wish_id: str, claimer: Claimer) -> Claim:
+def by_key(uow, claimer: Claimer, wish_id: str) -> Claim | None:
+    """The claim the claimer's Idempotency-Key already made (of this wish, or it is an error)."""
+    if claimer.key is None:
+        return None
+    c = uow.session.scalars(select(Claim).where(Claim.member_id == claimer.member_id,
+                                                Claim.idempotency_key == claimer.key)).first()
+    if c is not None and c.wish_id != wish_id:
+        raise KeyReused(claimer.key, [{"field": "Idempotency-Key", "code": "idempotency_key_reused",
+                                       "message": "该 Idempotency-Key 已用于认领另一个心愿"}])
+    return c
+
+
+def claim(uow, wish_id: str, claimer: Claimer, quota: Callable[[str], int]) -> Claim:
     """Claim a published wish with one conditional UPDATE: of many racing claimers, one wins;
-    during its community's window only that community's members may."""
+    during its community's window only that community's members may, and nobody beyond the
+    open claims `quota(community_code)` allows them."""
     claim_id, now = new_id(), utcnow()
+    wish = uow.session.get(Wish, wish_id)
+    if wish is None or wish.status == "scheduled":
+        raise NotFound(wish_id)
+    hold(uow, claimer.member_id, quota(wish.community_code))
     open_to_claimer = or_(Wish.citywide_at.is_(None), Wish.citywide_at <= now,
                           Wish.community_code == claimer.community_code)
     won = uow.session.execute(
@@ -32,18 +53,31 @@ def claim(uow, wish_id: str, claimer: Claimer) -> Claim:
         .values(status="claimed", claim_id=claim_id).returning(Wish.id)
         .execution_options(synchronize_session=False)
     ).first() is not None
+    uow.session.refresh(wish)  # as the UPDATE left it (it waited for any claim that raced it)
     if not won:
-        wish = uow.session.get(Wish, wish_id)
-        if wish is None or wish.status == "scheduled":
-            raise NotFound(wish_id)
         if wish.status == "published":  # free, but not yet for someone outside its community
             raise CommunityWindow(wish_id, [_window(wish)])
         raise AlreadyClaimed(wish_id)
     c = Claim(id=claim_id, wish_id=wish_id, member_id=claimer.member_id,
-              unit_code=claimer.unit_code, status="claimed", claimed_at=utcnow())
+              unit_code=claimer.unit_code, status="claimed", claimed_at=utcnow(),
+              idempotency_key=claimer.key)
     uow.session.add(c)
     _emit(uow, "wish.claimed", c)
     return c
+
+
+def similar_open(uow, wish: Wish, claimer: Claimer, limit: int = 3) -> list[Wish]:
+    """Up to `limit` open wishes like `wish` (its category or its community) that the claimer
+    may claim now: what the loser of a race is offered instead."""
+    now = utcnow()
+    alike = [Wish.community_code == wish.community_code]
+    if wish.category:
+        alike.append(Wish.category == wish.category)
+    return list(uow.session.scalars(
+        select(Wish).where(Wish.status == "published", Wish.id != wish.id, or_(*alike),
+                           or_(Wish.citywide_at.is_(None), Wish.citywide_at <= now,
+                               Wish.community_code == claimer.community_code))
+        .order_by(Wish.urgent.desc(), Wish.published_at.desc(), Wish.id).limit(limit)))
 
 
 def _window(wish: Wish) -> dict:

@@ -7,17 +7,17 @@ from sqlalchemy import select
 
 from services.matching import config
 from services.matching.claims import actions, rules
-from services.matching.errors import NotFound
+from services.matching.errors import AlreadyClaimed, NotFound
 from services.matching.models import RATE_LIMITS, Claim, Member, Wish
 from services.matching.web.http import community_names
-from services.matching.web.views import claim_view
+from services.matching.web.views import claim_view, wish_view
 from shared import audit
 from shared.access import (CLAIMERS, DISTRICT_ADMIN, LIAISON, RESIDENT, STREET_ADMIN, allow,
                            in_communities, require_principal)
 from shared.errors import ApiError
 from shared.fields import Strict
 from shared.ratelimit import RateLimit
-from shared.web import database, load_json, uow
+from shared.web import database, idempotency_key, load_json, uow
 
 bp = Blueprint("claims", __name__)
 _CLAIM_READERS = (*CLAIMERS, LIAISON, STREET_ADMIN, DISTRICT_ADMIN)
@@ -60,23 +60,47 @@ def shown(c: Claim, wish: Wish) -> dict:
     return claim_view(c, wish, community_names([wish]))
 
 
-def claim_as_caller(wish_id: str) -> tuple[Claim, Wish]:
-    """Claim for whoever is logged in, within their hourly allowance."""
+def caller_as_claimer(key: str | None = None) -> actions.Claimer:
+    """Whoever is logged in, with where they registered (报到), as intake said."""
     who = require_principal()
+    member = uow().session.get(Member, who.id)
+    return actions.Claimer(who.id, who.unit, member.community_code if member else None, key)
+
+
+def claim_as_caller(wish_id: str, key: str | None = None) -> tuple[Claim, Wish, bool]:
+    """Claim for whoever is logged in, within their hourly allowance and their open-claims quota;
+    the claim their `key` made already, if it did (created False). The loser of a race is
+    offered up to three similar wishes to claim instead."""
     allowed = config.current().claims_per_hour
     limit = RateLimit(database().engine, RATE_LIMITS, allowed, 3600)
-    if limit.hit(f"claim:{who.id}") > allowed:
+    # Counted on a connection of its own before the claim takes one: never two held at once.
+    if limit.hit(f"claim:{require_principal().id}") > allowed:
         raise ApiError(429, "too_many_requests", retry_after=limit.retry_after())
-    member = uow().session.get(Member, who.id)  # where they registered (报到), as intake said
-    return run_step(actions.claim, wish_id, actions.Claimer(
-        who.id, who.unit, member.community_code if member is not None else None))
+    claimer = caller_as_claimer(key)
+    made = actions.by_key(uow(), claimer, wish_id)
+    if made is not None:
+        return made, uow().session.get(Wish, wish_id), False
+    try:
+        return (*run_step(actions.claim, wish_id, claimer, config.current().open_claims_for),
+                True)
+    except AlreadyClaimed:
+        uow().session.rollback()
+        made = actions.by_key(uow(), claimer, wish_id)  # our own other tap won it
+        if made is not None:
+            return made, uow().session.get(Wish, wish_id), False
+        wish = uow().session.get(Wish, wish_id)
+        others = actions.similar_open(uow(), wish, claimer)
+        names = community_names(others)
+        raise ApiError(409, "already_claimed", extra={
+            "alternatives": [wish_view(w, names) for w in others]}) from None
 
 
 @bp.post("/api/v1/wishes/<wish_id>/claims")
 @allow(*CLAIMERS)
 def claim_wish(wish_id: str):
     load_json(EmptySchema())
-    return shown(*claim_as_caller(wish_id)), 201
+    c, wish, created = claim_as_caller(wish_id, idempotency_key())
+    return shown(c, wish), 201 if created else 200
 
 
 @bp.get("/api/v1/claims")

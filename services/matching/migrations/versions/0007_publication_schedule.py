@@ -1,4 +1,5 @@
-"""meeting-day publication: when a wish opens, held, its batch, the community window; its type
+"""meeting-day publication: when a wish opens, held, its batch, the community window; its type;
+a claim's idempotency key
 
 Revision ID: 0007
 Revises: 0006
@@ -34,6 +35,9 @@ def upgrade() -> None:
     op.create_index('ix_wishes_due', 'wishes', ['opens_at', 'id'],
                     postgresql_where=sa.text("status = 'scheduled'"),
                     sqlite_where=sa.text("status = 'scheduled'"))
+    with op.batch_alter_table('claims') as batch:
+        batch.add_column(sa.Column('idempotency_key', sa.String(length=200), nullable=True))
+        batch.create_unique_constraint('uq_claim_key', ['member_id', 'idempotency_key'])
     op.create_index('ix_wishes_window', 'wishes', ['citywide_at'],
                     postgresql_where=sa.text("NOT citywide_announced"),
                     sqlite_where=sa.text("NOT citywide_announced"))
@@ -41,6 +45,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_wishes_window', table_name='wishes')
+    with op.batch_alter_table('claims') as batch:
+        batch.drop_constraint('uq_claim_key', type_='unique')
+        batch.drop_column('idempotency_key')
     op.drop_index('ix_wishes_due', table_name='wishes')
     with op.batch_alter_table('wishes') as batch:
         batch.drop_column('wish_type')
