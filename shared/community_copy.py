@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -60,3 +61,23 @@ def names(session, model, codes: Iterable[str | None]) -> dict[str, str]:
     rows = session.execute(select(model.code, model.name).where(model.code.in_(wanted)))
     known = dict(rows.all())
     return {code: known.get(code, code) for code in wanted}
+
+
+def create_table(op) -> None:
+    """The migration that adds a service's copy (the same in every service that keeps one)."""
+    op.create_table(
+        "communities",
+        sa.Column("code", sa.String(length=32), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("street", sa.String(length=100), nullable=False),
+        sa.Column("district", sa.String(length=32), nullable=False),
+        sa.Column("district_name", sa.String(length=100), nullable=False),
+        sa.Column("meeting_day", sa.JSON(), nullable=True),
+        sa.Column("as_of", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("code"))
+    op.create_index("ix_communities_district", "communities", ["district"], unique=False)
+
+
+def drop_table(op) -> None:
+    op.drop_index("ix_communities_district", table_name="communities")
+    op.drop_table("communities")
