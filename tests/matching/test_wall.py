@@ -111,3 +111,21 @@ def test_the_page_filters_searches_and_pages_as_the_api_does(wall):
     assert "共 25 个心愿" in first and first.count('class="wish"') == 20 and "下一页" in first
     bad = wall.get("/", query_string={"kind": "money"})
     assert bad.status_code == 422 and "取值不在允许范围内" in bad.get_data(as_text=True)
+
+
+def test_for_you_offers_wishes_needing_my_skills_my_community_first(db_settings, wall):
+    """An electrician of 中州社区: wishes needing an electrician in 川汇, 中州's (even an older
+    one) before 文明's; none from 浦东, none that need nothing of his."""
+    db = wall.application.extensions["microwish.db"]
+    add(db, Member(id="electrician", kind="person", display_name="电工", party_member=True,
+                   community_code="chuanhui-zhongzhou", skills=["electrician"], available_times=[],
+                   as_of=NOW),
+        published_wish("zz-old", community_code="chuanhui-zhongzhou", skills=["electrician"],
+                       published_at=NOW - timedelta(days=1)),
+        published_wish("pd-elec", community_code="pudong-gaoqiao", skills=["electrician"]))
+    member = Claimer.signed(wall, db_settings, id="electrician")
+    offered = _ids(member.get("/api/v1/wishes/for-you"))
+    wenming = [f"w{n:02d}" for n in sorted(range(25), key=lambda n: (n % 8 != 0, n // 2, -n))
+               if n % 6 == 0]  # they need an electrician, in 文明社区: urgent, then newest first
+    assert offered == ["zz-old", *wenming]
+    assert wall.get("/api/v1/wishes/for-you").status_code == 401

@@ -10,7 +10,7 @@ from services.matching.models import Member, Wish
 from services.matching.publication.rules import may_claim
 from services.matching.web import wall as wall_query
 from services.matching.web.views import window_view, wish_view
-from shared.access import CLAIMERS, principal, public
+from shared.access import CLAIMERS, allow, principal, public, require_principal
 from shared.envelope import utcnow
 from shared.errors import ApiError
 from shared.web import uow, validated
@@ -51,6 +51,16 @@ def list_wishes():
     names = community_names(wishes)
     return {"items": [with_window(wish_view(w, names), w, viewer, now) for w in wishes],
             "total": total, "next": after}
+
+
+@bp.get("/api/v1/wishes/for-you")
+@allow(*CLAIMERS)
+def wishes_for_you():
+    """为你推荐: open wishes needing the member's skills, in or near their community."""
+    member = uow().session.get(Member, require_principal().id)
+    wishes, viewer, now = wall_query.for_you(uow().session, member), viewer_community(), utcnow()
+    names = community_names(wishes)
+    return {"items": [with_window(wish_view(w, names), w, viewer, now) for w in wishes]}
 
 
 @bp.get("/api/v1/wishes/<wish_id>")

@@ -76,6 +76,21 @@ def filtered(args: dict, viewer_community, now):
     return query
 
 
+def for_you(session, member, limit: int = 20) -> list[Wish]:
+    """Open wishes that need a skill the member offers, their own community's first, then the
+    rest of their district (a member nobody announced, or with no skills, gets none)."""
+    if member is None or not member.skills or not member.community_code:
+        return []
+    district = member.community_code.split("-", 1)[0]
+    needs = or_(*[Wish.skills.cast(String).like(f'%"{skill}"%') for skill in member.skills
+                  if skill in SKILLS])
+    query = (select(Wish).where(Wish.status == "published", needs,
+                                Wish.community_code.like(f"{district}-%"))
+             .order_by((Wish.community_code != member.community_code), Wish.urgent.desc(),
+                       Wish.published_at.desc(), Wish.id.desc()).limit(limit))
+    return list(session.scalars(query))
+
+
 def page(session, args: dict, viewer_community, now) -> tuple[list[Wish], int, str | None]:
     """One page of the wall, the total that match, and the cursor of the next page (or None)."""
     query = filtered(args, viewer_community, now)
