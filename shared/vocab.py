@@ -94,7 +94,8 @@ WISH_STATUSES = (
     Status("confirmed", "已确认完成", 6, "心愿已圆满实现。"),
 )
 # Steps in a wish's history that send it back rather than forward (see the intake Submission).
-STEPS = {"resubmitted": "已补充信息", "reopened": "联络员重新审核", "released": "认领已取消"}
+STEPS = {"resubmitted": "已补充信息", "reopened": "联络员重新审核", "released": "认领已取消",
+         "opened_citywide": "全市可认领"}
 STATUS_RANK = {s.code: s.rank for s in WISH_STATUSES}
 STATUS_LABELS = {**{s.code: s.label for s in WISH_STATUSES}, **STEPS}
 NEXT_STEPS = {s.code: s.next_step for s in WISH_STATUSES}
@@ -105,6 +106,7 @@ CLOSED = ("confirmed", "rejected")
 OUTCOMES = {
     "wish.needs_info": "needs_info", "wish.verified": "verified", "wish.rejected": "rejected",
     "wish.reopened": "reopened", "wish.scheduled": "scheduled", "wish.published": "published",
+    "wish.opened_citywide": "opened_citywide",
     "wish.claimed": "claimed",
     "wish.released": "released", "wish.fulfilled": "fulfilled", "wish.confirmed": "confirmed",
 }

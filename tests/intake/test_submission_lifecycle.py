@@ -224,3 +224,18 @@ def test_a_scheduled_wish_shows_when_it_opens_and_its_source_hears_the_time(clie
     [receipt] = [r for r in _outbox(db, "submission.status") if r["status"] == "scheduled"]
     assert receipt["opens_at"] == "2026-12-05T01:00:00+00:00"
     assert receipt["_key"] == "submission.status.gov-hotline"
+
+
+def test_the_window_closing_is_a_step_in_the_history_not_a_status(client, db):
+    wish = client.post(URL, json=submission()).get_json()
+    for status in ("verified", "published"):
+        _outcome(db, f"wish.{status}", wish["id"])
+    with db.uow() as uow:
+        handlers.record_outcome(uow, delivered(make_event(
+            "wish.opened_citywide", {"wish_id": wish["id"], "community_code": COMMUNITY},
+            "matching")))
+        uow.commit()
+    shown = client.get(f"{URL}/{wish['id']}").get_json()
+    assert shown["status"] == "published"
+    assert (shown["history"][-1]["status"], shown["history"][-1]["label"]) == (
+        "opened_citywide", "全市可认领")

@@ -75,6 +75,8 @@ class Submission(Base):
             if self.status == "claimed":
                 self.status = "published"
             return
+        if status == "opened_citywide":  # the community's window closed: a step, not a status
+            return
         if status not in STATUS_RANK:  # an outcome this intake does not know yet: history only
             log.warning("submission %s: unknown outcome %r kept in its history", self.id, status)
             return
