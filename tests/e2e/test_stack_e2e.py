@@ -147,7 +147,12 @@ def test_killing_workers_mid_run_loses_nothing(settings, stack, pg):
 
     wait_for(lambda: _count("matching", "wishes") == len(ids),
              timeout=90, what="every wish published")
-    wall = {w["id"] for w in _json(liaison.get("/api/v1/wishes"))["items"]}
+    wall, after = set(), ""
+    while after is not None:  # the wall a page at a time, as a phone reads it
+        page = _json(liaison.get("/api/v1/wishes?limit=100" + (f"&after={after}" if after else "")))
+        wall |= {w["id"] for w in page["items"]}
+        after = page["next"]
+        assert page["total"] == len(ids)
     assert wall == set(ids)
     assert _count("verification", "reviews") == len(ids)
     wait_for(lambda: all(_json(liaison.get(f"/api/v1/submissions/{i}"))["status"] == "published"
