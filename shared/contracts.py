@@ -116,6 +116,8 @@ class ClaimEvent(Schema):
     community_code = fields.String(allow_none=True)
     # The claimer's employer unit, so their unit admin can see their points.
     unit_code = fields.String(allow_none=True)
+    # An organisation's claim: the registered members it named to serve (their account ids).
+    members = fields.List(fields.String(), load_default=list)
 
 
 class WishErased(Schema):

@@ -79,6 +79,7 @@ class Claim(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(Instant)
     released_at: Mapped[datetime | None] = mapped_column(Instant)
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    members: Mapped[list | None] = mapped_column(JSON, default=list)  # who serves: an organisation
 
 
 class Member(MemberCopy, Base):

@@ -218,3 +218,35 @@ def test_the_loser_of_a_race_is_offered_similar_open_wishes(db_settings, make_db
     assert lost.status_code == 409 and _error(lost) == "already_claimed"
     offered = {w["id"] for w in lost.get_json()["error"]["alternatives"]}
     assert offered == {"same-category", "same-community"}
+
+
+def test_an_organisation_claims_and_names_three_registered_members_who_serve(db_settings,
+                                                                            make_db):
+    import json
+
+    from services.matching.models import Member
+    from shared.envelope import utcnow
+
+    db = make_db("matching")
+    add(db, published_wish("team-wish", wish_type="team"), published_wish("other"),
+        *[Member(id=m, kind="person", display_name="党员", party_member=True, skills=[],
+                 available_times=[], as_of=utcnow()) for m in ("m1", "m2", "m3")])
+    client = create_app(db_settings, db).test_client()
+    from tests.helpers import principal
+    org = Claimer.signed(client, db_settings, principal("org_admin", id="org-youth", org="youth"))
+    unknown = org.post("/api/v1/wishes/team-wish/claims", json={"members": ["m1", "nobody"]})
+    assert unknown.status_code == 422
+    assert [(f["field"], f["code"]) for f in unknown.get_json()["error"]["fields"]] == [
+        ("members.1", "unknown_member")]
+    twice = org.post("/api/v1/wishes/team-wish/claims", json={"members": ["m1", "m1"]})
+    assert twice.status_code == 422
+    claimed = org.post("/api/v1/wishes/team-wish/claims", json={"members": ["m1", "m2", "m3"]})
+    assert claimed.status_code == 201 and claimed.get_json()["members"] == ["m1", "m2", "m3"]
+    with db.engine.connect() as conn:
+        [body] = conn.execute(select(db.outbox.c.body).where(
+            db.outbox.c.type == "wish.claimed")).scalars().all()
+    assert json.loads(body)["payload"]["members"] == ["m1", "m2", "m3"]
+    alone = Claimer.signed(client, db_settings, id="m1").post(
+        "/api/v1/wishes/other/claims", json={"members": ["m2"]})
+    assert alone.status_code == 422
+    assert alone.get_json()["error"]["fields"][0]["code"] == "members_for_organisations"

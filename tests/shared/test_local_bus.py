@@ -1,8 +1,6 @@
 """The all-in-one's local bus: a row is sent once every local consumer bound to it has it."""
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from sqlalchemy import func, select
 
 from shared import topology
@@ -35,7 +33,9 @@ def _bus(make_db, apply) -> tuple[LocalBus, object, object]:
 
 
 def _award(uow, env) -> None:
-    uow.emit("points.awarded", {**asdict(env.payload), "points": 1, "total": 1})
+    deed = env.payload
+    uow.emit("points.awarded", {"member_id": deed.member_id, "claim_id": deed.claim_id,
+                                "wish_id": deed.wish_id, "points": 1, "total": 1})
 
 
 def test_a_row_is_applied_once_then_sent_and_an_unbound_one_just_sent(make_db):

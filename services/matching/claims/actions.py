@@ -23,6 +23,7 @@ class Claimer:
     unit_code: str | None = None
     community_code: str | None = None  # where they registered (报到): their community's window
     key: str | None = None  # the request's Idempotency-Key: a double tap gets the same claim
+    members: tuple[str, ...] = ()  # an organisation's claim: the members it names to serve
 
 
 def by_key(uow, claimer: Claimer, wish_id: str) -> Claim | None:
@@ -60,7 +61,7 @@ def claim(uow, wish_id: str, claimer: Claimer, quota: Callable[[str], int]) -> C
         raise AlreadyClaimed(wish_id)
     c = Claim(id=claim_id, wish_id=wish_id, member_id=claimer.member_id,
               unit_code=claimer.unit_code, status="claimed", claimed_at=utcnow(),
-              idempotency_key=claimer.key)
+              idempotency_key=claimer.key, members=list(claimer.members))
     uow.session.add(c)
     _emit(uow, "wish.claimed", c)
     return c
@@ -128,4 +129,5 @@ def _emit(uow, event_type: str, c: Claim) -> None:
     wish = uow.session.get(Wish, c.wish_id)
     uow.emit(event_type, {"wish_id": c.wish_id, "claim_id": c.id, "member_id": c.member_id,
                           "community_code": wish.community_code if wish else None,
-                          "unit_code": c.unit_code}, correlation_id=c.wish_id)
+                          "unit_code": c.unit_code, "members": list(c.members or [])},
+             correlation_id=c.wish_id)

@@ -15,7 +15,7 @@ from shared import audit
 from shared.access import (CLAIMERS, DISTRICT_ADMIN, LIAISON, RESIDENT, STREET_ADMIN, allow,
                            in_communities, require_principal)
 from shared.errors import ApiError
-from shared.fields import Strict
+from shared.fields import Strict, distinct
 from shared.ratelimit import RateLimit
 from shared.web import database, idempotency_key, load_json, uow
 
@@ -25,6 +25,14 @@ _CLAIM_READERS = (*CLAIMERS, LIAISON, STREET_ADMIN, DISTRICT_ADMIN)
 
 class EmptySchema(Strict):
     """Nothing to send: who acts is whoever is logged in."""
+
+
+class ClaimSchema(Strict):
+    """An organisation's admin may name the registered members who serve (up to 20)."""
+
+    members = fields.List(fields.String(validate=validate.Length(1, 64, error="invalid_length")),
+                          load_default=list,
+                          validate=[validate.Length(max=20, error="too_many"), distinct])
 
 
 class FulfilmentSchema(Strict):
@@ -60,14 +68,22 @@ def shown(c: Claim, wish: Wish) -> dict:
     return claim_view(c, wish, community_names([wish]))
 
 
-def caller_as_claimer(key: str | None = None) -> actions.Claimer:
-    """Whoever is logged in, with where they registered (报到), as intake said."""
+def caller_as_claimer(key: str | None = None, named: list[str] = ()) -> actions.Claimer:
+    """Whoever is logged in, with where they registered (报到), as intake said, and the members
+    an organisation's admin names to serve (each a registered person)."""
     who = require_principal()
     member = uow().session.get(Member, who.id)
-    return actions.Claimer(who.id, who.unit, member.community_code if member else None, key)
+    registered = set(uow().session.scalars(select(Member.id).where(
+        Member.id.in_(named), Member.kind == "person"))) if named else set()
+    problems = rules.named_members_problems(who.role, list(named), registered)
+    if problems:
+        raise ApiError(422, "validation_failed", problems)
+    return actions.Claimer(who.id, who.unit, member.community_code if member else None, key,
+                           tuple(named))
 
 
-def claim_as_caller(wish_id: str, key: str | None = None) -> tuple[Claim, Wish, bool]:
+def claim_as_caller(wish_id: str, key: str | None = None,
+                    named: list[str] = ()) -> tuple[Claim, Wish, bool]:
     """Claim for whoever is logged in, within their hourly allowance and their open-claims quota;
     the claim their `key` made already, if it did (created False). The loser of a race is
     offered up to three similar wishes to claim instead."""
@@ -76,7 +92,7 @@ def claim_as_caller(wish_id: str, key: str | None = None) -> tuple[Claim, Wish, 
     # Counted on a connection of its own before the claim takes one: never two held at once.
     if limit.hit(f"claim:{require_principal().id}") > allowed:
         raise ApiError(429, "too_many_requests", retry_after=limit.retry_after())
-    claimer = caller_as_claimer(key)
+    claimer = caller_as_claimer(key, named)
     made = actions.by_key(uow(), claimer, wish_id)
     if made is not None:
         return made, uow().session.get(Wish, wish_id), False
@@ -98,8 +114,8 @@ def claim_as_caller(wish_id: str, key: str | None = None) -> tuple[Claim, Wish, 
 @bp.post("/api/v1/wishes/<wish_id>/claims")
 @allow(*CLAIMERS)
 def claim_wish(wish_id: str):
-    load_json(EmptySchema())
-    c, wish, created = claim_as_caller(wish_id, idempotency_key())
+    body = load_json(ClaimSchema())
+    c, wish, created = claim_as_caller(wish_id, idempotency_key(), body["members"])
     return shown(c, wish), 201 if created else 200
 
 

@@ -37,5 +37,5 @@ def window_view(w: Wish, now) -> dict:
 def claim_view(c: Claim, wish: Wish, names: Mapping[str, str]) -> dict:
     """A claim with its wish in full (masked contact included), for those it concerns."""
     return {"id": c.id, "wish_id": c.wish_id, "member_id": c.member_id, "status": c.status,
-            "claimed_at": c.claimed_at.isoformat(),
+            "claimed_at": c.claimed_at.isoformat(), "members": list(c.members or []),
             "wish": {**wish_view(wish, names), "contact": wish.contact_masked}}

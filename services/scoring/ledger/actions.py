@@ -1,8 +1,6 @@
 """The ledger's use cases: award points for a confirmed deed once, and read a member's balance."""
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from sqlalchemy import func, select
 
 from services.scoring.ledger.rules import points_for
@@ -29,8 +27,9 @@ def award(uow, deed) -> None:
                             wish_id=deed.wish_id, claim_id=deed.claim_id,
                             points=points, reason="wish.confirmed", at=utcnow()))
     session.flush()
-    uow.emit("points.awarded", {**asdict(deed), "points": points,
-                                "total": total(session, deed.member_id)},
-             correlation_id=deed.wish_id)
+    uow.emit("points.awarded", {
+        "member_id": deed.member_id, "claim_id": deed.claim_id, "wish_id": deed.wish_id,
+        "community_code": deed.community_code, "unit_code": deed.unit_code, "points": points,
+        "total": total(session, deed.member_id)}, correlation_id=deed.wish_id)
     audit.record(uow, "service:scoring", "points.awarded", "claim", deed.claim_id,
                  deed.community_code, {"member_id": deed.member_id, "points": points})

@@ -1,5 +1,5 @@
 """meeting-day publication: when a wish opens, held, its batch, the community window; its type;
-a claim's idempotency key
+a claim's idempotency key and the members an organisation names to serve
 
 Revision ID: 0007
 Revises: 0006
@@ -37,6 +37,7 @@ def upgrade() -> None:
                     sqlite_where=sa.text("status = 'scheduled'"))
     with op.batch_alter_table('claims') as batch:
         batch.add_column(sa.Column('idempotency_key', sa.String(length=200), nullable=True))
+        batch.add_column(sa.Column('members', sa.JSON(), nullable=True))
         batch.create_unique_constraint('uq_claim_key', ['member_id', 'idempotency_key'])
     op.create_index('ix_wishes_window', 'wishes', ['citywide_at'],
                     postgresql_where=sa.text("NOT citywide_announced"),
@@ -47,6 +48,7 @@ def downgrade() -> None:
     op.drop_index('ix_wishes_window', table_name='wishes')
     with op.batch_alter_table('claims') as batch:
         batch.drop_constraint('uq_claim_key', type_='unique')
+        batch.drop_column('members')
         batch.drop_column('idempotency_key')
     op.drop_index('ix_wishes_due', table_name='wishes')
     with op.batch_alter_table('wishes') as batch:
