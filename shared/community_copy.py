@@ -9,9 +9,10 @@ from sqlalchemy import JSON, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.meeting_day import MeetingRule
-from shared.timestamps import Instant, as_utc
+from shared.member_copy import copy_keeper
+from shared.timestamps import Instant
 
-_FIELDS = ("name", "street", "district", "district_name")
+_FIELDS = ("name", "street", "district", "district_name", "meeting_day")
 
 
 class CommunityCopy:
@@ -36,20 +37,7 @@ class CommunityCopy:
 
 def keeper(model):
     """The handler that applies community events to `model`, a service's CommunityCopy table."""
-    def keep(uow, event) -> None:
-        profile = event.payload
-        row = uow.session.get(model, profile.code)
-        if row is None:
-            row = model(code=profile.code)
-            uow.session.add(row)
-        elif as_utc(row.as_of) >= as_utc(event.occurred_at):
-            return
-        for name in _FIELDS:
-            setattr(row, name, getattr(profile, name))
-        row.meeting_day = (MeetingRule.of(profile.meeting_day).as_dict()
-                           if profile.meeting_day is not None else None)
-        row.as_of = event.occurred_at
-    return keep
+    return copy_keeper(model, "code", "code", _FIELDS)
 
 
 def names(session, model, codes: Iterable[str | None]) -> dict[str, str]:

@@ -32,17 +32,24 @@ class MemberCopy:
     as_of: Mapped[datetime] = mapped_column(Instant)
 
 
-def keeper(model):
-    """The handler that applies member events to `model`, a service's MemberCopy table."""
+def copy_keeper(model, key: str, column: str, fields: tuple[str, ...]):
+    """The handler that applies intake's announcements of one kind of master data to `model`:
+    the row whose `column` is the payload's `key`, its `fields` copied; a late, older event
+    never overwrites a newer one (`as_of`)."""
     def keep(uow, event) -> None:
         profile = event.payload
-        row = uow.session.get(model, profile.member_id)
+        row = uow.session.get(model, getattr(profile, key))
         if row is None:
-            row = model(id=profile.member_id)
+            row = model(**{column: getattr(profile, key)})
             uow.session.add(row)
         elif as_utc(row.as_of) >= as_utc(event.occurred_at):
             return
-        for name in _FIELDS:
+        for name in fields:
             setattr(row, name, getattr(profile, name))
         row.as_of = event.occurred_at
     return keep
+
+
+def keeper(model):
+    """The handler that applies member events to `model`, a service's MemberCopy table."""
+    return copy_keeper(model, "member_id", "id", _FIELDS)

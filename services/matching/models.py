@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint,
-                        text)
+                        or_, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.community_copy import CommunityCopy
@@ -61,6 +61,19 @@ class Wish(Base):
     deadline: Mapped[date | None] = mapped_column(Date)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     wish_type: Mapped[str] = mapped_column(String(20), default="individual")  # or team
+
+
+def open_to(community_code: str | None, now):
+    """The wishes a member of `community_code` may claim at `now` (SQL): their community's, and
+    any whose community window has closed (publication.rules.may_claim says it of one wish)."""
+    return or_(Wish.citywide_at.is_(None), Wish.citywide_at <= now,
+               Wish.community_code == community_code)
+
+
+def needs_skill(skill: str):
+    """The wishes that need `skill` (SQL): a JSON list of vocabulary codes, so its text holds
+    "electrician" exactly, on PostgreSQL and SQLite alike."""
+    return Wish.skills.cast(String).like(f'%"{skill}"%')
 
 
 class Claim(Base):

@@ -10,7 +10,7 @@ from services.matching.claims.quota import hold
 from services.matching.claims.rules import EVENTS, STEPS
 from services.matching.errors import (AlreadyClaimed, CommunityWindow, InvalidState, KeyReused,
                                       NotFound)
-from services.matching.models import Claim, Wish
+from services.matching.models import Claim, Wish, open_to
 from shared.clock import CHINA
 from shared.envelope import new_id, utcnow
 
@@ -47,10 +47,9 @@ def claim(uow, wish_id: str, claimer: Claimer, quota: Callable[[str], int]) -> C
     if wish is None or wish.status == "scheduled":
         raise NotFound(wish_id)
     hold(uow, claimer.member_id, quota(wish.community_code))
-    open_to_claimer = or_(Wish.citywide_at.is_(None), Wish.citywide_at <= now,
-                          Wish.community_code == claimer.community_code)
     won = uow.session.execute(
-        update(Wish).where(Wish.id == wish_id, Wish.status == "published", open_to_claimer)
+        update(Wish).where(Wish.id == wish_id, Wish.status == "published",
+                           open_to(claimer.community_code, now))
         .values(status="claimed", claim_id=claim_id).returning(Wish.id)
         .execution_options(synchronize_session=False)
     ).first() is not None
@@ -76,8 +75,7 @@ def similar_open(uow, wish: Wish, claimer: Claimer, limit: int = 3) -> list[Wish
         alike.append(Wish.category == wish.category)
     return list(uow.session.scalars(
         select(Wish).where(Wish.status == "published", Wish.id != wish.id, or_(*alike),
-                           or_(Wish.citywide_at.is_(None), Wish.citywide_at <= now,
-                               Wish.community_code == claimer.community_code))
+                           open_to(claimer.community_code, now))
         .order_by(Wish.urgent.desc(), Wish.published_at.desc(), Wish.id).limit(limit)))
 
 

@@ -7,9 +7,9 @@ import binascii
 from datetime import datetime
 
 from marshmallow import ValidationError, fields, validate
-from sqlalchemy import String, and_, func, or_, select
+from sqlalchemy import and_, func, or_, select
 
-from services.matching.models import Community, Wish
+from services.matching.models import Community, Wish, needs_skill, open_to
 from shared.fields import Strict, choice, query_flag, text
 from shared.vocab import CATEGORIES, KIND_LABELS, SKILLS, WISH_TYPES
 
@@ -64,15 +64,14 @@ def filtered(args: dict, viewer_community, now):
                          ("urgent", Wish.urgent)):
         if name in args:
             query = query.where(column == args[name])
-    if "skill" in args:  # a JSON list of vocabulary codes: its text holds "electrician" exactly
-        query = query.where(Wish.skills.cast(String).like(f'%"{args["skill"]}"%'))
+    if "skill" in args:
+        query = query.where(needs_skill(args["skill"]))
     if "q" in args:
         pattern = _like(args["q"])
         query = query.where(or_(Wish.title.like(pattern, escape="\\"),
                                 Wish.description.like(pattern, escape="\\")))
     if args.get("may_claim") and viewer_community is not False:
-        query = query.where(or_(Wish.citywide_at.is_(None), Wish.citywide_at <= now,
-                                Wish.community_code == viewer_community))
+        query = query.where(open_to(viewer_community, now))
     return query
 
 
@@ -82,8 +81,10 @@ def for_you(session, member, limit: int = 20) -> list[Wish]:
     if member is None or not member.skills or not member.community_code:
         return []
     district = member.community_code.split("-", 1)[0]
-    needs = or_(*[Wish.skills.cast(String).like(f'%"{skill}"%') for skill in member.skills
-                  if skill in SKILLS])
+    offered = [needs_skill(skill) for skill in member.skills if skill in SKILLS]
+    if not offered:
+        return []
+    needs = or_(*offered)
     query = (select(Wish).where(Wish.status == "published", needs,
                                 Wish.community_code.like(f"{district}-%"))
              .order_by((Wish.community_code != member.community_code), Wish.urgent.desc(),
