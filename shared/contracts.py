@@ -109,6 +109,15 @@ class WishOpenedCitywide(Schema):
     community_code = fields.String(required=True)
 
 
+class Share(Schema):
+    """One member's part of a deed's credit; a claim's shares sum to exactly 1."""
+
+    member_id = fields.String(required=True)
+    unit_code = fields.String(allow_none=True, load_default=None)
+    share = fields.Decimal(required=True, as_string=True, places=4,
+                           validate=validate.Range(min=0, max=1))
+
+
 class ClaimEvent(Schema):
     wish_id = fields.String(required=True)
     claim_id = fields.String(required=True)
@@ -118,6 +127,9 @@ class ClaimEvent(Schema):
     unit_code = fields.String(allow_none=True)
     # An organisation's claim: the registered members it named to serve (their account ids).
     members = fields.List(fields.String(), load_default=list)
+    # Who shares the deed's credit: a group's members, an organisation's named members, or the
+    # claimer alone (scoring splits the deed's points by these; none before group claims).
+    shares = fields.List(fields.Nested(Share), load_default=list)
 
 
 class WishErased(Schema):
@@ -139,8 +151,9 @@ class PointsAwarded(Schema):
     member_id = fields.String(required=True)
     claim_id = fields.String(required=True)
     wish_id = fields.String(required=True)
-    points = fields.Integer(required=True)
-    total = fields.Integer(required=True)
+    # In hundredths: a member's share of a deed done by several ("0.34").
+    points = fields.Decimal(required=True, as_string=True, places=2)
+    total = fields.Decimal(required=True, as_string=True, places=2)
     community_code = fields.String(allow_none=True)
     unit_code = fields.String(allow_none=True)
 

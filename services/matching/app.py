@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from services.matching import communities, config as matching_config, errors, members
-from services.matching.claims import http as claims_http
+from services.matching.claims import http as claims_http, team_http
 from services.matching.models import Base
 from services.matching.publication import actions as publication_actions
 from services.matching.publication import handlers as publication
@@ -16,7 +16,7 @@ from shared.web import make_app
 
 SERVICE = "matching"
 METADATA = Base.metadata
-BLUEPRINTS = (wall_http.bp, claims_http.bp, publication_http.bp, pages.bp)
+BLUEPRINTS = (wall_http.bp, claims_http.bp, team_http.bp, publication_http.bp, pages.bp)
 
 
 def create_app(settings=None, db=None, config=None):

@@ -1,10 +1,12 @@
 """Matching's own settings: claim limits and quotas, the meeting-day publication hour, the
-community window."""
+community window, the size of a team."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
 from flask import current_app
+
+from services.matching.claims.quota import Allowance
 
 from shared.settings import env_float, env_int, environ
 
@@ -22,13 +24,20 @@ class Config:
     # Claims a claimer may hold open (claimed, not yet fulfilled) at once, by the wish's district.
     open_claims: int = 3
     open_claims_by_district: dict = field(default_factory=dict)
+    # Claims a claimer may make in one round (a meeting-day batch, or a month; 0: no limit).
+    claims_per_round: int = 0
+    claims_per_round_by_district: dict = field(default_factory=dict)
+    team_capacity: int = 5  # how many serve together on a team wish (帮帮团) unless the liaison says
 
     def with_overrides(self, **changes) -> "Config":
         return replace(self, **changes)
 
-    def open_claims_for(self, community_code: str) -> int:
-        return int(self.open_claims_by_district.get(community_code.split("-", 1)[0],
-                                                    self.open_claims))
+    def allowance_for(self, community_code: str) -> Allowance:
+        """What a claimer may hold of the wishes of `community_code`'s district."""
+        district = community_code.split("-", 1)[0]
+        return Allowance(int(self.open_claims_by_district.get(district, self.open_claims)),
+                         int(self.claims_per_round_by_district.get(district,
+                                                                   self.claims_per_round)))
 
     def window_for(self, community_code: str, urgent: bool) -> float:
         if urgent:
@@ -58,6 +67,10 @@ def from_env(env: dict[str, str] | None = None) -> Config:
                                       Config.urgent_window_hours),
         open_claims=env_int(env, "MICROWISH_OPEN_CLAIMS", Config.open_claims),
         open_claims_by_district=_by_district(env.get("MICROWISH_OPEN_CLAIMS_BY_DISTRICT", "")),
+        claims_per_round=env_int(env, "MICROWISH_CLAIMS_PER_ROUND", Config.claims_per_round),
+        claims_per_round_by_district=_by_district(
+            env.get("MICROWISH_CLAIMS_PER_ROUND_BY_DISTRICT", "")),
+        team_capacity=env_int(env, "MICROWISH_TEAM_CAPACITY", Config.team_capacity),
     )
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint,
-                        or_, text)
+from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, and_, or_, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.community_copy import CommunityCopy
@@ -61,6 +61,15 @@ class Wish(Base):
     deadline: Mapped[date | None] = mapped_column(Date)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     wish_type: Mapped[str] = mapped_column(String(20), default="individual")  # or team
+    # A group claim (帮帮团): how many may serve together (None: one claimer), and how many
+    # places its group still has while it forms (claimed, not yet fulfilled).
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    places_left: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def on_wall():
+    """The wishes the wall offers (SQL): open ones, and those whose group still has places."""
+    return or_(Wish.status == "published", and_(Wish.status == "claimed", Wish.places_left > 0))
 
 
 def open_to(community_code: str | None, now):
@@ -78,8 +87,10 @@ def needs_skill(skill: str):
 
 class Claim(Base):
     __tablename__ = "claims"
-    # A claimer's Idempotency-Key names one claim: a double tap gets the same one back.
-    __table_args__ = (UniqueConstraint("member_id", "idempotency_key", name="uq_claim_key"),)
+    # A claimer's Idempotency-Key names one claim: a double tap gets the same one back; and the
+    # claims-per-round allowance counts a claimer's claims in one round.
+    __table_args__ = (UniqueConstraint("member_id", "idempotency_key", name="uq_claim_key"),
+                      Index("ix_claims_round", "member_id", "round"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     wish_id: Mapped[str] = mapped_column(ForeignKey("wishes.id"), index=True)
@@ -93,6 +104,21 @@ class Claim(Base):
     released_at: Mapped[datetime | None] = mapped_column(Instant)
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     members: Mapped[list | None] = mapped_column(JSON, default=list)  # who serves: an organisation
+    team: Mapped[bool] = mapped_column(Boolean, default=False)  # a group claim (帮帮团)
+    # The round it counts in for the claimer's claims-per-round allowance (claims.rules).
+    round: Mapped[str | None] = mapped_column(String(64))
+
+
+class TeamMember(Base):
+    """One member of a group claim (帮帮团): who joined, when, and when they left, if they did."""
+
+    __tablename__ = "team_members"
+
+    claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id"), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    unit_code: Mapped[str | None] = mapped_column(String(32))
+    joined_at: Mapped[datetime] = mapped_column(Instant)
+    left_at: Mapped[datetime | None] = mapped_column(Instant)
 
 
 class Member(MemberCopy, Base):

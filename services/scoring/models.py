@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.community_copy import CommunityCopy
@@ -21,6 +22,8 @@ add_messaging_tables(Base.metadata)
 
 class LedgerEntry(Base):
     __tablename__ = "ledger"
+    # One entry per member of a deed: a claim can never pay anyone twice.
+    __table_args__ = (UniqueConstraint("claim_id", "member_id", name="uq_ledger_share"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     member_id: Mapped[str] = mapped_column(String(64), index=True)
@@ -29,9 +32,8 @@ class LedgerEntry(Base):
     # Where the deed was done, for its name in answers and per-community rules (None before 0006).
     community_code: Mapped[str | None] = mapped_column(String(32), index=True)
     wish_id: Mapped[str] = mapped_column(String(36))
-    # One deed, one entry: a claim can never be paid twice.
-    claim_id: Mapped[str] = mapped_column(String(36), unique=True)
-    points: Mapped[int] = mapped_column(Integer)
+    claim_id: Mapped[str] = mapped_column(String(36))
+    points: Mapped[Decimal] = mapped_column(Numeric(8, 2))  # their share of the deed's points
     reason: Mapped[str] = mapped_column(String(50))
     at: Mapped[datetime] = mapped_column(Instant)
 

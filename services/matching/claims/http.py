@@ -6,14 +6,15 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from services.matching import config
-from services.matching.claims import actions, rules
+from services.matching.claims import actions, rules, steps
+from services.matching.claims.quota import theirs
 from services.matching.errors import AlreadyClaimed, NotFound
-from services.matching.models import RATE_LIMITS, Claim, Member, Wish
+from services.matching.models import RATE_LIMITS, Claim, Member, TeamMember, Wish
 from services.matching.web.http import community_names
 from services.matching.web.views import claim_view, wish_view
 from shared import audit
-from shared.access import (CLAIMERS, DISTRICT_ADMIN, LIAISON, RESIDENT, STREET_ADMIN, allow,
-                           in_communities, require_principal)
+from shared.access import (CLAIMERS, DISTRICT_ADMIN, LIAISON, ORG_ADMIN, RESIDENT, STREET_ADMIN,
+                           allow, in_communities, require_principal)
 from shared.errors import ApiError
 from shared.fields import Strict, distinct
 from shared.ratelimit import RateLimit
@@ -49,7 +50,9 @@ def _load_claim(claim_id: str, may) -> tuple[Claim, Wish]:
 
 
 def _concerns(who, c: Claim, wish: Wish) -> bool:
-    return rules.concerns(who, c.member_id, wish.community_code)
+    """The claimer's, a group member's, and the wish's liaisons' and overseers'."""
+    return rules.concerns(who, c.member_id, wish.community_code) or (
+        c.team and uow().session.get(TeamMember, (c.id, who.id)) is not None)
 
 
 def run_step(step, *args) -> tuple[Claim, Wish]:
@@ -79,7 +82,7 @@ def caller_as_claimer(key: str | None = None, named: list[str] = ()) -> actions.
     if problems:
         raise ApiError(422, "validation_failed", problems)
     return actions.Claimer(who.id, who.unit, member.community_code if member else None, key,
-                           tuple(named))
+                           tuple(named), organisation=who.role == ORG_ADMIN)
 
 
 def claim_as_caller(wish_id: str, key: str | None = None,
@@ -97,7 +100,7 @@ def claim_as_caller(wish_id: str, key: str | None = None,
     if made is not None:
         return made, uow().session.get(Wish, wish_id), False
     try:
-        return (*run_step(actions.claim, wish_id, claimer, config.current().open_claims_for),
+        return (*run_step(actions.claim, wish_id, claimer, config.current().allowance_for),
                 True)
     except AlreadyClaimed:
         uow().session.rollback()
@@ -126,7 +129,7 @@ def list_claims():
     who = require_principal()
     query = select(Claim, Wish).join(Wish, Wish.id == Claim.wish_id)
     if who.role in CLAIMERS:
-        query = query.where(Claim.member_id == who.id)
+        query = query.where(theirs(who.id))
     else:
         query = in_communities(query, who, Wish.community_code)
     rows = uow().session.execute(query.order_by(Claim.claimed_at.desc()).limit(200)).all()
@@ -145,7 +148,7 @@ def get_claim(claim_id: str):
 def release_claim(claim_id: str):
     load_json(EmptySchema())
     _load_claim(claim_id, _concerns)
-    return shown(*run_step(actions.release, claim_id))
+    return shown(*run_step(steps.release, claim_id))
 
 
 @bp.post("/api/v1/claims/<claim_id>/fulfilment")
@@ -153,7 +156,7 @@ def release_claim(claim_id: str):
 def fulfil_claim(claim_id: str):
     data = load_json(FulfilmentSchema())
     _load_claim(claim_id, lambda who, c, _w: rules.may_fulfil(who, c.member_id))
-    return shown(*run_step(actions.fulfil, claim_id, data["note"]))
+    return shown(*run_step(steps.fulfil, claim_id, data["note"]))
 
 
 @bp.post("/api/v1/claims/<claim_id>/confirmation")
@@ -162,4 +165,4 @@ def confirm_claim(claim_id: str):
     load_json(EmptySchema())
     _load_claim(claim_id, lambda who, c, w: rules.may_confirm(who, w.community_code,
                                                               w.submitted_by))
-    return shown(*run_step(actions.confirm, claim_id))
+    return shown(*run_step(steps.confirm, claim_id))

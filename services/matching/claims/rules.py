@@ -1,7 +1,10 @@
 """Claim rules: which step a claim may take from where, and whom a claim concerns. No I/O."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from shared.access import LIAISON, ORG_ADMIN, RESIDENT, in_scope
+from shared.clock import CHINA
 from shared.tokens import Principal
 
 # step → (the claim status it must be at, the status it moves to, the wish's status after it)
@@ -39,3 +42,34 @@ def named_members_problems(role: str, named: list[str], registered: set[str]) ->
     return [{"field": f"members.{i}", "code": "unknown_member",
              "message": "该党员尚未报到登记，不能指定其参与"}
             for i, member_id in enumerate(named) if member_id not in registered]
+
+
+def window_problem(citywide_at: datetime) -> dict:
+    """Why someone outside the wish's community may not claim it yet, and from when they may."""
+    at = citywide_at.astimezone(CHINA)
+    return {"field": "citywide_at", "code": "community_window",
+            "message": f"该心愿目前仅限本社区报到的党员认领，{at.month}月{at.day}日 {at:%H:%M} 起全市可认领",
+            "citywide_at": citywide_at.isoformat()}
+
+
+MAX_CAPACITY = 50  # the largest group (帮帮团) a wish may ask for
+
+
+def round_of(batch: str | None, published_at: datetime | None) -> str | None:
+    """The round a claim counts in: its wish's meeting-day batch, or for a wish that opened at
+    once the month (China time) it opened in."""
+    if batch:
+        return batch
+    return f"month:{published_at.astimezone(CHINA):%Y-%m}" if published_at else None
+
+
+def capacity_problems(capacity: int, status: str, joined: int) -> list[dict]:
+    """A liaison may set how many serve together (1: one claimer) before the wish is claimed,
+    and while its group forms, never below the members who have joined."""
+    if status not in ("scheduled", "published", "claimed"):
+        return [{"field": "capacity", "code": "invalid_state",
+                 "message": "心愿已完成或已撤下，不能再修改人数"}]
+    if joined > capacity:
+        return [{"field": "capacity", "code": "below_joined",
+                 "message": f"已有 {joined} 人加入，人数不能少于 {joined}"}]
+    return []

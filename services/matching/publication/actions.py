@@ -39,6 +39,7 @@ def publish(uow, w, config: Config, rule: MeetingRule | None, now: datetime | No
         contact_masked=w.contact_masked,
         submitted_by=w.submitted_by, category=w.category, skills=w.skills or [],
         service_standard=w.service_standard, urgent=urgent, wish_type=w.wish_type or "individual",
+        capacity=config.team_capacity if w.wish_type == "team" else None,
         deadline=date.fromisoformat(w.deadline) if w.deadline else None,
     )
     uow.session.add(wish)

@@ -21,7 +21,9 @@ def wish_view(w: Wish, names: Mapping[str, str]) -> dict:
             "category": w.category, "category_label": CATEGORIES.get(w.category or "", ""),
             "skills": w.skills or [], "skill_labels": [SKILLS.get(s, s) for s in w.skills or []],
             "service_standard": w.service_standard, "urgent": bool(w.urgent),
-            "deadline": w.deadline.isoformat() if w.deadline else None}
+            "deadline": w.deadline.isoformat() if w.deadline else None,
+            "wish_type": w.wish_type, "capacity": w.capacity,
+            "places_left": w.places_left if w.status == "claimed" else w.capacity}
 
 
 def window_view(w: Wish, now) -> dict:

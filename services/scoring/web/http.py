@@ -38,8 +38,8 @@ def get_points(member_id: str):
     if not entries and (query is None or require_principal().role == UNIT_ADMIN):
         raise ApiError(404, "not_found")
     names = communities.names(uow().session, (e.community_code for e in entries))
-    return {"member_id": member_id, "total": sum(e.points for e in entries),
-            "entries": [{"wish_id": e.wish_id, "claim_id": e.claim_id, "points": e.points,
+    return {"member_id": member_id, "total": float(sum(e.points for e in entries)),
+            "entries": [{"wish_id": e.wish_id, "claim_id": e.claim_id, "points": float(e.points),
                          "reason": e.reason, "at": e.at.isoformat(),
                          **_community(e.community_code, names)} for e in entries]}
 
@@ -61,5 +61,5 @@ def unit_report():
         .order_by(LedgerEntry.member_id)).all()
     names = communities.names(uow().session, (code for _m, code, _p, _n in rows))
     return {"unit_code": who.unit,
-            "members": [{"member_id": m, "points": int(p), "deeds": n, **_community(code, names)}
+            "members": [{"member_id": m, "points": float(p), "deeds": n, **_community(code, names)}
                         for m, code, p, n in rows]}
