@@ -31,6 +31,8 @@ MESSAGES_ZH = {
     "already_claimed": "该心愿已被认领",
     "invalid_cursor": "翻页位置无效，请从第一页重新开始",
     "claim_quota": "您认领的心愿已达上限，请先完成已认领的心愿",
+    "round_quota": "本轮您认领的心愿已达上限，请把机会留给其他人",
+    "below_joined": "人数不能少于已加入帮帮团的人数",
     "community_window": "该心愿目前仅限本社区报到的党员认领，之后向全市开放",
     "invalid_state": "当前状态不允许此操作",
     "payload_too_large": "请求内容过大",

@@ -141,6 +141,10 @@ class Claimer(Actor):
     def release(self, claim_id: str):
         return self.post(f"{CLAIMS}/{claim_id}/release", json={})
 
+    def leave(self, claim_id: str):
+        """Leave the group (帮帮团) they joined."""
+        return self.post(f"{CLAIMS}/{claim_id}/leave", json={})
+
 
 class DistrictAdmin(Actor):
     """The district's administrator: reads everything, and the audit trail."""

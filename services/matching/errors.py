@@ -26,6 +26,12 @@ class QuotaReached(MatchingError):
     code = "claim_quota"
 
 
+class RoundQuotaReached(MatchingError):
+    """The claimer made as many claims in the wish's round as their allowance lets them."""
+
+    code = "round_quota"
+
+
 class KeyReused(MatchingError):
     """An Idempotency-Key already named the claim of another wish."""
 
@@ -39,4 +45,5 @@ class CommunityWindow(MatchingError):
 
 
 HTTP_STATUS = {NotFound: 404, AlreadyClaimed: 409, InvalidState: 409, CommunityWindow: 403,
-               QuotaReached: 409, KeyReused: 422}
+               QuotaReached: 409, RoundQuotaReached: 409,
+               KeyReused: 422}

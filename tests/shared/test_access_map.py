@@ -251,6 +251,18 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         expect(404, "matching", "POST", f"/api/v1/claims/{claim}/release", other_member, liaison_b,
                json={})
 
+    def leave():
+        """Only a group's members leave it; a claim of one claimer is no group to leave."""
+        expect(404, "matching", "POST", f"/api/v1/claims/{claim}/leave", other_member, member,
+               json={})
+
+    def capacity():
+        _add(apps["matching"], published_wish("wish-cap", community_code=A))
+        expect(404, "matching", "POST", "/api/v1/wishes/wish-cap/capacity", liaison_b,
+               json={"capacity": 3})
+        expect(200, "matching", "POST", "/api/v1/wishes/wish-cap/capacity", liaison_a,
+               json={"capacity": 3})
+
     def fulfilment():
         expect(404, "matching", "POST", f"/api/v1/claims/{claim}/fulfilment", other_member,
                principal("org_admin"), json={})
@@ -347,6 +359,8 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         ("matching", "/wishes/<wish_id>/claim", "POST"): claim_wish("/wishes/{}/claim"),
         ("matching", "/api/v1/claims/<claim_id>", "GET"): get_claim,
         ("matching", "/api/v1/claims/<claim_id>/release", "POST"): release,
+        ("matching", "/api/v1/claims/<claim_id>/leave", "POST"): leave,
+        ("matching", "/api/v1/wishes/<wish_id>/capacity", "POST"): capacity,
         ("matching", "/api/v1/claims/<claim_id>/fulfilment", "POST"): fulfilment,
         ("matching", "/api/v1/claims/<claim_id>/confirmation", "POST"): confirmation,
         ("matching", "/api/v1/wishes/<wish_id>/hold", "POST"):
@@ -385,7 +399,8 @@ def test_server_owned_fields_are_refused_per_endpoint(db_settings, apps):
              "/api/v1/reviews/<wish_id>/request-info": {"message": "请补充"},
              "/api/v1/reviews/<wish_id>/reopen": {"note": "重新核实"},
              "/api/v1/reviews/approve": {"wish_ids": ["wish-1"]},
-             "/api/v1/claims/<claim_id>/fulfilment": {"note": "已送到"}}
+             "/api/v1/claims/<claim_id>/fulfilment": {"note": "已送到"},
+             "/api/v1/wishes/<wish_id>/capacity": {"capacity": 2}}
     tested = set()
     for service, rule, method, roles in _rules(apps):
         if method != "POST" or (service, rule.rule) in FORM_POSTS:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select, text
 
-from services.matching.errors import QuotaReached
+from services.matching.errors import QuotaReached, RoundQuotaReached
 from services.matching.models import Claim, TeamMember
 
 OPEN = "claimed"  # taken and not yet done: fulfilled, confirmed and released claims do not count
@@ -42,6 +42,6 @@ def hold(uow, member_id: str, allowed: Allowance, round_: str | None = None) -> 
     if allowed.per_round and round_ is not None:
         made = uow.session.scalar(mine.where(Claim.round == round_, Claim.status != "released"))
         if made >= allowed.per_round:
-            raise QuotaReached(member_id, [{
+            raise RoundQuotaReached(member_id, [{
                 "field": "claims", "code": "round_quota",
                 "message": f"本轮您已认领 {made} 个心愿（每轮上限 {allowed.per_round} 个），请把机会留给其他人"}])

@@ -32,7 +32,7 @@ def join(uow, wish: Wish, claimer, claim_id: str, now: datetime, round_: str | N
     """The first member forms the wish's group (the wish is claimed, `wish.claimed`); later
     ones join while places are left; never beyond the capacity."""
     wish = locked(uow, wish.id)
-    if not may_claim(claimer.community_code, wish.community_code, now, wish.citywide_at):
+    if not may_claim(claimer.community_code, wish.community_code, now, wish.citywide_at or now):
         raise CommunityWindow(wish.id, [window_problem(wish.citywide_at)])
     if wish.status == "published" and wish.claim_id is None:
         c = Claim(id=claim_id, wish_id=wish.id, member_id=claimer.member_id,
