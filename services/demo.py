@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from services.intake.accounts.actions import create_account, hash_api_key
 from services.intake.accounts.models import Account
+from services.intake.claimers import actions as claimers
 from services.intake.communities import actions as communities
 from services.intake.communities.models import Community
 from services.intake.submissions import actions as submit, personal, rules
@@ -68,6 +69,22 @@ WISHES = [
      "material", "沙明", "19830416", "13661002233"),
     ("pudong-gaoqiao", "想去公园看看", "困难家庭的孩子从没去过大公园，希望有人带着去游览一次。",
      "spiritual", "沙小雨", "20150901", None),
+    ("pudong-nanmatou", "敬老院的老人想理个发", "敬老院二十位老人行动不便，想请几位会理发的志愿者上门。",
+     "spiritual", "钱美华", "19700312", "13761001122"),
+    ("pudong-gaoqiao", "残疾人之家想请人打扫卫生", "活动室很久没有打扫，想请几位志愿者一起打扫卫生、搬运桌椅。",
+     "spiritual", "孙建平", "19750620", None),
+]
+# Team wishes (团体心愿): the group the wish is for; several members serve it together (帮帮团).
+TEAMS = {
+    "敬老院的老人想理个发": {"name": "南码头敬老院", "size": 20},
+    "残疾人之家想请人打扫卫生": {"name": "高桥镇残疾人之家", "size": 12},
+}
+# Party members who reported (报到) to a community: who joins a team wish's group and whom an
+# organisation names to serve. (username, name, community, skills)
+MEMBERS = [
+    ("lihongmei", "李红梅", "pudong-gaoqiao", ["haircut"]),
+    ("wangzhiqiang", "王志强", "pudong-gaoqiao", ["cleaning", "moving"]),
+    ("liufang", "刘芳", "pudong-nanmatou", ["companionship"]),
 ]
 
 
@@ -105,6 +122,18 @@ def seed_accounts(session) -> None:
     system.api_key_hash = hash_api_key(DEMO_API_KEY)
 
 
+def seed_members(uow, sealer) -> None:
+    """The demo's reported party members, each announced (member.registered) once."""
+    taken = set(uow.session.scalars(select(Account.username)))
+    for n, (username, name, community, skills) in enumerate(MEMBERS, start=1):
+        if username not in taken:
+            claimers.register_person(uow, sealer, {
+                "username": username, "password": DEMO_PASSWORD, "name": name,
+                "phone": f"1380394{n:04d}", "party_member": True, "unit_code": "zhoukou-power",
+                "community_code": community, "skills": skills,
+                "available_times": ["weekend_morning"]})
+
+
 def seed_communities(uow) -> int:
     """The seed reports' communities, each announced (community.registered) once."""
     known = set(uow.session.scalars(select(Community.code)))
@@ -119,6 +148,8 @@ def seed_communities(uow) -> int:
 
 def accounts_banner() -> str:
     lines = [f"  {username:<15} {role:<15} {name}" for username, role, name, _ in ACCOUNTS]
+    lines += [f"  {username:<15} {'member':<15} {name}（{community}报到）"
+              for username, name, community, _ in MEMBERS]
     return ("demo accounts (password " + DEMO_PASSWORD + "):\n" + "\n".join(lines)
             + f"\n  system client gov-hotline: X-Api-Key {DEMO_API_KEY}")
 
@@ -136,8 +167,10 @@ def _wish(n: int, community: str, title: str, desc: str, kind: str, name: str, b
               "address": _AREAS[community.split("-")[0]] + f"{n}号楼{n}0{n}室", **facts}
     consent = {"relation": "guardian" if minor else "self", "method": "in_person",
                "name": name[0] + "监护人" if minor else None, "at": utcnow(), "photo_ref": None}
+    team = {"wish_type": "team", "team": TEAMS[title]} if title in TEAMS else {}
     return {"community_code": community, "title": title, "description": desc, "kind": kind,
-            "wisher": wisher, "consent": consent, "urgent": n == 1, "estimated_value": value}
+            "wisher": wisher, "consent": consent, "urgent": n == 1, "estimated_value": value,
+            **team}
 
 
 def seed(db, settings) -> int:
@@ -145,12 +178,14 @@ def seed(db, settings) -> int:
     consent.
 
     Re-running creates nothing new. Returns how many wishes were new."""
-    protection = personal.Protection(Sealer(settings.pii_keys), settings.pii_hash_key)
+    sealer = Sealer(settings.pii_keys)
+    protection = personal.Protection(sealer, settings.pii_hash_key)
     created = 0
     with db.uow() as uow:
         seed_communities(uow)
         seed_accounts(uow.session)
         uow.session.flush()
+        seed_members(uow, sealer)
         liaisons = uow.session.scalars(select(Account).where(Account.role == "liaison")).all()
         for n, (community, title, desc, kind, name, birth, phone) in enumerate(WISHES + DESK, start=1):
             liaison = next(a for a in liaisons if community in a.communities)
