@@ -23,7 +23,7 @@ bp = Blueprint("pages", __name__)
 
 
 class ClaimForm(ClaimSchema):
-    """The claim form: the API's body, and the key the page rendered so a double tap is one claim."""
+    """The claim form: the API's body, and the page's key (a double tap is one claim)."""
 
     key = text(1, 200, load_default=None)
 
