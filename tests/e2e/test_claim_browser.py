@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "locale": "zh-CN"}
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+CLAIM = "form button, a.claim"  # a member's claim button, an organisation admin's claim link
 HEMING, GAOQIAO = "pudong-hangtou-heming", "pudong-gaoqiao"
 ORG = "pudong-finance"  # 浦东财务公司党支部, in 高桥镇
 WHEELCHAIR, SICKBED = "需要一部方便出行的轮椅车", "希望有一张医用摇床"  # the demo's 医疗保健 wishes
@@ -34,6 +35,16 @@ def _post_wish(liaison: Liaison, serial: int, title: str, description: str, comm
     wish_id = resp.json()["id"]
     wait_for(lambda: liaison.get(f"/api/v1/wishes/{wish_id}").status_code == 200, timeout=30,
              interval=0.2, what=f"{title} on the wall")
+    return wish_id
+
+
+def _published_now(remote: Remote, title: str) -> str:
+    """A 川汇 wish waiting for 例会日, published now by its liaison: for 48 hours only its
+    community's members may claim it."""
+    liaison = Liaison.log_in(remote, "liaison")
+    [wish_id] = [w["id"] for w in liaison.get("/api/v1/scheduled-wishes").json()["items"]
+                 if w["title"] == title]
+    assert liaison.post(f"/api/v1/wishes/{wish_id}/publish-now", json={}).status_code == 200
     return wish_id
 
 
@@ -72,11 +83,7 @@ def test_member_filters_claims_loses_a_race_and_claims_an_alternative(allinone, 
     liaison = Liaison.log_in(remote, "liaison-pudong")
     monitor = _post_wish(liaison, 1, "想要一个血压仪", "患高血压多年，想在家里随时量血压。", HEMING)
     _post_wish(liaison, 2, "想要一个血糖仪", "糖尿病多年，想在家里测血糖。", GAOQIAO)
-    # 川汇 keeps a wish published now for its community's members for 48 hours.
-    chuanhui = Liaison.log_in(remote, "liaison")
-    [schoolbag] = [w["id"] for w in chuanhui.get("/api/v1/scheduled-wishes").json()["items"]
-                   if w["title"] == "想要一个新书包"]
-    assert chuanhui.post(f"/api/v1/wishes/{schoolbag}/publish-now", json={}).status_code == 200
+    schoolbag = _published_now(remote, "想要一个新书包")
     _register(base, 1, "liming", "李明", "chuanhui-wenming")
     racer = _register(base, 2, "zhaolei", "赵磊", HEMING)
 
@@ -88,7 +95,7 @@ def test_member_filters_claims_loses_a_race_and_claims_an_alternative(allinone, 
     _on_the_wall(page, base)
     window = _card(page, schoolbag)
     assert "本社区报到党员优先认领" in window.inner_text() and "起全市可认领" in window.inner_text()
-    assert window.locator("button").count() == 0
+    assert window.locator(CLAIM).count() == 0
     assert _card(page, monitor).locator("button", has_text="认领").count() == 1
 
     # Filtered to 医疗保健: only those, each with its button, and the controls thumb-sized.
@@ -146,8 +153,13 @@ def test_an_organisation_admin_claims_a_team_wish_naming_three_members(allinone,
                            GAOQIAO, kind="spiritual", wish_type="team",
                            team={"name": "高桥镇老年活动室", "size": 12})
 
+    groceries = _published_now(remote, "帮忙买米买面")  # 文昌社区's, for its own members yet
+
     page = browser.new_context(**PHONE).new_page()
     log_in_through(page, base, "/my/claims", "finance-admin")
+    _on_the_wall(page, base)
+    assert _card(page, groceries).locator(CLAIM).count() == 0
+    assert _card(page, team_wish).locator(CLAIM).count() == 1
     _on_the_wall(page, base, wish_type="team")
     assert _titles(page) == ["老人们想学用智能手机"]
     assert "团体心愿" in _card(page, team_wish).inner_text()
