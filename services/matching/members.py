@@ -1,7 +1,29 @@
 """Matching's copy of the claimers intake registered: who they are, what they offer, where."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
 from services.matching.models import Member
 from shared.member_copy import keeper
 
 keep = keeper(Member)
+
+
+def of_organisation(session, org_code: str | None) -> list[Member]:
+    """The registered people who gave the organisation as their unit: whom its admin names to
+    serve on a claim (an admin of no organisation has nobody to name)."""
+    if not org_code:
+        return []
+    return list(session.scalars(select(Member).where(
+        Member.kind == "person", Member.unit_code == org_code).order_by(Member.display_name,
+                                                                         Member.id)))
+
+
+def display_names(session, ids: Iterable[str]) -> dict[str, str]:
+    """The names the members go by, in one query (the id itself for one not yet announced)."""
+    wanted = set(ids)
+    found = dict(session.execute(select(Member.id, Member.display_name).where(
+        Member.id.in_(wanted))).all()) if wanted else {}
+    return {i: found.get(i, i) for i in wanted}

@@ -242,6 +242,13 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
             assert _count(apps["matching"], Claim.__table__) == 1
         return check
 
+    def claim_page():
+        """The page before claiming: a missing wish, or one still waiting for 例会日, looks absent."""
+        expect(404, "matching", "GET", "/wishes/no-such-wish/claim", other_member,
+               principal("org_admin"))
+        expect(404, "matching", "GET", "/wishes/sched-1/claim", principal("org_admin"))
+        expect(200, "matching", "GET", "/wishes/wish-1/claim", principal("org_admin"))
+
     def get_claim():
         expect(404, "matching", "GET", f"/api/v1/claims/{claim}", other_member, liaison_b,
                principal("org_admin"), principal("street_admin", communities=[B]))
@@ -357,6 +364,7 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         ("matching", "/api/v1/wishes/<wish_id>/claims", "POST"):
             claim_wish("/api/v1/wishes/{}/claims"),
         ("matching", "/wishes/<wish_id>/claim", "POST"): claim_wish("/wishes/{}/claim"),
+        ("matching", "/wishes/<wish_id>/claim", "GET"): claim_page,
         ("matching", "/api/v1/claims/<claim_id>", "GET"): get_claim,
         ("matching", "/api/v1/claims/<claim_id>/release", "POST"): release,
         ("matching", "/api/v1/claims/<claim_id>/leave", "POST"): leave,

@@ -1,0 +1,120 @@
+"""The claim pages against the real PostgreSQL: a lost race offers the 409's alternatives, a double
+tap is one claim, the window and bad names are said in Chinese, an organisation's admin is offered
+its own members and 我的认领 names them."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from services.matching.models import Claim, Member
+from shared.envelope import utcnow
+from tests.factories import published_wish
+from tests.helpers import add, csrf_token, principal
+
+MEMBER = principal("member", id="m-li", name="李明")
+ADMIN = principal("org_admin", id="org-admin", name="俞红", org="pudong-finance")
+
+
+@pytest.fixture
+def db(make_db):
+    return make_db("matching")
+
+
+def _person(member_id: str, name: str, unit_code: str | None, kind: str = "person") -> Member:
+    return Member(id=member_id, kind=kind, display_name=name, party_member=True,
+                  unit_code=unit_code, community_code="pudong-gaoqiao", skills=[],
+                  available_times=[], as_of=utcnow())
+
+
+def _key(html: str, wish_id: str) -> str:
+    """The idempotency key the claim form of `wish_id`'s card carries."""
+    card = re.search(rf'data-wish-id="{wish_id}">.*?</article>', html, re.S).group(0)
+    return re.search(r'name="key" value="([^"]+)"', card).group(1)
+
+
+def _claims(db) -> int:
+    with db.engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(Claim.__table__))
+
+
+def test_a_lost_race_says_so_and_offers_the_alternatives_with_their_buttons(db, browser_of):
+    add(db, published_wish("popular", category="health"),
+        published_wish("same-category", category="health", community_code="pudong-gaoqiao",
+                       title="想要一个血糖仪"),
+        published_wish("unlike", category="culture", community_code="pudong-gaoqiao",
+                       title="想去公园看看"))
+    fast, slow = browser_of(principal("member", id="m-fast")), browser_of(MEMBER)
+    assert fast.form("/wishes/popular/claim", "/").status_code == 303
+    lost = slow.form("/wishes/popular/claim", "/")
+    html = lost.text
+    assert lost.status_code == 409 and "这个心愿刚刚被其他人认领了" in html
+    assert 'data-wish-id="same-category"' in html and 'data-wish-id="unlike"' not in html
+    assert 'action="/wishes/same-category/claim"' in html
+    assert slow.form("/wishes/same-category/claim", "/").headers["Location"] == "/my/claims"
+    again = slow.form("/wishes/popular/claim", "/")  # nothing similar left to offer
+    assert again.status_code == 409 and "暂时没有相似的心愿" in again.text
+
+
+def test_a_double_tap_on_one_rendered_form_is_one_claim(db, browser_of):
+    add(db, published_wish("tap"))
+    page = browser_of(MEMBER)
+    html = page.get("/").text
+    form = {"csrf_token": csrf_token(html), "key": _key(html, "tap")}
+    first, second = (page.post("/wishes/tap/claim", data=form) for _ in range(2))
+    assert [first.status_code, second.status_code] == [303, 303]
+    assert _claims(db) == 1
+    too_long = page.post("/wishes/tap/claim", data={**form, "key": "k" * 201})
+    assert too_long.status_code == 422 and "长度不符合要求" in too_long.text
+
+
+def test_the_window_hides_the_button_and_a_forced_claim_says_from_when(db, browser_of):
+    add(db, published_wish("theirs", community_code="chuanhui-zhongzhou",
+                           citywide_at=utcnow() + timedelta(hours=47)),
+        published_wish("anyones", community_code="pudong-gaoqiao"))
+    page = browser_of(MEMBER)  # registered nowhere matching knows: only the city's wishes
+    html = page.get("/").text
+    assert 'action="/wishes/anyones/claim"' in html and "/wishes/theirs/claim" not in html
+    assert "本社区报到党员优先认领" in html
+    refused = page.form("/wishes/theirs/claim", "/")
+    assert refused.status_code == 403
+    assert re.search(r"仅限本社区报到的党员认领，\d+月\d+日 \d\d:\d\d 起全市可认领", refused.text)
+    assert 'class="error" role="alert"' in refused.text
+
+
+def test_an_organisation_admin_is_offered_its_members_and_my_claims_names_them(db, browser_of):
+    add(db, published_wish("team", wish_type="team"),
+        _person("p-lu", "陆建华", "pudong-finance"), _person("p-shen", "沈玉梅", "pudong-finance"),
+        _person("p-gu", "顾志强", "pudong-finance"), _person("p-qian", "钱国栋", "zhoukou-power"),
+        _person("org-other", "别的组织", "pudong-finance", kind="organisation"))
+    admin = browser_of(ADMIN)
+    wall = admin.get("/").text
+    assert 'href="/wishes/team/claim"' in wall and 'action="/wishes/team/claim"' not in wall
+    pick = admin.get("/wishes/team/claim").text
+    assert sorted(re.findall(r'name="members" value="([^"]+)"', pick)) == ["p-gu", "p-lu", "p-shen"]
+    assert "钱国栋" not in pick and "别的组织" not in pick
+    bad = admin.form("/wishes/team/claim", "/wishes/team/claim", members=["p-lu", "nobody"])
+    assert bad.status_code == 422 and "该党员尚未报到登记，不能指定其参与" in bad.text
+    assert 'value="p-lu" checked' in bad.text and _claims(db) == 0
+    made = admin.form("/wishes/team/claim", "/wishes/team/claim",
+                      members=["p-lu", "p-shen", "p-gu"])
+    assert made.status_code == 303
+    mine = admin.get("/my/claims").text
+    assert "参与服务的党员：陆建华、沈玉梅、顾志强" in mine
+
+
+def test_a_member_names_nobody_and_a_visitor_is_sent_to_log_in(db, browser_of):
+    add(db, published_wish("w-1"), _person("p-lu", "陆建华", None))
+    member = browser_of(MEMBER)
+    pick = member.get("/wishes/w-1/claim").text
+    assert 'name="members"' not in pick and "认领这个心愿" in pick
+    alone = member.form("/wishes/w-1/claim", "/", members=["p-lu"])
+    assert alone.status_code == 422 and "只有组织管理员认领时才能指定参与的党员" in alone.text
+    assert member.get("/wishes/nowhere/claim").status_code == 404
+    visitor = browser_of().get("/wishes/w-1/claim")
+    assert visitor.status_code == 303
+    assert visitor.headers["Location"] == "/login?next=/wishes/w-1/claim"
+    stale = member.post("/wishes/w-1/claim", data={"csrf_token": "stale"})
+    assert stale.status_code == 403 and "页面已失效，请刷新后重试" in stale.text
