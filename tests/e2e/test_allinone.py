@@ -17,14 +17,26 @@ from tests.actors import Actor, Claimer, DistrictAdmin, Liaison
 from tests.helpers import wait_for
 
 
-@pytest.fixture
-def platform(tmp_path):
+def _running(tmp_path):
     p = AllInOne(from_env({"MICROWISH_VAR_DIR": str(tmp_path)}).with_overrides(
         relay_idle_seconds=0.05))
     p.migrate()
     p.start()
     yield p
     p.stop()
+
+
+@pytest.fixture
+def platform(tmp_path):
+    yield from _running(tmp_path)
+
+
+@pytest.fixture
+def demo_platform(tmp_path, monkeypatch):
+    """The platform as `microwish run` starts it: 浦东's wall open to the whole city at once."""
+    for name, value in demo.SETTINGS.items():
+        monkeypatch.setenv(name, value)
+    yield from _running(tmp_path)
 
 
 def test_demo_wish_goes_from_seed_to_points_in_one_process(platform):
@@ -79,6 +91,33 @@ def test_demo_wish_goes_from_seed_to_points_in_one_process(platform):
         "verification.verified", "claim.claimed", "claim.fulfilled", "claim.confirmed",
         "points.awarded"}, what="every decision in the audit trail")
     assert actions
+
+
+def test_on_the_demo_a_group_and_an_organisation_each_claim_a_team_wish(demo_platform):
+    """Two reported members form a 帮帮团 and share the deed's point; the organisation claims
+    the other team wish whole and names the members who serve."""
+    demo.seed(demo_platform.dbs["intake"], demo_platform.settings)
+    client = Client(demo_platform.wsgi)
+    liaison = Liaison.log_in(client, "liaison-pudong")
+    teams = wait_for(lambda: len(items := [w for w in client.get("/api/v1/wishes").json["items"]
+                                           if w["wish_type"] == "team"]) == 2 and items,
+                     what="the team wishes on the wall")
+    haircut, cleaning = sorted(teams, key=lambda w: w["title"] != "敬老院的老人想理个发")
+    li, liu = Claimer.log_in(client, "lihongmei"), Claimer.log_in(client, "liufang")
+    claim = li.claim(haircut["id"]).json
+    assert liu.claim(haircut["id"]).status_code == 201  # 刘芳 joins 李红梅's group
+    [joined] = [w for w in client.get("/api/v1/wishes").json["items"] if w["id"] == haircut["id"]]
+    assert (joined["capacity"], joined["places_left"]) == (5, 3)
+    members = [Claimer.log_in(client, name).get("/api/v1/auth/me").json["id"]
+               for name in ("lihongmei", "wangzhiqiang")]
+    org = Claimer.log_in(client, "org")
+    whole = org.post(f"/api/v1/wishes/{cleaning['id']}/claims", json={"members": members})
+    assert whole.status_code == 201 and whole.json["members"] == members
+    li.fulfil(claim["id"], note="两人一起给老人们理了发")
+    assert liaison.confirm(claim["id"]).json["status"] == "confirmed"
+    liu_id = liu.get("/api/v1/auth/me").json["id"]
+    wait_for(lambda: liu.get(f"/api/v1/points/{liu_id}").json["total"] == 0.5,
+             what="刘芳's half of the deed's point")
 
 
 def _events_per_wish(var: Path, service: str, type_: str) -> Counter:

@@ -118,3 +118,20 @@ def test_a_member_names_nobody_and_a_visitor_is_sent_to_log_in(db, browser_of):
     assert visitor.headers["Location"] == "/login?next=/wishes/w-1/claim"
     stale = member.post("/wishes/w-1/claim", data={"csrf_token": "stale"})
     assert stale.status_code == 403 and "页面已失效，请刷新后重试" in stale.text
+
+
+def test_members_join_a_team_wish_on_the_wall_and_one_leaves_it_from_their_claims(db, browser_of):
+    add(db, published_wish("team", wish_type="team", capacity=3, title="敬老院的老人想理个发"),
+        _person("m-li", "李明", None), _person("m-wang", "王芳", None))
+    li, wang = browser_of(MEMBER), browser_of(principal("member", id="m-wang", name="王芳"))
+    assert "帮帮团：3 人一起完成" in li.get("/").text
+    assert li.form("/wishes/team/claim", "/").headers["Location"] == "/my/claims"
+    wall = wang.get("/").text
+    assert "已有 1 人加入，还差 2 人" in wall and "加入帮帮团" in wall
+    assert wang.form("/wishes/team/claim", "/").status_code == 303
+    mine = wang.get("/my/claims").text
+    assert "帮帮团：2 人" in mine and "李明、王芳" in mine and "退出帮帮团" in mine
+    claim_id = re.search(r'data-claim-id="([^"]+)"', mine).group(1)
+    assert wang.form(f"/my/claims/{claim_id}/leave", "/my/claims").status_code == 303
+    assert "您还没有认领心愿" in wang.get("/my/claims").text
+    assert "帮帮团：1 人" in li.get("/my/claims").text

@@ -7,7 +7,10 @@ from flask import Blueprint, redirect, request
 from sqlalchemy import select
 
 from services.matching import members as member_copies
-from services.matching.claims.http import ClaimSchema, claim_as_caller
+from services.matching.claims import team
+from services.matching.claims.announce import serving
+from services.matching.claims.http import ClaimSchema, claim_as_caller, run_step
+from services.matching.claims.quota import theirs
 from services.matching.models import Claim, Wish
 from services.matching.web import wall as wall_query
 from services.matching.web.http import community_names, viewer_community, with_window
@@ -127,8 +130,17 @@ def my_claims_page():
         return redirect("/login?next=/my/claims", 303)
     rows = uow().session.execute(
         select(Claim, Wish).join(Wish, Wish.id == Claim.wish_id)
-        .where(Claim.member_id == who.id).order_by(Claim.claimed_at.desc())).all()
-    people = member_copies.display_names(uow().session,
-                                         (m for c, _w in rows for m in c.members or ()))
-    return _render("my_claims.html", rows=rows, people=people,
+        .where(theirs(who.id)).order_by(Claim.claimed_at.desc())).all()
+    teams = {c.id: [m for m, _unit in serving(uow(), c)] for c, _w in rows if c.team}
+    people = member_copies.display_names(uow().session, (
+        *(m for c, _w in rows for m in c.members or ()), *(m for ms in teams.values() for m in ms)))
+    return _render("my_claims.html", rows=rows, people=people, teams=teams,
                    communities=community_names(w for _c, w in rows))
+
+
+@bp.post("/my/claims/<claim_id>/leave")
+@allow(*CLAIMERS)
+def leave_form(claim_id: str):
+    """The member leaves the group they joined; their claims page again."""
+    run_step(team.leave, claim_id, principal().id)
+    return redirect("/my/claims", 303)
