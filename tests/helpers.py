@@ -183,3 +183,23 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+def all_at_once(count: int, act) -> list:
+    """`act(n)` for n in range(count), each in its own thread, released together by a barrier;
+    what each returned, in the order they finished."""
+    import threading
+
+    barrier, answers = threading.Barrier(count), []
+
+    def run(n: int) -> None:
+        ready = act(n)  # a setup step (a client, a token) may come before the barrier
+        barrier.wait()
+        answers.append(ready())
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return answers

@@ -2,8 +2,6 @@
 until fulfilment, credit shares in the events, an organisation claims a team wish whole."""
 from __future__ import annotations
 
-import json
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -14,18 +12,11 @@ from services.matching.models import Member, TeamMember, Wish
 from shared.envelope import utcnow
 from tests.actors import Claimer, Liaison
 from tests.factories import COMMUNITY, published_wish
-from tests.helpers import add, principal
+from tests.helpers import add, all_at_once, emitted, principal
 
 
 def _team_wish(wish_id: str, capacity: int = 5, **changes) -> Wish:
     return published_wish(wish_id, wish_type="team", capacity=capacity, **changes)
-
-
-def _events(db, event_type: str) -> list[dict]:
-    with db.engine.connect() as conn:
-        return [json.loads(b)["payload"] for b in conn.scalars(
-            select(db.outbox.c.body).where(db.outbox.c.type == event_type)
-            .order_by(db.outbox.c.created_at))]
 
 
 def _seated(db, claim_id: str) -> list[str]:
@@ -39,19 +30,12 @@ def test_forty_joiners_at_once_fill_a_group_of_five_and_no_more(db_settings, mak
     db = make_db("matching")
     add(db, _team_wish("big-team", capacity=5))
     app = create_app(db_settings, db)
-    barrier = threading.Barrier(40)
-    answers: list = []
 
-    def join(n: int) -> None:
+    def join(n: int):
         member = Claimer.signed(app.test_client(), db_settings, id=f"joiner-{n}")
-        barrier.wait()
-        answers.append(member.claim("big-team"))
+        return lambda: member.claim("big-team")
 
-    threads = [threading.Thread(target=join, args=(n,)) for n in range(40)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    answers = all_at_once(40, join)
     assert sorted(a.status_code for a in answers) == [201] * 5 + [409] * 35
     assert len({a.get_json()["id"] for a in answers if a.status_code == 201}) == 1
     claim_id = next(a.get_json()["id"] for a in answers if a.status_code == 201)
@@ -59,7 +43,7 @@ def test_forty_joiners_at_once_fill_a_group_of_five_and_no_more(db_settings, mak
     with db.uow() as uow:
         wish = uow.session.get(Wish, "big-team")
         assert (wish.status, wish.places_left) == ("claimed", 0)
-    assert len(_events(db, "wish.claimed")) == 1  # the group formed once
+    assert len(emitted(db, "wish.claimed")) == 1  # the group formed once
 
 
 def test_members_join_and_leave_until_fulfilment_and_the_lead_passes_on(db_settings, make_db):
@@ -90,7 +74,7 @@ def test_members_join_and_leave_until_fulfilment_and_the_lead_passes_on(db_setti
     assert released["status"] == "released"
     with db.uow() as uow:
         assert uow.session.get(Wish, "team").status == "published"
-    assert [p["claim_id"] for p in _events(db, "wish.released")] == [claim_id]
+    assert [p["claim_id"] for p in emitted(db, "wish.released")] == [claim_id]
 
 
 def test_a_group_deed_carries_equal_shares_summing_to_one(db_settings, make_db):
@@ -106,9 +90,9 @@ def test_a_group_deed_carries_equal_shares_summing_to_one(db_settings, make_db):
     assert members[2].leave(claim_id).status_code == 409  # fulfilled: the group is closed
     liaison = Liaison.signed(client, db_settings, communities=[COMMUNITY])
     assert liaison.confirm(claim_id).status_code == 200
-    [claimed] = _events(db, "wish.claimed")
+    [claimed] = emitted(db, "wish.claimed")
     assert [s["member_id"] for s in claimed["shares"]] == ["m1"]
-    [confirmed] = _events(db, "wish.confirmed")
+    [confirmed] = emitted(db, "wish.confirmed")
     assert [(s["member_id"], s["share"]) for s in confirmed["shares"]] == [
         ("m1", "0.3334"), ("m2", "0.3333"), ("m3", "0.3333")]
 
@@ -124,7 +108,7 @@ def test_an_organisation_claims_a_team_wish_whole_and_no_one_joins_it(db_setting
     claimed = org.post("/api/v1/wishes/team/claims", json={"members": ["m1", "m2", "m3"]})
     assert claimed.status_code == 201
     assert Claimer.signed(client, db_settings, id="m9").claim("team").status_code == 409
-    [event] = _events(db, "wish.claimed")
+    [event] = emitted(db, "wish.claimed")
     assert [(s["member_id"], s["unit_code"]) for s in event["shares"]] == [
         ("m1", "unit-m1"), ("m2", "unit-m2"), ("m3", "unit-m3")]
 
@@ -173,19 +157,12 @@ def test_thirty_taps_in_one_round_make_only_the_rounds_allowance(db_settings, ma
         published_wish("next-round", batch=f"{COMMUNITY}:2027-01-02"))
     app = create_app(db_settings, db, MatchingConfig(claims_per_hour=1000, open_claims=100,
                                                      claims_per_round=2))
-    barrier = threading.Barrier(30)
-    answers: list = []
 
-    def claim(n: int) -> None:
+    def claim(n: int):
         member = Claimer.signed(app.test_client(), db_settings, id="eager")
-        barrier.wait()
-        answers.append(member.claim(f"r{n}"))
+        return lambda: member.claim(f"r{n}")
 
-    threads = [threading.Thread(target=claim, args=(n,)) for n in range(30)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    answers = all_at_once(30, claim)
     assert sorted(a.status_code for a in answers) == [201] * 2 + [409] * 28
     assert {a.get_json()["error"]["code"] for a in answers if a.status_code == 409} == {
         "round_quota"}

@@ -16,12 +16,16 @@ def _confirmed(claim_id: str, member_id: str = "m-1") -> object:
         "community_code": "chuanhui-wenming", "unit_code": "zhoukou-power"}, "matching"))
 
 
-def test_a_confirmed_claim_is_paid_once_and_the_total_announced(make_db):
-    db = make_db("scoring")
-    for event in (_confirmed("c-1"), _confirmed("c-1"), _confirmed("c-2")):  # c-1 sent twice
+def _apply(db, *events) -> None:
+    for event in events:
         with db.uow() as uow:
             handlers.on_confirmed(uow, event)
             uow.commit()
+
+
+def test_a_confirmed_claim_is_paid_once_and_the_total_announced(make_db):
+    db = make_db("scoring")
+    _apply(db, _confirmed("c-1"), _confirmed("c-1"), _confirmed("c-2"))  # c-1 sent twice
     with db.engine.connect() as conn:
         entries = conn.execute(select(LedgerEntry.claim_id, LedgerEntry.points,
                                       LedgerEntry.unit_code).order_by(LedgerEntry.id)).all()
@@ -44,10 +48,7 @@ def test_a_group_deed_pays_each_member_their_share_once_summing_to_the_deeds_poi
     event = delivered(make_event("wish.confirmed", {
         "wish_id": "w-g", "claim_id": "c-g", "member_id": "m-1", "community_code": "pudong-gaoqiao",
         "unit_code": "zhoukou-power", "shares": shares}, "matching"))
-    for _ in range(2):  # delivered twice: paid once
-        with db.uow() as uow:
-            handlers.on_confirmed(uow, event)
-            uow.commit()
+    _apply(db, event, event)  # delivered twice: paid once
     with db.engine.connect() as conn:
         entries = conn.execute(select(LedgerEntry.member_id, LedgerEntry.unit_code,
                                       LedgerEntry.points).order_by(LedgerEntry.id)).all()
