@@ -61,7 +61,8 @@ def test_members_join_and_leave_until_fulfilment_and_the_lead_passes_on(db_setti
     full = d.claim("team")
     assert full.status_code == 409 and full.get_json()["error"]["code"] == "already_claimed"
     assert client.get("/api/v1/wishes").get_json()["items"] == []  # full: off the wall
-    assert b.get(f"/api/v1/claims/{claim_id}").status_code == 200  # a member sees the claim
+    seen = b.get(f"/api/v1/claims/{claim_id}")  # a member sees the claim and who is in it
+    assert seen.status_code == 200 and seen.get_json()["team"] == ["ma", "mb", "mc"]
     assert [x["id"] for x in b.get("/api/v1/claims").get_json()["items"]] == [claim_id]
 
     assert a.leave(claim_id).get_json()["member_id"] == "mb"  # the lead leaves: mb leads

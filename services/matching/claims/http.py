@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from services.matching import config
 from services.matching.claims import actions, rules, steps
+from services.matching.claims.announce import serving
 from services.matching.claims.quota import theirs
 from services.matching.errors import AlreadyClaimed, NotFound
 from services.matching.models import RATE_LIMITS, Claim, Member, TeamMember, Wish
@@ -67,8 +68,9 @@ def run_step(step, *args) -> tuple[Claim, Wish]:
 
 
 def shown(c: Claim, wish: Wish) -> dict:
-    """One claim as its answer shows it, its community by name."""
-    return claim_view(c, wish, community_names([wish]))
+    """One claim as its answer shows it, its community by name, a group with its members."""
+    team = [m for m, _unit in serving(uow(), c)] if c.team else None
+    return claim_view(c, wish, community_names([wish]), team)
 
 
 def caller_as_claimer(key: str | None = None, named: list[str] = ()) -> actions.Claimer:

@@ -36,8 +36,10 @@ def window_view(w: Wish, now) -> dict:
             "open_to_label": f"本社区报到党员优先认领，{at.month}月{at.day}日 {at:%H:%M}起全市可认领"}
 
 
-def claim_view(c: Claim, wish: Wish, names: Mapping[str, str]) -> dict:
-    """A claim with its wish in full (masked contact included), for those it concerns."""
+def claim_view(c: Claim, wish: Wish, names: Mapping[str, str],
+               team: list[str] | None = None) -> dict:
+    """A claim with its wish in full (masked contact included), for those it concerns; a group
+    claim (帮帮团) with its members in the order they joined (`team`)."""
     return {"id": c.id, "wish_id": c.wish_id, "member_id": c.member_id, "status": c.status,
             "claimed_at": c.claimed_at.isoformat(), "members": list(c.members or []),
-            "wish": {**wish_view(wish, names), "contact": wish.contact_masked}}
+            "team": team, "wish": {**wish_view(wish, names), "contact": wish.contact_masked}}
