@@ -26,6 +26,7 @@ SERVER_OWNED = {"id": "x", "status": "confirmed", "member_id": "someone", "claim
                 "role": "district_admin", "decided_by": "x"}
 DESK_FORMS = "/review/<wish_id>/<any(approve, reject, 'request-info', edit, reopen):name>"
 FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes/<wish_id>/claim"),
+              ("matching", "/my/claims/<claim_id>/leave"),
               ("intake", "/submit"), ("intake", "/my/wishes/<submission_id>/info"),
               ("intake", "/join"), ("intake", "/join/organisation"),
               ("verification", "/review/approve"), ("verification", DESK_FORMS)}
@@ -262,6 +263,8 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         """Only a group's members leave it; a claim of one claimer is no group to leave."""
         expect(404, "matching", "POST", f"/api/v1/claims/{claim}/leave", other_member, member,
                json={})
+        expect(404, "matching", "POST", f"/my/claims/{claim}/leave", other_member, member,
+               data={})
 
     def capacity():
         _add(apps["matching"], published_wish("wish-cap", community_code=A))
@@ -368,6 +371,7 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         ("matching", "/api/v1/claims/<claim_id>", "GET"): get_claim,
         ("matching", "/api/v1/claims/<claim_id>/release", "POST"): release,
         ("matching", "/api/v1/claims/<claim_id>/leave", "POST"): leave,
+        ("matching", "/my/claims/<claim_id>/leave", "POST"): leave,
         ("matching", "/api/v1/wishes/<wish_id>/capacity", "POST"): capacity,
         ("matching", "/api/v1/claims/<claim_id>/fulfilment", "POST"): fulfilment,
         ("matching", "/api/v1/claims/<claim_id>/confirmation", "POST"): confirmation,
