@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, and_, or_, text)
+                        UniqueConstraint, or_, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.community_copy import CommunityCopy
@@ -62,14 +62,10 @@ class Wish(Base):
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     wish_type: Mapped[str] = mapped_column(String(20), default="individual")  # or team
     # A group claim (帮帮团): how many may serve together (None: one claimer), and how many
-    # places its group still has while it forms (claimed, not yet fulfilled).
+    # places its group still has while it forms. A forming group's wish stays published (on the
+    # wall, to join) with its claim_id set; it is claimed once the group is full.
     capacity: Mapped[int | None] = mapped_column(Integer)
     places_left: Mapped[int] = mapped_column(Integer, default=0)
-
-
-def on_wall():
-    """The wishes the wall offers (SQL): open ones, and those whose group still has places."""
-    return or_(Wish.status == "published", and_(Wish.status == "claimed", Wish.places_left > 0))
 
 
 def open_to(community_code: str | None, now):

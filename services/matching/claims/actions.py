@@ -13,7 +13,7 @@ from services.matching.claims.quota import Allowance, hold
 from services.matching.claims.rules import round_of, window_problem
 from services.matching.errors import (AlreadyClaimed, CommunityWindow, KeyReused,
                                       NotFound)
-from services.matching.models import Claim, TeamMember, Wish, on_wall, open_to
+from services.matching.models import Claim, TeamMember, Wish, open_to
 from shared.envelope import new_id, utcnow
 
 
@@ -60,7 +60,7 @@ def claim(uow, wish_id: str, claimer: Claimer, allowance: Callable[[str], Allowa
     if wish.capacity and not claimer.organisation:
         return team.join(uow, wish, claimer, claim_id, now, round_)
     won = uow.session.execute(
-        update(Wish).where(Wish.id == wish_id, Wish.status == "published",
+        update(Wish).where(Wish.id == wish_id, Wish.status == "published", Wish.claim_id.is_(None),
                            open_to(claimer.community_code, now))
         .values(status="claimed", claim_id=claim_id).returning(Wish.id)
         .execution_options(synchronize_session=False)
@@ -86,6 +86,6 @@ def similar_open(uow, wish: Wish, claimer: Claimer, limit: int = 3) -> list[Wish
     if wish.category:
         alike.append(Wish.category == wish.category)
     return list(uow.session.scalars(
-        select(Wish).where(on_wall(), Wish.id != wish.id, or_(*alike),
+        select(Wish).where(Wish.status == "published", Wish.id != wish.id, or_(*alike),
                            open_to(claimer.community_code, now))
         .order_by(Wish.urgent.desc(), Wish.published_at.desc(), Wish.id).limit(limit)))

@@ -29,24 +29,27 @@ def active(uow, claim_id: str) -> list[TeamMember]:
 
 
 def join(uow, wish: Wish, claimer, claim_id: str, now: datetime, round_: str | None) -> Claim:
-    """The first member forms the wish's group (the wish is claimed, `wish.claimed`); later
-    ones join while places are left; never beyond the capacity."""
+    """The first member forms the wish's group (`wish.claimed`); later ones join while places
+    are left; never beyond the capacity."""
     wish = locked(uow, wish.id)
     if not may_claim(claimer.community_code, wish.community_code, now, wish.citywide_at or now):
         raise CommunityWindow(wish.id, [window_problem(wish.citywide_at)])
-    if wish.status == "published" and wish.claim_id is None:
+    if wish.status != "published":
+        raise AlreadyClaimed(wish.id)
+    if wish.claim_id is None:
         c = Claim(id=claim_id, wish_id=wish.id, member_id=claimer.member_id,
                   unit_code=claimer.unit_code, status="claimed", claimed_at=now,
                   idempotency_key=claimer.key, members=[], round=round_, team=True)
         uow.session.add(c)
         uow.session.add(TeamMember(claim_id=c.id, member_id=claimer.member_id,
                                    unit_code=claimer.unit_code, joined_at=now))
-        wish.status, wish.claim_id, wish.places_left = "claimed", c.id, wish.capacity - 1
+        wish.claim_id = c.id
+        _places(wish, wish.capacity - 1)
         uow.session.flush()
         emit(uow, "wish.claimed", c)
         return c
     c = uow.session.get(Claim, wish.claim_id) if wish.claim_id else None
-    if c is None or not c.team or c.status != "claimed" or wish.places_left <= 0:
+    if not c.team or c.status != "claimed" or wish.places_left <= 0:
         raise AlreadyClaimed(wish.id)
     seat = uow.session.get(TeamMember, (c.id, claimer.member_id))
     if seat is not None and seat.left_at is None:
@@ -56,8 +59,13 @@ def join(uow, wish: Wish, claimer, claim_id: str, now: datetime, round_: str | N
                                    unit_code=claimer.unit_code, joined_at=now))
     else:
         seat.joined_at, seat.left_at = now, None
-    wish.places_left -= 1
+    _places(wish, wish.places_left - 1)
     return c
+
+
+def _places(wish: Wish, left: int) -> None:
+    """A forming group's places: published while any is left (to join), claimed once full."""
+    wish.places_left, wish.status = left, "published" if left > 0 else "claimed"
 
 
 def leave(uow, claim_id: str, member_id: str) -> Claim:
@@ -78,7 +86,7 @@ def leave(uow, claim_id: str, member_id: str) -> Claim:
         return steps.release(uow, claim_id)  # the whole claim goes back on the wall
     if c.member_id == member_id:
         c.member_id, c.unit_code = rest[0].member_id, rest[0].unit_code
-    wish.places_left += 1
+    _places(wish, wish.places_left + 1)
     return c
 
 
@@ -96,5 +104,6 @@ def set_capacity(uow, wish_id: str, capacity: int) -> Wish:
     if problems:
         raise ApiError(422, "validation_failed", problems)
     wish.capacity = capacity if capacity > 1 else None
-    wish.places_left = capacity - joined if c is not None else 0
+    if c is not None:
+        _places(wish, capacity - joined)
     return wish

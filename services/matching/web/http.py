@@ -36,7 +36,7 @@ def with_window(view: dict, w: Wish, viewer, now) -> dict:
     """Who may claim the wish now and from when; for a claimer, whether they may."""
     view = {**view, **window_view(w, now)}
     if viewer is not False:
-        view["may_claim"] = (w.status == "published" or w.places_left > 0) and may_claim(
+        view["may_claim"] = w.status == "published" and may_claim(
             viewer, w.community_code, now, w.citywide_at or now)
     return view
 

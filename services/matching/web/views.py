@@ -23,7 +23,7 @@ def wish_view(w: Wish, names: Mapping[str, str]) -> dict:
             "service_standard": w.service_standard, "urgent": bool(w.urgent),
             "deadline": w.deadline.isoformat() if w.deadline else None,
             "wish_type": w.wish_type, "capacity": w.capacity,
-            "places_left": w.places_left if w.status == "claimed" else w.capacity}
+            "places_left": w.places_left if w.claim_id else w.capacity}
 
 
 def window_view(w: Wish, now) -> dict:

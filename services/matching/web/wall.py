@@ -9,7 +9,7 @@ from datetime import datetime
 from marshmallow import ValidationError, fields, validate
 from sqlalchemy import and_, func, or_, select
 
-from services.matching.models import Community, Wish, needs_skill, on_wall, open_to
+from services.matching.models import Community, Wish, needs_skill, open_to
 from shared.fields import Strict, choice, query_flag, text
 from shared.vocab import CATEGORIES, KIND_LABELS, SKILLS, WISH_TYPES
 
@@ -52,7 +52,7 @@ def _like(q: str) -> str:
 
 def filtered(args: dict, viewer_community, now):
     """The open wishes `args` ask for, as a statement without order or page."""
-    query = select(Wish).where(on_wall())
+    query = select(Wish).where(Wish.status == "published")
     if "district" in args or "street" in args:  # what intake's copy says of the community
         query = query.join(Community, Community.code == Wish.community_code)
     if "district" in args:
@@ -85,7 +85,7 @@ def for_you(session, member, limit: int = 20) -> list[Wish]:
     if not offered:
         return []
     needs = or_(*offered)
-    query = (select(Wish).where(on_wall(), needs,
+    query = (select(Wish).where(Wish.status == "published", needs,
                                 Wish.community_code.like(f"{district}-%"))
              .order_by((Wish.community_code != member.community_code), Wish.urgent.desc(),
                        Wish.published_at.desc(), Wish.id.desc()).limit(limit))
