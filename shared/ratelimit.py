@@ -51,6 +51,13 @@ class RateLimit:
 
     def hit(self, key: str, now: float | None = None) -> int:
         """Count one hit in its own transaction (it must stick even if the request fails)."""
+        with self.engine.begin() as conn:
+            return self.hit_in(conn, key, now)
+
+    def hit_in(self, conn, key: str, now: float | None = None) -> int:
+        """Count one hit inside the caller's transaction (a session or a connection): it commits
+        or rolls back with whatever else that transaction does. The key's row stays locked until
+        then, so hits of one key queue behind each other."""
         table = self.table
         if self.engine.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
@@ -60,8 +67,7 @@ class RateLimit:
         stmt = stmt.on_conflict_do_update(
             index_elements=[table.c.key, table.c.window_start],
             set_={"count": table.c.count + 1}).returning(table.c.count)
-        with self.engine.begin() as conn:
-            return conn.execute(stmt).scalar_one()
+        return conn.execute(stmt).scalar_one()
 
 
 class Backoff:

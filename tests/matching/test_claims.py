@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from services.matching.app import create_app
 from services.matching.config import Config as MatchingConfig
-from services.matching.models import Claim
+from services.matching.models import RATE_LIMITS, Claim
 from tests.actors import Claimer, Liaison
 from tests.factories import COMMUNITY, published_wish
 from tests.helpers import add
@@ -95,6 +95,89 @@ def test_claims_are_limited_per_member_per_hour(db_settings, make_db):
     assert _error(third) == "too_many_requests"
     assert int(third.headers["Retry-After"]) > 0
     assert other.claim("wish-2").status_code == 201
+
+
+def _attempts_counted(db, member_id: str) -> int:
+    with db.engine.connect() as conn:
+        return conn.scalar(select(func.sum(RATE_LIMITS.c.count)).where(
+            RATE_LIMITS.c.key == f"claim:{member_id}")) or 0
+
+
+def test_every_attempt_counts_toward_the_hour_and_the_21st_is_refused(db_settings, make_db):
+    """Lost races (409), a wish still in its window (403) and a reused key (422) count like a
+    claim: the default 20 an hour, then 429 with when to come back, and the refusal counts too."""
+    from datetime import timedelta
+
+    from shared.envelope import utcnow
+
+    db = make_db("matching")
+    add(db, published_wish("mine"), published_wish("taken"),
+        published_wish("elsewhere", community_code="pudong-gaoqiao",
+                       citywide_at=utcnow() + timedelta(hours=1)))
+    client = create_app(db_settings, db).test_client()
+    assert Claimer.signed(client, db_settings, id="m-first").claim("taken").status_code == 201
+    member = Claimer.signed(client, db_settings, id="m-busy")
+    keyed = {"json": {}, "headers": {"Idempotency-Key": "k-1"}}
+    answers = [member.post("/api/v1/wishes/mine/claims", **keyed).status_code,
+               member.post("/api/v1/wishes/taken/claims", **keyed).status_code,
+               member.claim("elsewhere").status_code,
+               *(member.claim("taken").status_code for _ in range(17))]
+    assert answers == [201, 422, 403] + [409] * 17
+    assert _attempts_counted(db, "m-busy") == 20
+    over = member.claim("taken")
+    assert over.status_code == 429 and _error(over) == "too_many_requests"
+    assert 0 < int(over.headers["Retry-After"]) <= 3600
+    assert over.get_json()["error"]["message"]  # said in Chinese
+    assert _attempts_counted(db, "m-busy") == 21
+
+
+def test_thirty_taps_at_once_against_an_hourly_limit_of_twenty_make_twenty(db_settings, make_db):
+    """The count is taken in each claim's own transaction, under its row's lock: concurrent
+    attempts neither lose a count nor let a 21st through."""
+    db = make_db("matching")
+    add(db, *[published_wish(f"h{n}") for n in range(30)])
+    app = create_app(db_settings, db, MatchingConfig(claims_per_hour=20, open_claims=100))
+    barrier = threading.Barrier(30)
+    statuses: list[int] = []
+
+    def claim(n: int) -> None:
+        member = Claimer.signed(app.test_client(), db_settings, id="tapper")
+        barrier.wait()
+        statuses.append(member.claim(f"h{n}").status_code)
+
+    threads = [threading.Thread(target=claim, args=(n,)) for n in range(30)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(statuses) == [201] * 20 + [429] * 10
+    assert _attempts_counted(db, "tapper") == 30
+    with db.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Claim.__table__)) == 20
+
+
+def test_the_count_shares_the_claim_s_transaction(db_settings, make_db):
+    """A claim the database fails (here a trigger refuses its row) rolls back whole: no claim,
+    the wish still open, and no count; a refused attempt's count is committed on its own."""
+    from sqlalchemy import text
+
+    from services.matching.models import Wish
+
+    db = make_db("matching")
+    add(db, published_wish("doomed"))
+    with db.engine.begin() as conn:
+        conn.execute(text("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                          "$$ BEGIN RAISE EXCEPTION 'refused'; END $$"))
+        conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON claims "
+                          "FOR EACH ROW EXECUTE FUNCTION refuse()"))
+    client = create_app(db_settings, db).test_client()
+    member = Claimer.signed(client, db_settings, id="m-unlucky")
+    assert member.claim("doomed").status_code == 500
+    assert _attempts_counted(db, "m-unlucky") == 0
+    with db.uow() as uow:
+        assert uow.session.get(Wish, "doomed").status == "published"
+    assert member.claim("no-such-wish").status_code == 404
+    assert _attempts_counted(db, "m-unlucky") == 1
 
 
 def test_during_the_window_only_the_wish_s_community_may_claim_then_the_city(db_settings,

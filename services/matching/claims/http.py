@@ -14,7 +14,7 @@ from services.matching.web.views import claim_view, wish_view
 from shared import audit
 from shared.access import (CLAIMERS, DISTRICT_ADMIN, LIAISON, RESIDENT, STREET_ADMIN, allow,
                            in_communities, require_principal)
-from shared.errors import ApiError
+from shared.errors import ApiError, DomainError
 from shared.fields import Strict, distinct
 from shared.ratelimit import RateLimit
 from shared.web import database, idempotency_key, load_json, uow
@@ -87,28 +87,40 @@ def claim_as_caller(wish_id: str, key: str | None = None,
     """Claim for whoever is logged in, within their hourly allowance and their open-claims quota;
     the claim their `key` made already, if it did (created False). The loser of a race is
     offered up to three similar wishes to claim instead."""
-    allowed = config.current().claims_per_hour
+    unit, allowed = uow(), config.current().claims_per_hour
     limit = RateLimit(database().engine, RATE_LIMITS, allowed, 3600)
-    # Counted on a connection of its own before the claim takes one: never two held at once.
-    if limit.hit(f"claim:{require_principal().id}") > allowed:
+    # Counted in the claim's own transaction: it commits with the claim, or alone where the
+    # attempt is refused (a refusal writes nothing else), so every attempt counts but costs no
+    # transaction of its own. Its row lock queues one claimer's taps behind each other.
+    if limit.hit_in(unit.session, f"claim:{require_principal().id}") > allowed:
+        unit.commit()
         raise ApiError(429, "too_many_requests", retry_after=limit.retry_after())
-    claimer = caller_as_claimer(key, named)
-    made = actions.by_key(uow(), claimer, wish_id)
-    if made is not None:
-        return made, uow().session.get(Wish, wish_id), False
     try:
+        claimer = caller_as_claimer(key, named)
+        made = actions.by_key(unit, claimer, wish_id)
+        if made is not None:
+            unit.commit()
+            return made, unit.session.get(Wish, wish_id), False
         return (*run_step(actions.claim, wish_id, claimer, config.current().open_claims_for),
                 True)
     except AlreadyClaimed:
-        uow().session.rollback()
-        made = actions.by_key(uow(), claimer, wish_id)  # our own other tap won it
-        if made is not None:
-            return made, uow().session.get(Wish, wish_id), False
-        wish = uow().session.get(Wish, wish_id)
-        others = actions.similar_open(uow(), wish, claimer)
-        names = community_names(others)
-        raise ApiError(409, "already_claimed", extra={
-            "alternatives": [wish_view(w, names) for w in others]}) from None
+        unit.commit()
+        return _lost(unit, wish_id, claimer)
+    except (ApiError, DomainError):
+        unit.commit()
+        raise
+
+
+def _lost(unit, wish_id: str, claimer: actions.Claimer) -> tuple[Claim, Wish, bool]:
+    """The claim our own other tap made, or 409 with up to three similar wishes to claim."""
+    made = actions.by_key(unit, claimer, wish_id)
+    if made is not None:
+        return made, unit.session.get(Wish, wish_id), False
+    wish = unit.session.get(Wish, wish_id)
+    others = actions.similar_open(unit, wish, claimer)
+    names = community_names(others)
+    raise ApiError(409, "already_claimed", extra={
+        "alternatives": [wish_view(w, names) for w in others]})
 
 
 @bp.post("/api/v1/wishes/<wish_id>/claims")
