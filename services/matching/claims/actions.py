@@ -1,16 +1,17 @@
 """Claim use cases: claim (exactly one winner), release, fulfil, confirm; each emits its event."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from services.matching.claims.quota import hold
 from services.matching.claims.rules import EVENTS, STEPS
 from services.matching.errors import (AlreadyClaimed, CommunityWindow, InvalidState, KeyReused,
                                       NotFound)
-from services.matching.models import Claim, Wish, open_to
+from services.matching.models import Claim, Community, Wish, open_to
 from shared.clock import CHINA
 from shared.envelope import new_id, utcnow
 
@@ -46,6 +47,8 @@ def claim(uow, wish_id: str, claimer: Claimer, quota: Callable[[str], int]) -> C
     wish = uow.session.get(Wish, wish_id)
     if wish is None or wish.status == "scheduled":
         raise NotFound(wish_id)
+    if wish.status != "published":  # already taken: lost without a lock or an UPDATE
+        raise AlreadyClaimed(wish_id)
     hold(uow, claimer.member_id, quota(wish.community_code))
     won = uow.session.execute(
         update(Wish).where(Wish.id == wish_id, Wish.status == "published",
@@ -66,17 +69,27 @@ def claim(uow, wish_id: str, claimer: Claimer, quota: Callable[[str], int]) -> C
     return c
 
 
-def similar_open(uow, wish: Wish, claimer: Claimer, limit: int = 3) -> list[Wish]:
+def similar_open(uow, wish: Wish, claimer: Claimer, limit: int = 3) -> list[tuple[Wish, str]]:
     """Up to `limit` open wishes like `wish` (its category or its community) that the claimer
-    may claim now: what the loser of a race is offered instead."""
-    now = utcnow()
-    alike = [Wish.community_code == wish.community_code]
-    if wish.category:
-        alike.append(Wish.category == wish.category)
-    return list(uow.session.scalars(
-        select(Wish).where(Wish.status == "published", Wish.id != wish.id, or_(*alike),
-                           open_to(claimer.community_code, now))
-        .order_by(Wish.urgent.desc(), Wish.published_at.desc(), Wish.id).limit(limit)))
+    may claim now, each with its community's name: what the loser of a race is offered instead."""
+    rows = uow.session.execute(_similar(bool(wish.category)), {
+        "wish_id": wish.id, "community": wish.community_code, "category": wish.category,
+        "claimer_community": claimer.community_code, "now": utcnow(), "limit": limit})
+    return [(w, name or w.community_code) for w, name in rows]
+
+
+@functools.cache
+def _similar(by_category: bool):
+    """The alternatives' query, built once (most attempts in a race lose and are offered them)."""
+    alike = [Wish.community_code == bindparam("community")]
+    if by_category:
+        alike.append(Wish.category == bindparam("category"))
+    return (select(Wish, Community.name)
+            .outerjoin(Community, Community.code == Wish.community_code)
+            .where(Wish.status == "published", Wish.id != bindparam("wish_id"), or_(*alike),
+                   open_to(bindparam("claimer_community"), bindparam("now")))
+            .order_by(Wish.urgent.desc(), Wish.published_at.desc(), Wish.id)
+            .limit(bindparam("limit")))
 
 
 def _window(wish: Wish) -> dict:

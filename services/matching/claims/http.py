@@ -35,6 +35,9 @@ class ClaimSchema(Strict):
                           validate=[validate.Length(max=20, error="too_many"), distinct])
 
 
+_CLAIM_BODY = ClaimSchema()  # built once: a schema holds no state between loads
+
+
 class FulfilmentSchema(Strict):
     note = fields.String(load_default=None, validate=validate.Length(0, 1000, error="invalid_length"))
 
@@ -72,14 +75,13 @@ def caller_as_claimer(key: str | None = None, named: list[str] = ()) -> actions.
     """Whoever is logged in, with where they registered (报到), as intake said, and the members
     an organisation's admin names to serve (each a registered person)."""
     who = require_principal()
-    member = uow().session.get(Member, who.id)
+    community = uow().session.scalar(select(Member.community_code).where(Member.id == who.id))
     registered = set(uow().session.scalars(select(Member.id).where(
         Member.id.in_(named), Member.kind == "person"))) if named else set()
     problems = rules.named_members_problems(who.role, list(named), registered)
     if problems:
         raise ApiError(422, "validation_failed", problems)
-    return actions.Claimer(who.id, who.unit, member.community_code if member else None, key,
-                           tuple(named))
+    return actions.Claimer(who.id, who.unit, community, key, tuple(named))
 
 
 def claim_as_caller(wish_id: str, key: str | None = None,
@@ -104,7 +106,6 @@ def claim_as_caller(wish_id: str, key: str | None = None,
         return (*run_step(actions.claim, wish_id, claimer, config.current().open_claims_for),
                 True)
     except AlreadyClaimed:
-        unit.commit()
         return _lost(unit, wish_id, claimer)
     except (ApiError, DomainError):
         unit.commit()
@@ -112,21 +113,22 @@ def claim_as_caller(wish_id: str, key: str | None = None,
 
 
 def _lost(unit, wish_id: str, claimer: actions.Claimer) -> tuple[Claim, Wish, bool]:
-    """The claim our own other tap made, or 409 with up to three similar wishes to claim."""
+    """The claim our own other tap made, or 409 with up to three similar wishes to claim; read
+    before the attempt's count commits, so that the answer costs no transaction of its own."""
     made = actions.by_key(unit, claimer, wish_id)
     if made is not None:
+        unit.commit()
         return made, unit.session.get(Wish, wish_id), False
-    wish = unit.session.get(Wish, wish_id)
-    others = actions.similar_open(unit, wish, claimer)
-    names = community_names(others)
+    others = actions.similar_open(unit, unit.session.get(Wish, wish_id), claimer)
+    unit.commit()
     raise ApiError(409, "already_claimed", extra={
-        "alternatives": [wish_view(w, names) for w in others]})
+        "alternatives": [wish_view(w, {w.community_code: name}) for w, name in others]})
 
 
 @bp.post("/api/v1/wishes/<wish_id>/claims")
 @allow(*CLAIMERS)
 def claim_wish(wish_id: str):
-    body = load_json(ClaimSchema())
+    body = load_json(_CLAIM_BODY)
     c, wish, created = claim_as_caller(wish_id, idempotency_key(), body["members"])
     return shown(c, wish), 201 if created else 200
 
