@@ -39,12 +39,15 @@ def by_key(uow, claimer: Claimer, wish_id: str) -> Claim | None:
     return c
 
 
+_WISH = select(Wish).where(Wish.id == bindparam("id"))  # built once: every attempt loads it
+
+
 def claim(uow, wish_id: str, claimer: Claimer, quota: Callable[[str], int]) -> Claim:
     """Claim a published wish with one conditional UPDATE: of many racing claimers, one wins;
     during its community's window only that community's members may, and nobody beyond the
     open claims `quota(community_code)` allows them."""
     claim_id, now = new_id(), utcnow()
-    wish = uow.session.get(Wish, wish_id)
+    wish = uow.session.scalars(_WISH, {"id": wish_id}).first()
     if wish is None or wish.status == "scheduled":
         raise NotFound(wish_id)
     if wish.status != "published":  # already taken: lost without a lock or an UPDATE

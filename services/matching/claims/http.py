@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 from marshmallow import fields, validate
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from services.matching import config
 from services.matching.claims import actions, rules
@@ -71,11 +71,14 @@ def shown(c: Claim, wish: Wish) -> dict:
     return claim_view(c, wish, community_names([wish]))
 
 
+_REGISTERED_IN = select(Member.community_code).where(Member.id == bindparam("id"))
+
+
 def caller_as_claimer(key: str | None = None, named: list[str] = ()) -> actions.Claimer:
     """Whoever is logged in, with where they registered (报到), as intake said, and the members
     an organisation's admin names to serve (each a registered person)."""
     who = require_principal()
-    community = uow().session.scalar(select(Member.community_code).where(Member.id == who.id))
+    community = uow().session.scalar(_REGISTERED_IN, {"id": who.id})
     registered = set(uow().session.scalars(select(Member.id).where(
         Member.id.in_(named), Member.kind == "person"))) if named else set()
     problems = rules.named_members_problems(who.role, list(named), registered)
