@@ -17,24 +17,29 @@ def _error(response) -> str:
     return response.get_json()["error"]["code"]
 
 
-def test_fifty_concurrent_claims_give_exactly_one_winner(db_settings, make_db):
-    db = make_db("matching")
-    add(db, published_wish("wish-race"))
-    app = create_app(db_settings, db)
-    barrier = threading.Barrier(50)
+def _claim_at_once(app, settings, claims: list[tuple[str, str]]) -> list[int]:
+    """Each (member, wish) claimed on a thread of its own, all let go together; the statuses."""
+    barrier = threading.Barrier(len(claims))
     statuses: list[int] = []
 
-    def claim(n: int) -> None:
-        member = Claimer.signed(app.test_client(), db_settings, id=f"member-{n}")
+    def claim(member_id: str, wish_id: str) -> None:
+        member = Claimer.signed(app.test_client(), settings, id=member_id)
         barrier.wait()
-        statuses.append(member.claim("wish-race").status_code)
+        statuses.append(member.claim(wish_id).status_code)
 
-    threads = [threading.Thread(target=claim, args=(n,)) for n in range(50)]
+    threads = [threading.Thread(target=claim, args=pair) for pair in claims]
     for t in threads:
         t.start()
     for t in threads:
         t.join(60)
+    return statuses
 
+
+def test_fifty_concurrent_claims_give_exactly_one_winner(db_settings, make_db):
+    db = make_db("matching")
+    add(db, published_wish("wish-race"))
+    app = create_app(db_settings, db)
+    statuses = _claim_at_once(app, db_settings, [(f"member-{n}", "wish-race") for n in range(50)])
     assert sorted(statuses) == [201] + [409] * 49
     with db.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Claim.__table__)) == 1
@@ -137,19 +142,7 @@ def test_thirty_taps_at_once_against_an_hourly_limit_of_twenty_make_twenty(db_se
     db = make_db("matching")
     add(db, *[published_wish(f"h{n}") for n in range(30)])
     app = create_app(db_settings, db, MatchingConfig(claims_per_hour=20, open_claims=100))
-    barrier = threading.Barrier(30)
-    statuses: list[int] = []
-
-    def claim(n: int) -> None:
-        member = Claimer.signed(app.test_client(), db_settings, id="tapper")
-        barrier.wait()
-        statuses.append(member.claim(f"h{n}").status_code)
-
-    threads = [threading.Thread(target=claim, args=(n,)) for n in range(30)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    statuses = _claim_at_once(app, db_settings, [("tapper", f"h{n}") for n in range(30)])
     assert sorted(statuses) == [201] * 20 + [429] * 10
     assert _attempts_counted(db, "tapper") == 30
     with db.engine.connect() as conn:
@@ -228,19 +221,7 @@ def test_one_member_thirty_taps_at_once_holds_exactly_the_quota(db_settings, mak
     db = make_db("matching")
     add(db, *[published_wish(f"q{n}") for n in range(30)])
     app = create_app(db_settings, db, MatchingConfig(claims_per_hour=1000, open_claims=3))
-    barrier = threading.Barrier(30)
-    statuses: list[int] = []
-
-    def claim(n: int) -> None:
-        member = Claimer.signed(app.test_client(), db_settings, id="busy-member")
-        barrier.wait()
-        statuses.append(member.claim(f"q{n}").status_code)
-
-    threads = [threading.Thread(target=claim, args=(n,)) for n in range(30)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    statuses = _claim_at_once(app, db_settings, [("busy-member", f"q{n}") for n in range(30)])
     assert sorted(statuses) == [201] * 3 + [409] * 27
     with db.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Claim.__table__)) == 3
