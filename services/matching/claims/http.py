@@ -103,27 +103,26 @@ def claim_as_caller(wish_id: str, key: str | None = None,
     try:
         claimer = caller_as_claimer(key, named)
         made = actions.by_key(unit, claimer, wish_id)
-        if made is not None:
-            unit.commit()
-            return made, unit.session.get(Wish, wish_id), False
-        return (*run_step(actions.claim, wish_id, claimer, config.current().open_claims_for),
-                True)
-    except AlreadyClaimed:
-        return _lost(unit, wish_id, claimer)
-    except (ApiError, DomainError):
+        if made is None:
+            try:
+                return (*run_step(actions.claim, wish_id, claimer,
+                                  config.current().open_claims_for), True)
+            except AlreadyClaimed:
+                made = _lost(unit, wish_id, claimer)
         unit.commit()
+        return made, unit.session.get(Wish, wish_id), False
+    except (ApiError, DomainError):
+        unit.commit()  # a refused attempt wrote nothing but its count, which must stick
         raise
 
 
-def _lost(unit, wish_id: str, claimer: actions.Claimer) -> tuple[Claim, Wish, bool]:
-    """The claim our own other tap made, or 409 with up to three similar wishes to claim; read
-    before the attempt's count commits, so that the answer costs no transaction of its own."""
+def _lost(unit, wish_id: str, claimer: actions.Claimer) -> Claim:
+    """The claim our own other tap made, if it won; else 409 with up to three similar open
+    wishes to claim instead (read before the count commits: no transaction of their own)."""
     made = actions.by_key(unit, claimer, wish_id)
     if made is not None:
-        unit.commit()
-        return made, unit.session.get(Wish, wish_id), False
+        return made
     others = actions.similar_open(unit, unit.session.get(Wish, wish_id), claimer)
-    unit.commit()
     raise ApiError(409, "already_claimed", extra={
         "alternatives": [wish_view(w, {w.community_code: name}) for w, name in others]})
 
