@@ -14,6 +14,7 @@ a second, p50, p99 and the winners (exactly one per wish, or it fails), then the
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import signal
 import socket
@@ -110,6 +111,9 @@ def run(box: Sandbox, n: int, claimers: int, rounds: int, procs: int, profile: P
                "bare": serve(box, "bare", "bench.claims_bare:create_app()")}
     print(f"limits on: {LIMITS['MICROWISH_CLAIMS_PER_HOUR']} claim attempts an hour and "
           f"{LIMITS['MICROWISH_OPEN_CLAIMS']} open claims per claimer (counted, never reached)")
+    print(f"workload per endpoint: {rounds} rounds of {n} fresh wishes, each tried by all "
+          f"{claimers} claimers ({rounds * n * claimers:,} attempts), after a warm-up round; "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
     spies = profiled(workers(servers["matching"][0]), profile, idle=False) if profile else []
     totals = {name: {"requests": 0, "seconds": 0.0, "latencies": [], "gunicorn": 0.0,
                      "postgresql": 0.0}
@@ -163,7 +167,8 @@ def run(box: Sandbox, n: int, claimers: int, rounds: int, procs: int, profile: P
               f"PostgreSQL {1000 * t['postgresql'] / t['requests']:.2f} ms")
     print(f"winners: {claims} claims, {claimed_wishes} wishes claimed of {(rounds + 1) * n} "
           "published (the warm-up round's included)")
-    print(f"ratio matching / bare: {totals['matching']['rate'] / totals['bare']['rate']:.3f}")
+    print(f"ratio matching / bare: {totals['matching']['rate'] / totals['bare']['rate']:.3f} "
+          f"(load average {os.getloadavg()[0]:.1f})")
     if claims != (rounds + 1) * n:
         failed.append(f"{claims} claims stored for {(rounds + 1) * n} wishes")
     if failed:
