@@ -2,10 +2,12 @@
 windows, and growing waits after failures in a row."""
 from __future__ import annotations
 
+import functools
 import math
 import time
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, delete, func, select
+from sqlalchemy import (Column, Integer, MetaData, String, Table, bindparam, delete, func,
+                        select)
 
 
 def add_rate_limit_table(metadata: MetaData) -> Table:
@@ -32,6 +34,7 @@ class RateLimit:
 
     def __init__(self, engine, table: Table, limit: int, window: int):
         self.engine, self.table, self.limit, self.window = engine, table, limit, window
+        self._hit = _upsert(engine.dialect.name, table)
 
     def _window(self, now: float | None) -> int:
         now = time.time() if now is None else now
@@ -51,17 +54,28 @@ class RateLimit:
 
     def hit(self, key: str, now: float | None = None) -> int:
         """Count one hit in its own transaction (it must stick even if the request fails)."""
-        table = self.table
-        if self.engine.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        stmt = insert(table).values(key=key, window_start=self._window(now), count=1)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.key, table.c.window_start],
-            set_={"count": table.c.count + 1}).returning(table.c.count)
         with self.engine.begin() as conn:
-            return conn.execute(stmt).scalar_one()
+            return self.hit_in(conn, key, now)
+
+    def hit_in(self, conn, key: str, now: float | None = None) -> int:
+        """Count one hit inside the caller's transaction (a session or a connection): it commits
+        or rolls back with whatever else that transaction does. The key's row stays locked until
+        then, so hits of one key queue behind each other."""
+        return conn.execute(self._hit, {"key": key, "window_start": self._window(now)}).scalar_one()
+
+
+@functools.cache
+def _upsert(dialect: str, table: Table):
+    """One hit as a statement built once per table (a claim counts one on every attempt)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table).values(key=bindparam("key"), window_start=bindparam("window_start"),
+                                count=1)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.key, table.c.window_start],
+        set_={"count": table.c.count + 1}).returning(table.c.count)
 
 
 class Backoff:

@@ -23,14 +23,36 @@ def test_the_pipeline_publishes_every_queued_wish_and_cleans_up():
     chain = float(re.search(r"raw chain.*: ([\d,.]+) msg/s", out).group(1).replace(",", ""))
     ratio = float(re.search(r"ratio pipeline / raw chain: ([\d.]+)", out).group(1))
     assert rate > 0 and chain > 0 and abs(ratio - rate / chain) < 0.01
+    assert _sandbox_left(out) == (False, [])
+
+
+def _sandbox_left(out: str) -> tuple[bool, list]:
+    """Whether the run's vhost and schemas (its `sandbox:` line) are still there."""
     vhost, schemas = re.search(r"sandbox: vhost (\S+), schemas (.+)", out).groups()
     vhosts = subprocess.run(["rabbitmqctl", "-q", "list_vhosts"], capture_output=True, text=True,
                             check=True, timeout=60).stdout.split()
-    assert vhost not in vhosts
     with psycopg.connect(PG_URL) as conn:
         left = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)",
                             [schemas.split()]).fetchall()
-    assert left == []
+    return vhost in vhosts, left
+
+
+def test_the_claims_bench_has_one_winner_per_wish_and_cleans_up():
+    done = subprocess.run([sys.executable, "bench/claims.py", "--wishes", "6", "--claimers", "4",
+                           "--rounds", "2", "--procs", "2"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert "limits on: " in out
+    for rnd in (1, 2):
+        for name in ("matching", "bare"):
+            line = re.search(rf"round {rnd} {name} *: (\d+) attempts.*winners (\d+) "
+                             rf"\(stored (\d+)\)", out)
+            assert line.groups() == ("24", "6", "6"), out
+    assert "winners: 18 claims, 18 wishes claimed of 18 published" in out
+    ratio = float(re.search(r"ratio matching / bare: ([\d.]+)", out).group(1))
+    assert ratio > 0
+    assert _sandbox_left(out) == (False, [])
 
 
 def test_profile_categories_put_driver_time_under_the_database_and_loop_waits_under_idle():

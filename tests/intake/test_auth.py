@@ -7,6 +7,7 @@ import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import jwt
 import pytest
@@ -94,6 +95,20 @@ def test_expiry_typ_and_key_rotation():
     assert jwt.get_unverified_header(fresh)["kid"] == "new"
     assert Tokens(NEW).verify(fresh)["sub"] == who.id
     assert _code(Tokens(NEW), access) == "invalid_token"  # old key retired
+
+
+def test_a_token_checked_once_is_still_refused_once_it_expires(monkeypatch):
+    """Each process checks a token's signature once (Tokens remembers it); its expiry, its kind
+    and the claims it hands out are judged afresh on every request."""
+    tokens = Tokens(OLD)
+    token, issued = tokens.issue(principal("member", id="m-1"), 60)
+    first = tokens.verify(token)
+    first["role"] = "district_admin"  # a caller's copy: the remembered claims stay as signed
+    assert tokens.verify(token)["role"] == "member"
+    assert _code(tokens, token, "refresh") == "invalid_token"
+    later = issued["exp"] + 1
+    monkeypatch.setattr("shared.tokens.time", SimpleNamespace(time=lambda: later))
+    assert _code(tokens, token) == "token_expired"
 
 
 @pytest.fixture

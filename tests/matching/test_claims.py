@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from services.matching.app import create_app
 from services.matching.config import Config as MatchingConfig
-from services.matching.models import Claim
+from services.matching.models import RATE_LIMITS, Claim
 from tests.actors import Claimer, Liaison
 from tests.factories import COMMUNITY, published_wish
 from tests.helpers import add
@@ -17,24 +17,29 @@ def _error(response) -> str:
     return response.get_json()["error"]["code"]
 
 
-def test_fifty_concurrent_claims_give_exactly_one_winner(db_settings, make_db):
-    db = make_db("matching")
-    add(db, published_wish("wish-race"))
-    app = create_app(db_settings, db)
-    barrier = threading.Barrier(50)
+def _claim_at_once(app, settings, claims: list[tuple[str, str]]) -> list[int]:
+    """Each (member, wish) claimed on a thread of its own, all let go together; the statuses."""
+    barrier = threading.Barrier(len(claims))
     statuses: list[int] = []
 
-    def claim(n: int) -> None:
-        member = Claimer.signed(app.test_client(), db_settings, id=f"member-{n}")
+    def claim(member_id: str, wish_id: str) -> None:
+        member = Claimer.signed(app.test_client(), settings, id=member_id)
         barrier.wait()
-        statuses.append(member.claim("wish-race").status_code)
+        statuses.append(member.claim(wish_id).status_code)
 
-    threads = [threading.Thread(target=claim, args=(n,)) for n in range(50)]
+    threads = [threading.Thread(target=claim, args=pair) for pair in claims]
     for t in threads:
         t.start()
     for t in threads:
         t.join(60)
+    return statuses
 
+
+def test_fifty_concurrent_claims_give_exactly_one_winner(db_settings, make_db):
+    db = make_db("matching")
+    add(db, published_wish("wish-race"))
+    app = create_app(db_settings, db)
+    statuses = _claim_at_once(app, db_settings, [(f"member-{n}", "wish-race") for n in range(50)])
     assert sorted(statuses) == [201] + [409] * 49
     with db.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Claim.__table__)) == 1
@@ -97,6 +102,77 @@ def test_claims_are_limited_per_member_per_hour(db_settings, make_db):
     assert other.claim("wish-2").status_code == 201
 
 
+def _attempts_counted(db, member_id: str) -> int:
+    with db.engine.connect() as conn:
+        return conn.scalar(select(func.sum(RATE_LIMITS.c.count)).where(
+            RATE_LIMITS.c.key == f"claim:{member_id}")) or 0
+
+
+def test_every_attempt_counts_toward_the_hour_and_the_21st_is_refused(db_settings, make_db):
+    """Lost races (409), a wish still in its window (403) and a reused key (422) count like a
+    claim: the default 20 an hour, then 429 with when to come back, and the refusal counts too."""
+    from datetime import timedelta
+
+    from shared.envelope import utcnow
+
+    db = make_db("matching")
+    add(db, published_wish("mine"), published_wish("taken"),
+        published_wish("elsewhere", community_code="pudong-gaoqiao",
+                       citywide_at=utcnow() + timedelta(hours=1)))
+    client = create_app(db_settings, db).test_client()
+    assert Claimer.signed(client, db_settings, id="m-first").claim("taken").status_code == 201
+    member = Claimer.signed(client, db_settings, id="m-busy")
+    keyed = {"json": {}, "headers": {"Idempotency-Key": "k-1"}}
+    answers = [member.post("/api/v1/wishes/mine/claims", **keyed).status_code,
+               member.post("/api/v1/wishes/taken/claims", **keyed).status_code,
+               member.claim("elsewhere").status_code,
+               *(member.claim("taken").status_code for _ in range(17))]
+    assert answers == [201, 422, 403] + [409] * 17
+    assert _attempts_counted(db, "m-busy") == 20
+    over = member.claim("taken")
+    assert over.status_code == 429 and _error(over) == "too_many_requests"
+    assert 0 < int(over.headers["Retry-After"]) <= 3600
+    assert over.get_json()["error"]["message"]  # said in Chinese
+    assert _attempts_counted(db, "m-busy") == 21
+
+
+def test_thirty_taps_at_once_against_an_hourly_limit_of_twenty_make_twenty(db_settings, make_db):
+    """The count is taken in each claim's own transaction, under its row's lock: concurrent
+    attempts neither lose a count nor let a 21st through."""
+    db = make_db("matching")
+    add(db, *[published_wish(f"h{n}") for n in range(30)])
+    app = create_app(db_settings, db, MatchingConfig(claims_per_hour=20, open_claims=100))
+    statuses = _claim_at_once(app, db_settings, [("tapper", f"h{n}") for n in range(30)])
+    assert sorted(statuses) == [201] * 20 + [429] * 10
+    assert _attempts_counted(db, "tapper") == 30
+    with db.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Claim.__table__)) == 20
+
+
+def test_the_count_shares_the_claim_s_transaction(db_settings, make_db):
+    """A claim the database fails (here a trigger refuses its row) rolls back whole: no claim,
+    the wish still open, and no count; a refused attempt's count is committed on its own."""
+    from sqlalchemy import text
+
+    from services.matching.models import Wish
+
+    db = make_db("matching")
+    add(db, published_wish("doomed"))
+    with db.engine.begin() as conn:
+        conn.execute(text("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                          "$$ BEGIN RAISE EXCEPTION 'refused'; END $$"))
+        conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON claims "
+                          "FOR EACH ROW EXECUTE FUNCTION refuse()"))
+    client = create_app(db_settings, db).test_client()
+    member = Claimer.signed(client, db_settings, id="m-unlucky")
+    assert member.claim("doomed").status_code == 500
+    assert _attempts_counted(db, "m-unlucky") == 0
+    with db.uow() as uow:
+        assert uow.session.get(Wish, "doomed").status == "published"
+    assert member.claim("no-such-wish").status_code == 404
+    assert _attempts_counted(db, "m-unlucky") == 1
+
+
 def test_during_the_window_only_the_wish_s_community_may_claim_then_the_city(db_settings,
                                                                             make_db):
     """A member registered (报到) in the wish's community claims at once; one from elsewhere is
@@ -145,19 +221,7 @@ def test_one_member_thirty_taps_at_once_holds_exactly_the_quota(db_settings, mak
     db = make_db("matching")
     add(db, *[published_wish(f"q{n}") for n in range(30)])
     app = create_app(db_settings, db, MatchingConfig(claims_per_hour=1000, open_claims=3))
-    barrier = threading.Barrier(30)
-    statuses: list[int] = []
-
-    def claim(n: int) -> None:
-        member = Claimer.signed(app.test_client(), db_settings, id="busy-member")
-        barrier.wait()
-        statuses.append(member.claim(f"q{n}").status_code)
-
-    threads = [threading.Thread(target=claim, args=(n,)) for n in range(30)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    statuses = _claim_at_once(app, db_settings, [("busy-member", f"q{n}") for n in range(30)])
     assert sorted(statuses) == [201] * 3 + [409] * 27
     with db.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Claim.__table__)) == 3

@@ -2,10 +2,11 @@
 allowance and the community window; a double tap gets the same claim; the loser gets others."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from services.matching.claims import team
 from services.matching.claims.announce import emit
@@ -13,7 +14,7 @@ from services.matching.claims.quota import Allowance, hold
 from services.matching.claims.rules import round_of, window_problem
 from services.matching.errors import (AlreadyClaimed, CommunityWindow, KeyReused,
                                       NotFound)
-from services.matching.models import Claim, TeamMember, Wish, open_to
+from services.matching.models import Claim, Community, TeamMember, Wish, open_to
 from shared.envelope import new_id, utcnow
 
 
@@ -47,14 +48,19 @@ def by_key(uow, claimer: Claimer, wish_id: str) -> Claim | None:
         TeamMember.member_id == claimer.member_id)).first()
 
 
+_WISH = select(Wish).where(Wish.id == bindparam("id"))  # built once: every attempt loads it
+
+
 def claim(uow, wish_id: str, claimer: Claimer, allowance: Callable[[str], Allowance]) -> Claim:
     """Claim a published wish with one conditional UPDATE: of many racing claimers, one wins;
     during its community's window only that community's members may, and nobody beyond what
     `allowance(community_code)` lets them hold. A member joins a team wish's group instead."""
     claim_id, now = new_id(), utcnow()
-    wish = uow.session.get(Wish, wish_id)
+    wish = uow.session.scalars(_WISH, {"id": wish_id}).first()
     if wish is None or wish.status == "scheduled":
         raise NotFound(wish_id)
+    if wish.status != "published":  # already taken: lost without a lock or an UPDATE
+        raise AlreadyClaimed(wish_id)
     round_ = round_of(wish.batch, wish.published_at)
     hold(uow, claimer.member_id, allowance(wish.community_code), round_)
     if wish.capacity and not claimer.organisation:
@@ -78,14 +84,24 @@ def claim(uow, wish_id: str, claimer: Claimer, allowance: Callable[[str], Allowa
     return c
 
 
-def similar_open(uow, wish: Wish, claimer: Claimer, limit: int = 3) -> list[Wish]:
+def similar_open(uow, wish: Wish, claimer: Claimer, limit: int = 3) -> list[tuple[Wish, str]]:
     """Up to `limit` open wishes like `wish` (its category or its community) that the claimer
-    may claim now: what the loser of a race is offered instead."""
-    now = utcnow()
-    alike = [Wish.community_code == wish.community_code]
-    if wish.category:
-        alike.append(Wish.category == wish.category)
-    return list(uow.session.scalars(
-        select(Wish).where(Wish.status == "published", Wish.id != wish.id, or_(*alike),
-                           open_to(claimer.community_code, now))
-        .order_by(Wish.urgent.desc(), Wish.published_at.desc(), Wish.id).limit(limit)))
+    may claim now, each with its community's name: what the loser of a race is offered instead."""
+    rows = uow.session.execute(_similar(bool(wish.category)), {
+        "wish_id": wish.id, "community": wish.community_code, "category": wish.category,
+        "claimer_community": claimer.community_code, "now": utcnow(), "limit": limit})
+    return [(w, name or w.community_code) for w, name in rows]
+
+
+@functools.cache
+def _similar(by_category: bool):
+    """The alternatives' query, built once (most attempts in a race lose and are offered them)."""
+    alike = [Wish.community_code == bindparam("community")]
+    if by_category:
+        alike.append(Wish.category == bindparam("category"))
+    return (select(Wish, Community.name)
+            .outerjoin(Community, Community.code == Wish.community_code)
+            .where(Wish.status == "published", Wish.id != bindparam("wish_id"), or_(*alike),
+                   open_to(bindparam("claimer_community"), bindparam("now")))
+            .order_by(Wish.urgent.desc(), Wish.published_at.desc(), Wish.id)
+            .limit(bindparam("limit")))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 from marshmallow import fields, validate
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from services.matching import config
 from services.matching.claims import actions, rules, steps
@@ -16,7 +16,7 @@ from services.matching.web.views import claim_view, wish_view
 from shared import audit
 from shared.access import (CLAIMERS, DISTRICT_ADMIN, LIAISON, ORG_ADMIN, RESIDENT, STREET_ADMIN,
                            allow, in_communities, require_principal)
-from shared.errors import ApiError
+from shared.errors import ApiError, DomainError
 from shared.fields import Strict, distinct
 from shared.ratelimit import RateLimit
 from shared.web import database, idempotency_key, load_json, uow
@@ -35,6 +35,9 @@ class ClaimSchema(Strict):
     members = fields.List(fields.String(validate=validate.Length(1, 64, error="invalid_length")),
                           load_default=list,
                           validate=[validate.Length(max=20, error="too_many"), distinct])
+
+
+_CLAIM_BODY = ClaimSchema()  # built once: a schema holds no state between loads
 
 
 class FulfilmentSchema(Strict):
@@ -73,18 +76,21 @@ def shown(c: Claim, wish: Wish) -> dict:
     return claim_view(c, wish, community_names([wish]), team)
 
 
+_REGISTERED_IN = select(Member.community_code).where(Member.id == bindparam("id"))
+
+
 def caller_as_claimer(key: str | None = None, named: list[str] = ()) -> actions.Claimer:
     """Whoever is logged in, with where they registered (报到), as intake said, and the members
     an organisation's admin names to serve (each a registered person)."""
     who = require_principal()
-    member = uow().session.get(Member, who.id)
+    community = uow().session.scalar(_REGISTERED_IN, {"id": who.id})
     registered = set(uow().session.scalars(select(Member.id).where(
         Member.id.in_(named), Member.kind == "person"))) if named else set()
     problems = rules.named_members_problems(who.role, list(named), registered)
     if problems:
         raise ApiError(422, "validation_failed", problems)
-    return actions.Claimer(who.id, who.unit, member.community_code if member else None, key,
-                           tuple(named), organisation=who.role == ORG_ADMIN)
+    return actions.Claimer(who.id, who.unit, community, key, tuple(named),
+                           organisation=who.role == ORG_ADMIN)
 
 
 def claim_as_caller(wish_id: str, key: str | None = None,
@@ -92,34 +98,45 @@ def claim_as_caller(wish_id: str, key: str | None = None,
     """Claim for whoever is logged in, within their hourly allowance and their open-claims quota;
     the claim their `key` made already, if it did (created False). The loser of a race is
     offered up to three similar wishes to claim instead."""
-    allowed = config.current().claims_per_hour
+    unit, allowed = uow(), config.current().claims_per_hour
     limit = RateLimit(database().engine, RATE_LIMITS, allowed, 3600)
-    # Counted on a connection of its own before the claim takes one: never two held at once.
-    if limit.hit(f"claim:{require_principal().id}") > allowed:
+    # Counted in the claim's own transaction: it commits with the claim, or alone where the
+    # attempt is refused (a refusal writes nothing else), so every attempt counts but costs no
+    # transaction of its own. Its row lock queues one claimer's taps behind each other.
+    if limit.hit_in(unit.session, f"claim:{require_principal().id}") > allowed:
+        unit.commit()
         raise ApiError(429, "too_many_requests", retry_after=limit.retry_after())
-    claimer = caller_as_claimer(key, named)
-    made = actions.by_key(uow(), claimer, wish_id)
-    if made is not None:
-        return made, uow().session.get(Wish, wish_id), False
     try:
-        return (*run_step(actions.claim, wish_id, claimer, config.current().allowance_for),
-                True)
-    except AlreadyClaimed:
-        uow().session.rollback()
-        made = actions.by_key(uow(), claimer, wish_id)  # our own other tap won it
-        if made is not None:
-            return made, uow().session.get(Wish, wish_id), False
-        wish = uow().session.get(Wish, wish_id)
-        others = actions.similar_open(uow(), wish, claimer)
-        names = community_names(others)
-        raise ApiError(409, "already_claimed", extra={
-            "alternatives": [wish_view(w, names) for w in others]}) from None
+        claimer = caller_as_claimer(key, named)
+        made = actions.by_key(unit, claimer, wish_id)
+        if made is None:
+            try:
+                return (*run_step(actions.claim, wish_id, claimer,
+                                  config.current().allowance_for), True)
+            except AlreadyClaimed:
+                made = _lost(unit, wish_id, claimer)
+        unit.commit()
+        return made, unit.session.get(Wish, wish_id), False
+    except (ApiError, DomainError):
+        unit.commit()  # a refused attempt wrote nothing but its count, which must stick
+        raise
+
+
+def _lost(unit, wish_id: str, claimer: actions.Claimer) -> Claim:
+    """The claim our own other tap made, if it won; else 409 with up to three similar open
+    wishes to claim instead (read before the count commits: no transaction of their own)."""
+    made = actions.by_key(unit, claimer, wish_id)
+    if made is not None:
+        return made
+    others = actions.similar_open(unit, unit.session.get(Wish, wish_id), claimer)
+    raise ApiError(409, "already_claimed", extra={
+        "alternatives": [wish_view(w, {w.community_code: name}) for w, name in others]})
 
 
 @bp.post("/api/v1/wishes/<wish_id>/claims")
 @allow(*CLAIMERS)
 def claim_wish(wish_id: str):
-    body = load_json(ClaimSchema())
+    body = load_json(_CLAIM_BODY)
     c, wish, created = claim_as_caller(wish_id, idempotency_key(), body["members"])
     return shown(c, wish), 201 if created else 200
 
