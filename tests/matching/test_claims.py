@@ -1,7 +1,6 @@
 """Claiming against the real PostgreSQL: one winner of many racing claimers, steps in order, limits."""
 from __future__ import annotations
 
-import threading
 
 from sqlalchemy import func, select
 
@@ -10,7 +9,7 @@ from services.matching.config import Config as MatchingConfig
 from services.matching.models import RATE_LIMITS, Claim
 from tests.actors import Claimer, Liaison
 from tests.factories import COMMUNITY, published_wish
-from tests.helpers import add
+from tests.helpers import add, all_at_once
 
 
 def _error(response) -> str:
@@ -19,20 +18,12 @@ def _error(response) -> str:
 
 def _claim_at_once(app, settings, claims: list[tuple[str, str]]) -> list[int]:
     """Each (member, wish) claimed on a thread of its own, all let go together; the statuses."""
-    barrier = threading.Barrier(len(claims))
-    statuses: list[int] = []
-
-    def claim(member_id: str, wish_id: str) -> None:
+    def claim(n: int):
+        member_id, wish_id = claims[n]
         member = Claimer.signed(app.test_client(), settings, id=member_id)
-        barrier.wait()
-        statuses.append(member.claim(wish_id).status_code)
+        return lambda: member.claim(wish_id).status_code
 
-    threads = [threading.Thread(target=claim, args=pair) for pair in claims]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return statuses
+    return all_at_once(len(claims), claim)
 
 
 def test_fifty_concurrent_claims_give_exactly_one_winner(db_settings, make_db):
@@ -244,20 +235,13 @@ def test_a_double_tap_with_one_idempotency_key_is_one_claim(db_settings, make_db
     db = make_db("matching")
     add(db, published_wish("tap"), published_wish("other"))
     app = create_app(db_settings, db)
-    barrier = threading.Barrier(2)
-    answers: list = []
 
-    def tap() -> None:
+    def tap(_n: int):
         member = Claimer.signed(app.test_client(), db_settings, id="tapper")
-        barrier.wait()
-        answers.append(member.post("/api/v1/wishes/tap/claims", json={},
-                                   headers={"Idempotency-Key": "tap-1"}))
+        return lambda: member.post("/api/v1/wishes/tap/claims", json={},
+                                   headers={"Idempotency-Key": "tap-1"})
 
-    threads = [threading.Thread(target=tap) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    answers = all_at_once(2, tap)
     assert sorted(a.status_code for a in answers) == [200, 201]
     assert len({a.get_json()["id"] for a in answers}) == 1
     member = Claimer.signed(app.test_client(), db_settings, id="tapper")
