@@ -10,7 +10,7 @@ from services.matching.claims.quota import hold
 from services.matching.claims.rules import EVENTS, STEPS
 from services.matching.errors import (AlreadyClaimed, CommunityWindow, InvalidState, KeyReused,
                                       NotFound)
-from services.matching.models import Claim, Wish, open_to
+from services.matching.models import PUBLISHED, Claim, Wish, open_to
 from shared.clock import CHINA
 from shared.envelope import new_id, utcnow
 
@@ -74,7 +74,7 @@ def similar_open(uow, wish: Wish, claimer: Claimer, limit: int = 3) -> list[Wish
     if wish.category:
         alike.append(Wish.category == wish.category)
     return list(uow.session.scalars(
-        select(Wish).where(Wish.status == "published", Wish.id != wish.id, or_(*alike),
+        select(Wish).where(PUBLISHED, Wish.id != wish.id, or_(*alike),
                            open_to(claimer.community_code, now))
         .order_by(Wish.urgent.desc(), Wish.published_at.desc(), Wish.id).limit(limit)))
 
