@@ -25,10 +25,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+import psycopg
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import cpu  # noqa: E402
-from bench.common import Sandbox, stop  # noqa: E402
+from bench.common import PG, Sandbox, stop  # noqa: E402
 from bench.http_load import Load, drive  # noqa: E402
 from bench.pipeline import profiled  # noqa: E402
 from services.stack import commands  # noqa: E402
@@ -117,36 +119,40 @@ def serve(box: Sandbox, app: str, name: str) -> tuple[subprocess.Popen, int]:
     raise SystemExit(f"{name} did not start:\n{box.log_tail()}")
 
 
-def workers_of(master: subprocess.Popen) -> dict:
-    """gunicorn's worker processes (the master's children), as bench/cpu.py samples them."""
+def workers_of(master: subprocess.Popen, application: str) -> dict:
+    """gunicorn's worker processes (the master's children) and their PostgreSQL backends (by
+    application_name: others share the server), as bench/cpu.py samples them."""
     children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
-    return {"gunicorn": SimpleNamespace(pid=int(children[0])),
-            **{f"gunicorn{i}": SimpleNamespace(pid=int(pid)) for i, pid in enumerate(children[1:])}}
+    with psycopg.connect(PG) as conn:
+        backends = [pid for pid, in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [application])]
+    return {**{f"gunicorn{i}": SimpleNamespace(pid=int(pid)) for i, pid in enumerate(children)},
+            **{f"backend{pid}": SimpleNamespace(pid=pid) for pid in backends}}
 
 
-def measure(port: int, master: subprocess.Popen, path: str, readers: int, seconds: float,
-            profile: Path | None = None) -> tuple[Load, dict]:
+def measure(port: int, master: subprocess.Popen, application: str, path: str, readers: int,
+            seconds: float, profile: Path | None = None) -> tuple[Load, dict]:
     """One run of the readers on `path`, after a warm-up; the load and CPU ms per request
     (with `profile`, py-spy records the workers' CPU into that directory)."""
     for _ in range(20):
         urllib.request.urlopen(f"http://{HOST}:{port}{path}").read()
-    workers = workers_of(master)
-    spies = profiled(workers, profile, idle=False) if profile else []
+    workers = workers_of(master, application)
+    spies = profiled({k: v for k, v in workers.items() if k.startswith("gunicorn")}, profile, idle=False) if profile else []
     before = cpu.sample(workers)
     load = drive(HOST, port, path, readers, seconds)
     used = cpu.per_item(before, cpu.sample(workers), max(1, len(load.latencies)))
     for spy in spies:
         spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
         spy.wait(60)
-    gunicorn = sum(v for k, v in used.items() if k.startswith("gunicorn"))
-    return load, {"gunicorn": gunicorn, "postgresql": used.get("postgresql", 0.0)}
+    return load, {side: sum(v for k, v in used.items() if k.startswith(prefix))
+                  for side, prefix in (("gunicorn", "gunicorn"), ("postgresql", "backend"))}
 
 
 def line(label: str, load: Load, used: dict | None = None) -> str:
     text = (f"{label}: {load.rate:,.0f} req/s, p50 {load.percentile(50) * 1000:.1f} ms, "
             f"p99 {load.percentile(99) * 1000:.1f} ms, {load.bytes_each:,.0f} B/response")
     if used is not None:
-        text += (f", CPU/request gunicorn {used['gunicorn']:.2f} ms + PostgreSQL "
+        text += (f", CPU/request gunicorn {used['gunicorn']:.2f} ms + its PostgreSQL backends "
                  f"{used['postgresql']:.2f} ms")
     return text + (f", {load.errors} ERRORS" if load.errors else "")
 
@@ -175,10 +181,12 @@ def run(box: Sandbox, n: int, readers: int, seconds: float, profile: Path | None
         same_answers(wall_port, bare_port, list(paths.values()))
         reached, total = True, page_of(wall_port, "/api/v1/wishes")["total"]
         print(f"open wishes: {total:,}, readers: {readers}, {seconds:g} s each side and page")
+        schema = box.schemas["matching"]
+        apps = f"microwish:{schema}"[:63], f"bench-bare:{schema}"[:63]
         for name, path in paths.items():
-            mine, mine_cpu = measure(wall_port, wall, path, readers, seconds,
+            mine, mine_cpu = measure(wall_port, wall, apps[0], path, readers, seconds,
                                      profile and profile / name.split(" (")[0].replace(" ", "-"))
-            theirs, theirs_cpu = measure(bare_port, bare, path, readers, seconds)
+            theirs, theirs_cpu = measure(bare_port, bare, apps[1], path, readers, seconds)
             ratio = mine.rate / theirs.rate
             print(line(f"wall {name}", mine, mine_cpu))
             print(line(f"bare {name}", theirs, theirs_cpu))
@@ -187,7 +195,8 @@ def run(box: Sandbox, n: int, readers: int, seconds: float, profile: Path | None
                   flush=True)
             reached &= (ratio >= BAR_RATIO and mine.percentile(99) <= BAR_P99
                         and not mine.errors and not theirs.errors)
-        html, html_cpu = measure(wall_port, wall, "/", readers, seconds, profile and profile / "html")
+        html, html_cpu = measure(wall_port, wall, apps[0], "/", readers, seconds,
+                                 profile and profile / "html")
         print(line("wall page (HTML, for information)", html, html_cpu))
     finally:
         stop([wall, bare])

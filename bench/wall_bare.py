@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-from datetime import datetime
+from datetime import datetime, timezone
 
 import psycopg
 from flask import Flask, Response, request
@@ -30,7 +30,8 @@ def _db() -> psycopg.Connection:
     if not _conn:
         schema = os.environ.get("MICROWISH_MATCHING_DATABASE_SCHEMA", "matching")
         _conn.append(psycopg.connect(os.environ["MICROWISH_DATABASE_URL"], autocommit=True,
-                                     options=f"-csearch_path={schema} -ctimezone=UTC"))
+                                     options=f"-csearch_path={schema} -ctimezone=UTC",
+                                     application_name=f"bench-bare:{schema}"[:63]))
     return _conn[0]
 
 
@@ -62,19 +63,21 @@ def wishes():
     if "category" in args:
         where.append("w.category = %s")
         params.append(args["category"])
-    conn = _db()
-    filters = " AND ".join(where)
-    total = conn.execute(f"SELECT count(*) FROM wishes w LEFT JOIN communities c "
-                         f"ON c.code = w.community_code WHERE {filters}", params).fetchone()[0]
+    conn, filters = _db(), " AND ".join(where)
+    # the wall's one statement: the page, its communities' names and the total beside each row
+    count = (f"SELECT count(*) FROM wishes w LEFT JOIN communities c ON c.code = w.community_code "
+             f"WHERE {filters}")
+    page_params = [*params, *params]
     if "after" in args:
         at, _, wish_id = base64.urlsafe_b64decode(args["after"]).decode().partition("|")
-        filters += " AND (w.published_at, w.id) < (%s, %s)"
-        params += [datetime.fromisoformat(at), wish_id]
-    cur = conn.execute(f"SELECT {COLUMNS}, now() FROM wishes w LEFT JOIN communities c "
-                       f"ON c.code = w.community_code WHERE {filters} "
-                       f"ORDER BY w.published_at DESC, w.id DESC LIMIT 21", params)
-    rows = cur.fetchall()
-    now = rows[0][-1] if rows else None
+        filters += " AND (w.published_at < %s OR w.published_at = %s AND w.id < %s)"
+        at = datetime.fromisoformat(at)
+        page_params += [at, at, wish_id]
+    rows = conn.execute(f"SELECT {COLUMNS}, ({count}) FROM wishes w LEFT JOIN communities c "
+                        f"ON c.code = w.community_code WHERE {filters} "
+                        f"ORDER BY w.published_at DESC, w.id DESC LIMIT 21", page_params).fetchall()
+    total = rows[0][-1] if rows else conn.execute(count, params).fetchone()[0]
+    now = datetime.now(timezone.utc)
     items = [_item(row[:-1], now) for row in rows[:20]]
     last = rows[19] if len(rows) > 20 else None
     after = (base64.urlsafe_b64encode(f"{last[8].isoformat()}|{last[0]}".encode()).decode()

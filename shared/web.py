@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from contextlib import contextmanager
 from urllib.parse import quote
 
 from flask import Flask, current_app, g, jsonify, redirect, request
+from flask.sessions import SecureCookieSessionInterface
 from marshmallow import Schema, ValidationError
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -40,6 +42,7 @@ def make_app(import_name: str, service: str, metadata, settings: Settings | None
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
                       JSON_AS_ASCII=False)
     app.json.ensure_ascii = False
+    app.session_interface = NoSession()
     app.extensions["microwish.settings"] = settings
     app.extensions["microwish.config"] = config
     app.extensions["microwish.db"] = db or Database(settings, service, metadata)
@@ -59,6 +62,14 @@ def make_app(import_name: str, service: str, metadata, settings: Settings | None
     return app
 
 
+class NoSession(SecureCookieSessionInterface):
+    """No Flask session: who calls is said by the platform's own signed token (shared.access),
+    so no request pays for opening a cookie session nobody reads."""
+
+    def open_session(self, app, request):
+        return None  # Flask hands the view a null session instead
+
+
 def settings() -> Settings:
     return current_app.extensions["microwish.settings"]
 
@@ -72,6 +83,14 @@ def uow():
     if "uow" not in g:
         g.uow = database().uow().__enter__()
     return g.uow
+
+
+@contextmanager
+def reading():
+    """A connection outside any transaction, for reads that are one statement each: the wall's
+    page needs no BEGIN and no ROLLBACK round trip around it."""
+    with database().engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        yield conn
 
 
 def _close_uow(_exc=None) -> None:

@@ -15,7 +15,7 @@ from shared.envelope import utcnow
 from shared.errors import ApiError, DomainError
 from shared.pages import render
 from shared.vocab import CATEGORIES, SKILLS, STATUS_LABELS
-from shared.web import as_api_error, uow, validated
+from shared.web import as_api_error, reading, uow, validated
 
 bp = Blueprint("pages", __name__)
 
@@ -29,15 +29,16 @@ def _wall(status: int = 200, **context):
     """The wall page: the API's filters and pages, from the address's query."""
     asked = {k: v for k, v in request.args.items() if v}  # the form sends its empty choices too
     try:
-        args = validated(wall_query.WallQuery(), asked)
+        args = validated(wall_query.WALL_QUERY, asked)
     except ApiError as refused:  # said next to the filters; the wall as if none were asked
-        asked, args, status = {}, wall_query.WallQuery().load({}), 422
+        asked, args, status = {}, wall_query.WALL_QUERY.load({}), 422
         context["error"] = "；".join(f"{f['field']}：{f['message']}" for f in refused.fields)
     viewer, now = viewer_community(), utcnow()
-    wishes, total, after = wall_query.page(uow().session, args, viewer, now)
+    with reading() as conn:
+        wishes, total, after = wall_query.page(conn, args, viewer, now)
     windows = {w.id: with_window({}, w, viewer, now) for w in wishes}
     more = urlencode({**asked, "after": after}) if after else None
-    return _render("wall.html", status, wishes=wishes, communities=community_names(wishes),
+    return _render("wall.html", status, wishes=wishes, communities=wall_query.names_of(wishes),
                    windows=windows, total=total, more=more, query=request.args, **context)
 
 
