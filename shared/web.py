@@ -23,6 +23,7 @@ from shared.failures import describe, is_unavailable
 from shared.settings import Settings, from_env
 from shared.tokens import Tokens
 
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 
@@ -89,7 +90,7 @@ def uow():
 def reading():
     """A connection outside any transaction, for reads that are one statement each: the wall's
     page needs no BEGIN and no ROLLBACK round trip around it."""
-    with database().engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with database().reader.connect() as conn:
         yield conn
 
 
@@ -194,10 +195,13 @@ def refuse_control_characters() -> None:
     headers = characters.in_pairs(request.headers.items())
     if headers:
         raise ApiError(400, characters.CODE, characters.field_errors(headers))
-    fields = [*characters.in_pairs(request.args.items(multi=True)),
-              *characters.in_pairs(request.form.items(multi=True)),
-              *characters.in_pairs((name, f.filename or "") for name, f in request.files.items()),
-              *(characters.found(request.get_json(silent=True)) if request.is_json else [])]
+    fields = characters.in_pairs(request.args.items(multi=True))
+    if request.mimetype in _FORMS:  # werkzeug parses no other body into form fields or files
+        fields += [*characters.in_pairs(request.form.items(multi=True)),
+                   *characters.in_pairs((name, f.filename or "")
+                                        for name, f in request.files.items())]
+    if request.is_json:
+        fields += characters.found(request.get_json(silent=True))
     if fields:
         raise ApiError(422, characters.CODE, characters.field_errors(fields))
 
