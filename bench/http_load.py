@@ -25,6 +25,15 @@ class Load:
     errors: int = 0
     cpu: float = 0.0  # the readers' own CPU seconds
 
+    def __iadd__(self, other: "Load") -> "Load":
+        """Another run of the same readers added to this one (runs taken in turns)."""
+        self.seconds += other.seconds
+        self.latencies += other.latencies
+        self.bytes += other.bytes
+        self.errors += other.errors
+        self.cpu += other.cpu
+        return self
+
     @property
     def rate(self) -> float:
         return len(self.latencies) / self.seconds

@@ -21,6 +21,8 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -130,31 +132,47 @@ def workers_of(master: subprocess.Popen, application: str) -> dict:
             **{f"backend{pid}": SimpleNamespace(pid=pid) for pid in backends}}
 
 
-def measure(port: int, master: subprocess.Popen, application: str, path: str, readers: int,
-            seconds: float, profile: Path | None = None) -> tuple[Load, dict]:
-    """One run of the readers on `path`, after a warm-up; the load and CPU ms per request
-    (with `profile`, py-spy records the workers' CPU into that directory)."""
+@dataclass
+class Side:
+    """One of the two servers, and what its readers saw over all its turns."""
+
+    name: str
+    port: int
+    master: subprocess.Popen
+    application: str  # its connections' application_name
+    load: Load = field(default_factory=lambda: Load(0.0))
+    cpu: Counter = field(default_factory=Counter)  # CPU seconds: gunicorn, postgresql
+
+    def per_request(self) -> dict:
+        return {k: 1000 * v / max(1, len(self.load.latencies)) for k, v in self.cpu.items()}
+
+
+def measure(side: Side, path: str, readers: int, seconds: float,
+            profile: Path | None = None) -> None:
+    """One turn of the readers on `path`, after a warm-up, added to the side's figures (with
+    `profile`, py-spy records the workers' CPU into that directory)."""
     for _ in range(20):
-        urllib.request.urlopen(f"http://{HOST}:{port}{path}").read()
-    workers = workers_of(master, application)
-    spies = profiled({k: v for k, v in workers.items() if k.startswith("gunicorn")}, profile, idle=False) if profile else []
+        urllib.request.urlopen(f"http://{HOST}:{side.port}{path}").read()
+    workers = workers_of(side.master, side.application)
+    gunicorn = {k: v for k, v in workers.items() if k.startswith("gunicorn")}
+    spies = profiled(gunicorn, profile, idle=False) if profile else []
     before = cpu.sample(workers)
-    load = drive(HOST, port, path, readers, seconds)
-    used = cpu.per_item(before, cpu.sample(workers), max(1, len(load.latencies)))
+    side.load += drive(HOST, side.port, path, readers, seconds)
+    after = cpu.sample(workers)
+    for name in workers:
+        if name in before and name in after:
+            side.cpu["gunicorn" if name in gunicorn else "postgresql"] += after[name] - before[name]
     for spy in spies:
         spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
         spy.wait(60)
-    return load, {side: sum(v for k, v in used.items() if k.startswith(prefix))
-                  for side, prefix in (("gunicorn", "gunicorn"), ("postgresql", "backend"))}
 
 
-def line(label: str, load: Load, used: dict | None = None) -> str:
-    text = (f"{label}: {load.rate:,.0f} req/s, p50 {load.percentile(50) * 1000:.1f} ms, "
-            f"p99 {load.percentile(99) * 1000:.1f} ms, {load.bytes_each:,.0f} B/response")
-    if used is not None:
-        text += (f", CPU/request gunicorn {used['gunicorn']:.2f} ms + its PostgreSQL backends "
-                 f"{used['postgresql']:.2f} ms")
-    return text + (f", {load.errors} ERRORS" if load.errors else "")
+def line(label: str, side: Side) -> str:
+    load, used = side.load, side.per_request()
+    return (f"{label}: {load.rate:,.0f} req/s, p50 {load.percentile(50) * 1000:.1f} ms, "
+            f"p99 {load.percentile(99) * 1000:.1f} ms, {load.bytes_each:,.0f} B/response, "
+            f"CPU/request gunicorn {used['gunicorn']:.2f} ms + its PostgreSQL backends "
+            f"{used['postgresql']:.2f} ms" + (f", {load.errors} ERRORS" if load.errors else ""))
 
 
 def page_of(port: int, path: str) -> dict:
@@ -170,8 +188,9 @@ def same_answers(wall: int, bare: int, paths: list[str]) -> None:
             raise SystemExit(f"the wall and the bare endpoint disagree on {path}")
 
 
-def run(box: Sandbox, n: int, readers: int, seconds: float, profile: Path | None) -> bool:
-    """Fill, serve both, read each scenario from each side; whether the bar is reached."""
+def run(box: Sandbox, n: int, readers: int, seconds: float, turns: int,
+        profile: Path | None) -> bool:
+    """Fill, serve both, read each page from each side in turns; whether the bar is reached."""
     fill(box, n)
     wall, wall_port = serve(box, "services.matching.app:create_app()", "matching-http")
     bare, bare_port = serve(box, "bench.wall_bare:create_app()", "bare-http")
@@ -180,24 +199,30 @@ def run(box: Sandbox, n: int, readers: int, seconds: float, profile: Path | None
         paths["next page"] = "/api/v1/wishes?after=" + page_of(wall_port, "/api/v1/wishes")["next"]
         same_answers(wall_port, bare_port, list(paths.values()))
         reached, total = True, page_of(wall_port, "/api/v1/wishes")["total"]
-        print(f"open wishes: {total:,}, readers: {readers}, {seconds:g} s each side and page")
+        print(f"open wishes: {total:,}, readers: {readers}, {seconds:g} s each side and page "
+              f"(in {turns} turns each, taken alternately)")
         schema = box.schemas["matching"]
-        apps = f"microwish:{schema}"[:63], f"bench-bare:{schema}"[:63]
-        for name, path in paths.items():
-            mine, mine_cpu = measure(wall_port, wall, apps[0], path, readers, seconds,
-                                     profile and profile / name.split(" (")[0].replace(" ", "-"))
-            theirs, theirs_cpu = measure(bare_port, bare, apps[1], path, readers, seconds)
+        for name, path in [*paths.items(), ("page (HTML, for information)", "/")]:
+            sides = [Side("wall", wall_port, wall, f"microwish:{schema}"[:63])]
+            if path != "/":
+                sides.append(Side("bare", bare_port, bare, f"bench-bare:{schema}"[:63]))
+            for turn in range(turns):  # others share the machine: both sides see its moods
+                for side in sides:
+                    spied = profile and side.name == "wall"
+                    measure(side, path, readers, seconds / turns,
+                            profile / name.split(" (")[0].replace(" ", "-") / str(turn)
+                            if spied else None)
+            for side in sides:
+                print(line(f"{side.name} {name}", side))
+            if len(sides) == 1:
+                continue
+            mine, theirs = sides[0].load, sides[1].load
             ratio = mine.rate / theirs.rate
-            print(line(f"wall {name}", mine, mine_cpu))
-            print(line(f"bare {name}", theirs, theirs_cpu))
             print(f"ratio wall / bare, {name}: {ratio:.2f}; readers' own CPU "
-                  f"{100 * mine.cpu / seconds:.0f}% / {100 * theirs.cpu / seconds:.0f}% of a core",
-                  flush=True)
+                  f"{100 * mine.cpu / mine.seconds:.0f}% / "
+                  f"{100 * theirs.cpu / theirs.seconds:.0f}% of a core", flush=True)
             reached &= (ratio >= BAR_RATIO and mine.percentile(99) <= BAR_P99
                         and not mine.errors and not theirs.errors)
-        html, html_cpu = measure(wall_port, wall, apps[0], "/", readers, seconds,
-                                 profile and profile / "html")
-        print(line("wall page (HTML, for information)", html, html_cpu))
     finally:
         stop([wall, bare])
     return reached
@@ -208,12 +233,14 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=10000, help="open wishes on the wall")
     parser.add_argument("--readers", type=int, default=32, help="concurrent readers")
     parser.add_argument("--seconds", type=float, default=10.0, help="each side, each page")
+    parser.add_argument("--turns", type=int, default=4,
+                        help="each side's seconds split into turns, the two sides alternating")
     parser.add_argument("--profile", type=Path,
                         help="record the wall's gunicorn workers' CPU with py-spy into DIR")
     args = parser.parse_args()
     with Sandbox(services=("matching",)) as box:
         print(f"sandbox: vhost {box.vhost}, schemas {' '.join(box.schemas.values())}", flush=True)
-        reached = run(box, args.n, args.readers, args.seconds, args.profile)
+        reached = run(box, args.n, args.readers, args.seconds, args.turns, args.profile)
     print(f"bar (each API page ≥ {BAR_RATIO}× the bare endpoint, p99 ≤ {BAR_P99 * 1000:.0f} ms): "
           + ("reached" if reached else "NOT reached"))
 
