@@ -9,7 +9,7 @@ from collections import namedtuple
 from functools import lru_cache
 
 from marshmallow import ValidationError, fields, validate
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, func, or_, select
 
 from services.matching.models import (PUBLISHED, Community, Wish, needs_skill, open_to,
                                       skill_pattern)
@@ -104,7 +104,10 @@ def statements(shape: frozenset):
         query = query.where(or_(Wish.published_at < bindparam("after_at"),
                                 and_(Wish.published_at == bindparam("after_at"),
                                      Wish.id < bindparam("after_id"))))
-    query = query.order_by(Wish.published_at.desc(), Wish.id.desc()).limit(bindparam("limit"))
+    # the limit written into the SQL: with it a parameter, the generic plan of a prepared
+    # statement cannot know the page stops early, and sorts every match
+    query = query.order_by(Wish.published_at.desc(), Wish.id.desc()).limit(
+        bindparam("limit", type_=Integer, literal_execute=True))
     return query, select(total)
 
 
