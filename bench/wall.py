@@ -208,10 +208,9 @@ def run(box: Sandbox, n: int, readers: int, seconds: float, turns: int,
                 sides.append(Side("bare", bare_port, bare, f"bench-bare:{schema}"[:63]))
             for turn in range(turns):  # others share the machine: both sides see its moods
                 for side in sides:
-                    spied = profile and side.name == "wall"
                     measure(side, path, readers, seconds / turns,
-                            profile / name.split(" (")[0].replace(" ", "-") / str(turn)
-                            if spied else None)
+                            profile / side.name / name.split(" (")[0].replace(" ", "-") /
+                            str(turn) if profile else None)
             for side in sides:
                 print(line(f"{side.name} {name}", side))
             if len(sides) == 1:
@@ -236,7 +235,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=4,
                         help="each side's seconds split into turns, the two sides alternating")
     parser.add_argument("--profile", type=Path,
-                        help="record the wall's gunicorn workers' CPU with py-spy into DIR")
+                        help="record each side's gunicorn workers' CPU with py-spy into DIR")
     args = parser.parse_args()
     with Sandbox(services=("matching",)) as box:
         print(f"sandbox: vhost {box.vhost}, schemas {' '.join(box.schemas.values())}", flush=True)
