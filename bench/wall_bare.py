@@ -1,10 +1,11 @@
-"""The wall's baseline: a bare Flask endpoint doing the wall's SELECT and count by hand, and its JSON.
+"""The wall's baseline: a bare Flask endpoint doing the wall's SELECT and count by hand, its JSON.
 
     gunicorn … "bench.wall_bare:create_app()"
 
-No platform code (the vocabulary's labels and China's time zone aside): one psycopg connection per worker process (a sync worker serves one request at
-a time), SQL written out, the rows turned into the same JSON the wall sends. Filters: district,
-category and the keyset cursor (`after`, as the wall encodes it); a page of 20.
+No platform code (the vocabulary's labels and China's time zone aside): one psycopg connection
+per worker process (a sync worker serves one request at a time), SQL written out, the rows turned
+into the same JSON the wall sends. Filters: district, category and the keyset cursor (`after`, as
+the wall encodes it); a page of 20.
 """
 from __future__ import annotations
 

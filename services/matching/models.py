@@ -42,7 +42,8 @@ class Wish(Base):
                             postgresql_where=text("status = 'published'"),
                             sqlite_where=text("status = 'published'")),
                       Index("ix_wishes_wall_category", "category", "published_at", "id",
-                            postgresql_include=["community_code"], postgresql_where=text("status = 'published'"),
+                            postgresql_include=["community_code"],
+                            postgresql_where=text("status = 'published'"),
                             sqlite_where=text("status = 'published'")))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
