@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from contextlib import contextmanager
 from urllib.parse import quote
 
 from flask import Flask, current_app, g, jsonify, redirect, request
+from flask.sessions import SecureCookieSessionInterface
 from marshmallow import Schema, ValidationError
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -21,6 +23,7 @@ from shared.failures import describe, is_unavailable
 from shared.settings import Settings, from_env
 from shared.tokens import Tokens
 
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 
@@ -40,6 +43,7 @@ def make_app(import_name: str, service: str, metadata, settings: Settings | None
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
                       JSON_AS_ASCII=False)
     app.json.ensure_ascii = False
+    app.session_interface = NoSession()
     app.extensions["microwish.settings"] = settings
     app.extensions["microwish.config"] = config
     app.extensions["microwish.db"] = db or Database(settings, service, metadata)
@@ -59,6 +63,14 @@ def make_app(import_name: str, service: str, metadata, settings: Settings | None
     return app
 
 
+class NoSession(SecureCookieSessionInterface):
+    """No Flask session: who calls is said by the platform's own signed token (shared.access),
+    so no request pays for opening a cookie session nobody reads."""
+
+    def open_session(self, app, request):
+        return None  # Flask hands the view a null session instead
+
+
 def settings() -> Settings:
     return current_app.extensions["microwish.settings"]
 
@@ -72,6 +84,14 @@ def uow():
     if "uow" not in g:
         g.uow = database().uow().__enter__()
     return g.uow
+
+
+@contextmanager
+def reading():
+    """A connection outside any transaction, for reads that are one statement each: the wall's
+    page needs no BEGIN and no ROLLBACK round trip around it."""
+    with database().reader.connect() as conn:
+        yield conn
 
 
 def _close_uow(_exc=None) -> None:
@@ -175,10 +195,13 @@ def refuse_control_characters() -> None:
     headers = characters.in_pairs(request.headers.items())
     if headers:
         raise ApiError(400, characters.CODE, characters.field_errors(headers))
-    fields = [*characters.in_pairs(request.args.items(multi=True)),
-              *characters.in_pairs(request.form.items(multi=True)),
-              *characters.in_pairs((name, f.filename or "") for name, f in request.files.items()),
-              *(characters.found(request.get_json(silent=True)) if request.is_json else [])]
+    fields = characters.in_pairs(request.args.items(multi=True))
+    if request.mimetype in _FORMS:  # werkzeug parses no other body into form fields or files
+        fields += [*characters.in_pairs(request.form.items(multi=True)),
+                   *characters.in_pairs((name, f.filename or "")
+                                        for name, f in request.files.items())]
+    if request.is_json:
+        fields += characters.found(request.get_json(silent=True))
     if fields:
         raise ApiError(422, characters.CODE, characters.field_errors(fields))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, or_, text)
+                        UniqueConstraint, literal_column, or_, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.community_copy import CommunityCopy
@@ -22,6 +22,9 @@ add_messaging_tables(Base.metadata)
 RATE_LIMITS = add_rate_limit_table(Base.metadata)
 
 
+WALL_FILTERS = ("community_code", "category", "kind", "urgent", "wish_type")
+
+
 class Wish(Base):
     __tablename__ = "wishes"
     # The publication job's scan: the scheduled wishes in the order they open.
@@ -31,7 +34,17 @@ class Wish(Base):
                       # and the wishes whose community window is still to be announced closed
                       Index("ix_wishes_window", "citywide_at",
                             postgresql_where=text("NOT citywide_announced"),
-                            sqlite_where=text("NOT citywide_announced")))
+                            sqlite_where=text("NOT citywide_announced")),
+                      # The wall: its order and keyset read backwards, and its total counted
+                      # from the index alone under the usual filters (PostgreSQL's INCLUDE).
+                      Index("ix_wishes_wall", "published_at", "id",
+                            postgresql_include=list(WALL_FILTERS),
+                            postgresql_where=text("status = 'published'"),
+                            sqlite_where=text("status = 'published'")),
+                      Index("ix_wishes_wall_category", "category", "published_at", "id",
+                            postgresql_include=["community_code"],
+                            postgresql_where=text("status = 'published'"),
+                            sqlite_where=text("status = 'published'")))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     community_code: Mapped[str] = mapped_column(String(32), index=True)
@@ -68,6 +81,11 @@ class Wish(Base):
     places_left: Mapped[int] = mapped_column(Integer, default=0)
 
 
+# Open wishes (SQL), said as the wall's indexes say it: a bound 'published' would keep a prepared
+# statement's generic plan off those partial indexes.
+PUBLISHED = Wish.status == literal_column("'published'")
+
+
 def open_to(community_code: str | None, now):
     """The wishes a member of `community_code` may claim at `now` (SQL): their community's, and
     any whose community window has closed (publication.rules.may_claim says it of one wish)."""
@@ -75,10 +93,16 @@ def open_to(community_code: str | None, now):
                Wish.community_code == community_code)
 
 
-def needs_skill(skill: str):
+def skill_pattern(skill: str) -> str:
+    """What `needs_skill` looks for in the text of a wish's JSON list of skills."""
+    return f'%"{skill}"%'
+
+
+def needs_skill(skill):
     """The wishes that need `skill` (SQL): a JSON list of vocabulary codes, so its text holds
-    "electrician" exactly, on PostgreSQL and SQLite alike."""
-    return Wish.skills.cast(String).like(f'%"{skill}"%')
+    "electrician" exactly, on PostgreSQL and SQLite alike. `skill` is a code, or a bind parameter
+    that will hold its `skill_pattern`."""
+    return Wish.skills.cast(String).like(skill_pattern(skill) if isinstance(skill, str) else skill)
 
 
 class Claim(Base):

@@ -12,6 +12,18 @@ from shared.settings import ROOT
 from tests.helpers import PG_URL
 
 
+def assert_cleaned_up(out: str) -> None:
+    """The vhost and schemas a bench said it made are gone."""
+    vhost, schemas = re.search(r"sandbox: vhost (\S+), schemas (.+)", out).groups()
+    vhosts = subprocess.run(["rabbitmqctl", "-q", "list_vhosts"], capture_output=True, text=True,
+                            check=True, timeout=60).stdout.split()
+    assert vhost not in vhosts
+    with psycopg.connect(PG_URL) as conn:
+        left = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)",
+                            [schemas.split()]).fetchall()
+    assert left == []
+
+
 def test_the_pipeline_publishes_every_queued_wish_and_cleans_up():
     done = subprocess.run([sys.executable, "bench/pipeline.py", "-n", "20"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
@@ -23,18 +35,7 @@ def test_the_pipeline_publishes_every_queued_wish_and_cleans_up():
     chain = float(re.search(r"raw chain.*: ([\d,.]+) msg/s", out).group(1).replace(",", ""))
     ratio = float(re.search(r"ratio pipeline / raw chain: ([\d.]+)", out).group(1))
     assert rate > 0 and chain > 0 and abs(ratio - rate / chain) < 0.01
-    assert _sandbox_left(out) == (False, [])
-
-
-def _sandbox_left(out: str) -> tuple[bool, list]:
-    """Whether the run's vhost and schemas (its `sandbox:` line) are still there."""
-    vhost, schemas = re.search(r"sandbox: vhost (\S+), schemas (.+)", out).groups()
-    vhosts = subprocess.run(["rabbitmqctl", "-q", "list_vhosts"], capture_output=True, text=True,
-                            check=True, timeout=60).stdout.split()
-    with psycopg.connect(PG_URL) as conn:
-        left = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)",
-                            [schemas.split()]).fetchall()
-    return vhost in vhosts, left
+    assert_cleaned_up(out)
 
 
 def test_the_claims_bench_has_one_winner_per_wish_and_cleans_up():
@@ -52,7 +53,7 @@ def test_the_claims_bench_has_one_winner_per_wish_and_cleans_up():
     assert "winners: 18 claims, 18 wishes claimed of 18 published" in out
     ratio = float(re.search(r"ratio matching / bare: ([\d.]+)", out).group(1))
     assert ratio > 0
-    assert _sandbox_left(out) == (False, [])
+    assert_cleaned_up(out)
 
 
 def test_profile_categories_put_driver_time_under_the_database_and_loop_waits_under_idle():
@@ -67,3 +68,22 @@ def test_profile_categories_put_driver_time_under_the_database_and_loop_waits_un
     assert category(query) == "database round trips (psycopg)"
     assert category(waiting) == IDLE
     assert category(compiling) == "SQLAlchemy Core (SQL, compile, results)"
+
+
+def test_the_wall_bench_prints_its_figures_for_both_sides_and_cleans_up():
+    done = subprocess.run([sys.executable, "bench/wall.py", "-n", "200", "--readers", "4",
+                           "--seconds", "1"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert "open wishes: 200, readers: 4" in out
+    figures = re.compile(r"(wall|bare) (.+?): ([\d,]+) req/s, p50 ([\d.]+) ms, p99 ([\d.]+) ms, "
+                         r"([\d,]+) B/response")
+    sides = {(side, page) for side, page, *_ in figures.findall(out)}
+    pages = ("filtered (district + category)", "first page", "next page")
+    assert sides >= {(side, page) for side in ("wall", "bare") for page in pages}
+    assert ("wall", "page (HTML, for information)") in sides
+    assert "ERRORS" not in out
+    assert len(re.findall(r"ratio wall / bare, .+?: [\d.]+", out)) == 3
+    assert re.search(r"bar \(.+\): (reached|NOT reached)", out)
+    assert_cleaned_up(out)

@@ -32,16 +32,18 @@ def announce(db, settings, type_: str = "community.registered", **changes) -> No
 
 @contextmanager
 def statements_on(db):
-    """The statements run on `db` while the block runs."""
+    """The statements run on `db` (in transactions or by its reader) while the block runs."""
     seen: list[str] = []
 
     def note(_conn, _cursor, statement, *_args) -> None:
         seen.append(statement)
-    event.listen(db.engine, "before_cursor_execute", note)
+    for engine in (db.engine, db.reader):
+        event.listen(engine, "before_cursor_execute", note)
     try:
         yield seen
     finally:
-        event.remove(db.engine, "before_cursor_execute", note)
+        for engine in (db.engine, db.reader):
+            event.remove(engine, "before_cursor_execute", note)
 
 
 def test_the_wall_json_names_each_community_and_falls_back_to_the_code(app, db, db_settings):

@@ -14,7 +14,7 @@ from services.matching.claims.quota import Allowance, hold
 from services.matching.claims.rules import round_of, window_problem
 from services.matching.errors import (AlreadyClaimed, CommunityWindow, KeyReused,
                                       NotFound)
-from services.matching.models import Claim, Community, TeamMember, Wish, open_to
+from services.matching.models import PUBLISHED, Claim, Community, TeamMember, Wish, open_to
 from shared.envelope import new_id, utcnow
 
 
@@ -101,7 +101,7 @@ def _similar(by_category: bool):
         alike.append(Wish.category == bindparam("category"))
     return (select(Wish, Community.name)
             .outerjoin(Community, Community.code == Wish.community_code)
-            .where(Wish.status == "published", Wish.id != bindparam("wish_id"), or_(*alike),
+            .where(PUBLISHED, Wish.id != bindparam("wish_id"), or_(*alike),
                    open_to(bindparam("claimer_community"), bindparam("now")))
             .order_by(Wish.urgent.desc(), Wish.published_at.desc(), Wish.id)
             .limit(bindparam("limit")))

@@ -13,7 +13,7 @@ from services.matching.web.views import window_view, wish_view
 from shared.access import CLAIMERS, allow, principal, public, require_principal
 from shared.envelope import utcnow
 from shared.errors import ApiError
-from shared.web import uow, validated
+from shared.web import reading, uow, validated
 
 bp = Blueprint("wall", __name__)
 
@@ -45,10 +45,11 @@ def with_window(view: dict, w: Wish, viewer, now) -> dict:
 @public
 def list_wishes():
     """The wall: filtered, searched, a page at a time (`next` is the following page's `after`)."""
-    args = validated(wall_query.WallQuery(), request.args.to_dict())
+    args = validated(wall_query.WALL_QUERY, request.args.to_dict())
     viewer, now = viewer_community(), utcnow()
-    wishes, total, after = wall_query.page(uow().session, args, viewer, now)
-    names = community_names(wishes)
+    with reading() as conn:
+        wishes, total, after = wall_query.page(conn, args, viewer, now)
+    names = wall_query.names_of(wishes)
     return {"items": [with_window(wish_view(w, names), w, viewer, now) for w in wishes],
             "total": total, "next": after}
 

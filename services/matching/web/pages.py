@@ -20,7 +20,7 @@ from shared.errors import ApiError, DomainError
 from shared.fields import text
 from shared.pages import render
 from shared.vocab import CATEGORIES, SKILLS, STATUS_LABELS, WISH_TYPES
-from shared.web import as_api_error, page_or_json, uow, validated
+from shared.web import as_api_error, page_or_json, reading, uow, validated
 
 bp = Blueprint("pages", __name__)
 
@@ -36,10 +36,11 @@ def _render(template: str, status: int = 200, **context):
                   wish_types=WISH_TYPES, claim_key=new_id, **context)
 
 
-def _cards(wishes: list[Wish], **context) -> dict:
-    """What the wish cards need: each wish's community by name, who may claim it now and when."""
+def _cards(wishes: list[Wish], names: dict[str, str] | None = None, **context) -> dict:
+    """What the wish cards need: each wish's community by name (looked up unless the wall's own
+    statement read them), who may claim it now and when."""
     viewer, now = viewer_community(), utcnow()
-    return {"wishes": wishes, "communities": community_names(wishes),
+    return {"wishes": wishes, "communities": community_names(wishes) if names is None else names,
             "windows": {w.id: with_window({}, w, viewer, now) for w in wishes}, **context}
 
 
@@ -47,14 +48,15 @@ def _wall(status: int = 200, **context):
     """The wall page: the API's filters and pages, from the address's query."""
     asked = {k: v for k, v in request.args.items() if v}  # the form sends its empty choices too
     try:
-        args = validated(wall_query.WallQuery(), asked)
+        args = validated(wall_query.WALL_QUERY, asked)
     except ApiError as refused:  # said next to the filters; the wall as if none were asked
-        asked, args, status = {}, wall_query.WallQuery().load({}), 422
+        asked, args, status = {}, wall_query.WALL_QUERY.load({}), 422
         context["error"] = "；".join(f"{f['field']}：{f['message']}" for f in refused.fields)
-    wishes, total, after = wall_query.page(uow().session, args, viewer_community(), utcnow())
+    with reading() as conn:
+        wishes, total, after = wall_query.page(conn, args, viewer_community(), utcnow())
     more = urlencode({**asked, "after": after}) if after else None
     return _render("wall.html", status, total=total, more=more, query=request.args,
-                   **_cards(wishes, **context))
+                   **_cards(wishes, wall_query.names_of(wishes), **context))
 
 
 @bp.errorhandler(ApiError)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
+from collections import namedtuple
+from functools import lru_cache
 
 from marshmallow import ValidationError, fields, validate
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, func, or_, select
 
-from services.matching.models import Community, Wish, needs_skill, open_to
+from services.matching.models import (PUBLISHED, Community, Wish, needs_skill, open_to,
+                                      skill_pattern)
 from shared.fields import Strict, choice, query_flag, text
 from shared.vocab import CATEGORIES, KIND_LABELS, SKILLS, WISH_TYPES
 
@@ -25,7 +28,8 @@ class Cursor(fields.String):
             raise ValidationError("invalid_cursor") from None
 
 
-def cursor_of(wish: Wish) -> str:
+def cursor_of(wish) -> str:
+    """The cursor after `wish` (a Wish or a Shown row)."""
     return base64.urlsafe_b64encode(f"{wish.published_at.isoformat()}|{wish.id}".encode()).decode()
 
 
@@ -46,33 +50,81 @@ class WallQuery(Strict):
     after = Cursor()
 
 
+WALL_QUERY = WallQuery()  # marshmallow schemas load again and again; one copy of its fields
+
+
 def _like(q: str) -> str:
     return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def filtered(args: dict, viewer_community, now):
-    """The open wishes `args` ask for, as a statement without order or page."""
-    query = select(Wish).where(Wish.status == "published")
-    if "district" in args or "street" in args:  # what intake's copy says of the community
-        query = query.join(Community, Community.code == Wish.community_code)
-    if "district" in args:
-        query = query.where(Community.district == args["district"])
-    if "street" in args:
-        query = query.where(Community.street == args["street"])
-    for name, column in (("community", Wish.community_code), ("category", Wish.category),
-                         ("kind", Wish.kind), ("wish_type", Wish.wish_type),
-                         ("urgent", Wish.urgent)):
-        if name in args:
-            query = query.where(column == args[name])
-    if "skill" in args:
-        query = query.where(needs_skill(args["skill"]))
-    if "q" in args:
-        pattern = _like(args["q"])
-        query = query.where(or_(Wish.title.like(pattern, escape="\\"),
-                                Wish.description.like(pattern, escape="\\")))
-    if args.get("may_claim") and viewer_community is not False:
-        query = query.where(open_to(viewer_community, now))
+# What the wall shows of a wish (web.views reads them off a row as off a Wish), and its community's
+# name from the same statement, so a page costs no look-up of its own.
+SHOWN = (Wish.id, Wish.community_code, Wish.title, Wish.description, Wish.kind,
+         Wish.wisher_display, Wish.status, Wish.published_at, Wish.citywide_at, Wish.category,
+         Wish.skills, Wish.service_standard, Wish.urgent, Wish.deadline, Wish.wish_type,
+         Wish.capacity, Wish.places_left, Wish.claim_id, Community.name.label("community_name"))
+# A page's rows as plain named tuples: the views read a dozen fields off each of twenty rows, and
+# a tuple's attributes cost a fraction of a Row's.
+Shown = namedtuple("Shown", [column.key for column in SHOWN] + ["total"])
+
+
+# Filters compared with a column; `skill`, `q`, `may_claim` and `after` are said in SQL below.
+_EQUAL = {"district": Community.district, "street": Community.street,
+          "community": Wish.community_code, "category": Wish.category, "kind": Wish.kind,
+          "wish_type": Wish.wish_type, "urgent": Wish.urgent}
+
+
+def filtered(shape: frozenset, *columns):
+    """`columns` of the open wishes, narrowed by the filters named in `shape`, each value a bind
+    parameter of its name (`params` fills them in), as a statement without order or page."""
+    # intake's copy says where a community is; a left join on its key costs the count nothing
+    query = (select(*columns).select_from(Wish)
+             .outerjoin(Community, Community.code == Wish.community_code)
+             .where(PUBLISHED))
+    for name, column in _EQUAL.items():
+        if name in shape:
+            query = query.where(column == bindparam(name))
+    if "skill" in shape:
+        query = query.where(needs_skill(bindparam("skill")))
+    if "q" in shape:
+        query = query.where(or_(Wish.title.like(bindparam("q"), escape="\\"),
+                                Wish.description.like(bindparam("q"), escape="\\")))
+    if "may_claim" in shape:
+        query = query.where(open_to(bindparam("viewer"), bindparam("now")))
     return query
+
+
+@lru_cache(maxsize=512)
+def statements(shape: frozenset):
+    """The page (rows of SHOWN with the total beside each) and the count alone, for one shape
+    of filters: built and keyed by SQLAlchemy once, not on every request."""
+    total = filtered(shape, func.count()).scalar_subquery()
+    query = filtered(shape, *SHOWN, total.label("total"))
+    if "after" in shape:
+        query = query.where(or_(Wish.published_at < bindparam("after_at"),
+                                and_(Wish.published_at == bindparam("after_at"),
+                                     Wish.id < bindparam("after_id"))))
+    # the limit written into the SQL: with it a parameter, the generic plan of a prepared
+    # statement cannot know the page stops early, and sorts every match
+    query = query.order_by(Wish.published_at.desc(), Wish.id.desc()).limit(
+        bindparam("limit", type_=Integer, literal_execute=True))
+    return query, select(total)
+
+
+def params(args: dict, viewer_community, now) -> tuple[frozenset, dict]:
+    """The filters `args` ask for (the statement's shape) and the values of its bind parameters."""
+    shape = {name for name in (*_EQUAL, "skill", "q", "after") if name in args}
+    values = {name: args[name] for name in _EQUAL if name in args}
+    if "skill" in args:
+        values["skill"] = skill_pattern(args["skill"])
+    if "q" in args:
+        values["q"] = _like(args["q"])
+    if "after" in args:
+        values["after_at"], values["after_id"] = args["after"]
+    if args.get("may_claim") and viewer_community is not False:
+        shape.add("may_claim")
+        values.update(viewer=viewer_community, now=now)
+    return frozenset(shape), values
 
 
 def for_you(session, member, limit: int = 20) -> list[Wish]:
@@ -85,23 +137,27 @@ def for_you(session, member, limit: int = 20) -> list[Wish]:
     if not offered:
         return []
     needs = or_(*offered)
-    query = (select(Wish).where(Wish.status == "published", needs,
+    query = (select(Wish).where(PUBLISHED, needs,
                                 Wish.community_code.like(f"{district}-%"))
              .order_by((Wish.community_code != member.community_code), Wish.urgent.desc(),
                        Wish.published_at.desc(), Wish.id.desc()).limit(limit))
     return list(session.scalars(query))
 
 
-def page(session, args: dict, viewer_community, now) -> tuple[list[Wish], int, str | None]:
-    """One page of the wall, the total that match, and the cursor of the next page (or None)."""
-    query = filtered(args, viewer_community, now)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    if "after" in args:
-        at, wish_id = args["after"]
-        query = query.where(or_(Wish.published_at < at,
-                                and_(Wish.published_at == at, Wish.id < wish_id)))
-    wishes = list(session.scalars(query.order_by(Wish.published_at.desc(), Wish.id.desc())
-                                  .limit(args["limit"] + 1)))
-    more = len(wishes) > args["limit"]
-    wishes = wishes[:args["limit"]]
-    return wishes, total, cursor_of(wishes[-1]) if more and wishes else None
+def names_of(rows) -> dict[str, str]:
+    """The Chinese names of a page's communities, as its rows brought them."""
+    return {w.community_code: w.community_name or w.community_code for w in rows}
+
+
+def page(conn, args: dict, viewer_community, now) -> tuple[list, int, str | None]:
+    """One page of the wall (Shown rows), the total that match, and the cursor of the next
+    page (or None): one statement, the count riding along as a scalar subquery."""
+    shape, values = params(args, viewer_community, now)
+    query, count = statements(shape)
+    rows = [Shown(*row) for row in conn.execute(query, {**values,
+                                                       "limit": args["limit"] + 1}).all()]
+    if not rows:  # past the last page, or nothing matches: the count alone
+        return [], conn.execute(count, values).scalar_one(), None
+    more = len(rows) > args["limit"]
+    rows = rows[:args["limit"]]
+    return rows, rows[0].total, cursor_of(rows[-1]) if more else None

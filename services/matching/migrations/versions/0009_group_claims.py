@@ -1,8 +1,8 @@
 """group claims (帮帮团): a wish's capacity and the places its group has left, the members of a
 group claim; the round a claim counts in
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 19:00:00
 
 """
@@ -13,8 +13,8 @@ from alembic import op
 
 from shared.timestamps import Instant
 
-revision: str = '0008'
-down_revision: Union[str, Sequence[str], None] = '0007'
+revision: str = '0009'
+down_revision: Union[str, Sequence[str], None] = '0008'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
