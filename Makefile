@@ -20,7 +20,7 @@ run: install
 
 ## test: the whole suite, against the real PostgreSQL and RabbitMQ
 test: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=25
 
 ## stack: every service as its own processes against RabbitMQ and PostgreSQL (Ctrl-C stops it)
 stack: install

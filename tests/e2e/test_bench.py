@@ -72,8 +72,8 @@ def test_profile_categories_put_driver_time_under_the_database_and_loop_waits_un
 
 def test_the_wall_bench_prints_its_figures_for_both_sides_and_cleans_up():
     done = subprocess.run([sys.executable, "bench/wall.py", "-n", "200", "--readers", "4",
-                           "--seconds", "1"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+                           "--seconds", "0.5", "--turns", "1"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
     assert "open wishes: 200, readers: 4" in out
