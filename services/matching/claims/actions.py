@@ -31,21 +31,28 @@ class Claimer:
 
 
 def by_key(uow, claimer: Claimer, wish_id: str) -> Claim | None:
-    """The claim the claimer already has of this wish: the one their Idempotency-Key made (of
-    this wish, or it is an error), or the group they serve in."""
-    if claimer.key is not None:
-        c = uow.session.scalars(select(Claim).where(Claim.member_id == claimer.member_id,
-                                                    Claim.idempotency_key == claimer.key)).first()
-        if c is not None and c.wish_id != wish_id:
-            raise KeyReused(claimer.key, [{"field": "Idempotency-Key",
-                                           "code": "idempotency_key_reused",
-                                           "message": "该 Idempotency-Key 已用于认领另一个心愿"}])
-        if c is not None:
-            return c
+    """The claim the claimer's Idempotency-Key already made (of this wish, or it is an error)."""
+    if claimer.key is None:
+        return None
+    c = uow.session.scalars(select(Claim).where(Claim.member_id == claimer.member_id,
+                                                Claim.idempotency_key == claimer.key)).first()
+    if c is not None and c.wish_id != wish_id:
+        raise KeyReused(claimer.key, [{"field": "Idempotency-Key", "code": "idempotency_key_reused",
+                                       "message": "该 Idempotency-Key 已用于认领另一个心愿"}])
+    return c
+
+
+def seat_of(uow, claimer: Claimer, wish_id: str) -> Claim | None:
+    """The group claim of this wish the claimer serves in, if they joined one."""
     seated = select(Claim).join(TeamMember, TeamMember.claim_id == Claim.id)
     return uow.session.scalars(seated.where(
         Claim.wish_id == wish_id, Claim.status != "released", TeamMember.left_at.is_(None),
         TeamMember.member_id == claimer.member_id)).first()
+
+
+def already_has(uow, claimer: Claimer, wish_id: str) -> Claim | None:
+    """What a repeated tap gets back: the claim its key made, or the group the claimer is in."""
+    return by_key(uow, claimer, wish_id) or seat_of(uow, claimer, wish_id)
 
 
 _WISH = select(Wish).where(Wish.id == bindparam("id"))  # built once: every attempt loads it
@@ -61,6 +68,8 @@ def claim(uow, wish_id: str, claimer: Claimer, allowance: Callable[[str], Allowa
         raise NotFound(wish_id)
     if wish.status != "published":  # already taken: lost without a lock or an UPDATE
         raise AlreadyClaimed(wish_id)
+    if wish.capacity and seat_of(uow, claimer, wish_id) is not None:
+        raise AlreadyClaimed(wish_id)  # in its group already: the caller gives their seat back
     round_ = round_of(wish.batch, wish.published_at)
     hold(uow, claimer.member_id, allowance(wish.community_code), round_)
     if wish.capacity and not claimer.organisation:

@@ -125,7 +125,7 @@ def claim_as_caller(wish_id: str, key: str | None = None,
 def _lost(unit, wish_id: str, claimer: actions.Claimer) -> Claim:
     """The claim our own other tap made, if it won; else 409 with up to three similar open
     wishes to claim instead (read before the count commits: no transaction of their own)."""
-    made = actions.by_key(unit, claimer, wish_id)
+    made = actions.already_has(unit, claimer, wish_id)
     if made is not None:
         return made
     others = actions.similar_open(unit, unit.session.get(Wish, wish_id), claimer)
