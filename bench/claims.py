@@ -17,11 +17,8 @@ import argparse
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -30,12 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import bindparam, func, select, text  # noqa: E402
 
 from bench import cpu  # noqa: E402
-from bench.common import ROOT, Sandbox, stop  # noqa: E402
+from bench.common import Sandbox, serve_as_matching, stop  # noqa: E402
 from bench.load import percentile, post_all  # noqa: E402
 from bench.pipeline import profiled  # noqa: E402
 from services.matching.app import METADATA  # noqa: E402
 from services.matching.models import Claim, Community, Member, Wish  # noqa: E402
-from services.stack import commands  # noqa: E402
 from shared.db import Database  # noqa: E402
 from shared.envelope import utcnow  # noqa: E402
 from shared.settings import from_env  # noqa: E402
@@ -45,27 +41,6 @@ from tests.helpers import add, bearer, principal  # noqa: E402
 # The limits stay on (every attempt is counted, every open claim held under its lock), high
 # enough that they refuse nobody: the run measures the claim, not the refusal.
 LIMITS = {"MICROWISH_CLAIMS_PER_HOUR": "1000000", "MICROWISH_OPEN_CLAIMS": "1000000"}
-
-
-def serve(box: Sandbox, name: str, app: str) -> tuple[subprocess.Popen, int]:
-    """`app` under gunicorn exactly as the stack runs matching's; once it answers, its port."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    cmd = commands("matching", port)["matching-http"]
-    cmd[-1] = app
-    log = open(box.logs / f"{name}.log", "ab")
-    proc = subprocess.Popen(cmd, env={**box.env, **LIMITS}, cwd=ROOT, stdout=log,
-                            stderr=subprocess.STDOUT)
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-            return proc, port
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.1)
-    raise SystemExit(f"{name} did not start:\n{box.log_tail()}")
 
 
 def workers(proc: subprocess.Popen) -> dict:
@@ -107,8 +82,8 @@ def run(box: Sandbox, n: int, claimers: int, rounds: int, procs: int, profile: P
           for m in members])
     headers = [{**bearer(settings, principal("member", id=m)), "Content-Type": "application/json"}
                for m in members]
-    servers = {"matching": serve(box, "matching", "services.matching.app:create_app()"),
-               "bare": serve(box, "bare", "bench.claims_bare:create_app()")}
+    servers = {"matching": serve_as_matching(box, "matching", "services.matching.app:create_app()", LIMITS),
+               "bare": serve_as_matching(box, "bare", "bench.claims_bare:create_app()", LIMITS)}
     print(f"limits on: {LIMITS['MICROWISH_CLAIMS_PER_HOUR']} claim attempts an hour and "
           f"{LIMITS['MICROWISH_OPEN_CLAIMS']} open claims per claimer (counted, never reached)")
     print(f"workload per endpoint: {rounds} rounds of {n} fresh wishes, each tried by all "

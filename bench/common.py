@@ -146,6 +146,36 @@ class Sandbox:
                          for path in sorted(self.logs.glob("*.log")))
 
 
+def serve_as_matching(box: Sandbox, name: str, app: str, env: dict | None = None
+                      ) -> tuple[subprocess.Popen, int]:
+    """`app` under gunicorn exactly as the stack runs matching's (its command line), on a free
+    port, with `env` beside the sandbox's; once it answers /healthz, the process and its port."""
+    import socket
+    import time
+    import urllib.request
+
+    from services.stack import commands
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = commands("matching", port)["matching-http"]
+    command[-1] = app
+    log = open(box.logs / f"{name}.log", "ab")
+    proc = subprocess.Popen(command, env={**box.env, **(env or {})}, cwd=ROOT, stdout=log,
+                            stderr=subprocess.STDOUT)
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+            return proc, port
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.1)
+    stop([proc])
+    raise SystemExit(f"{name} did not start:\n{box.log_tail()}")
+
+
 def stop(procs) -> None:
     """SIGTERM each worker (each finishes the message in hand), then wait for it."""
     for proc in procs:

@@ -15,10 +15,8 @@ from __future__ import annotations
 import argparse
 import json
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 import uuid
 from collections import Counter
@@ -32,10 +30,9 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import cpu  # noqa: E402
-from bench.common import PG, Sandbox, stop  # noqa: E402
+from bench.common import PG, Sandbox, serve_as_matching, stop  # noqa: E402
 from bench.http_load import Load, drive  # noqa: E402
 from bench.pipeline import profiled  # noqa: E402
-from services.stack import commands  # noqa: E402
 from shared.envelope import utcnow  # noqa: E402
 from shared.vocab import CATEGORIES, SKILLS  # noqa: E402
 
@@ -93,32 +90,6 @@ def fill(box: Sandbox, n: int) -> None:
         conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
             "VACUUM ANALYZE wishes, communities")
     engine.dispose()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def serve(box: Sandbox, app: str, name: str) -> tuple[subprocess.Popen, int]:
-    """gunicorn as the stack runs matching's (its command line), serving `app`, once it answers."""
-    port = free_port()
-    command = commands("matching", port)["matching-http"]
-    command[-1] = app
-    log = open(box.logs / f"{name}.log", "ab")
-    proc = subprocess.Popen(command, env=box.env, cwd=box.env["PYTHONPATH"], stdout=log,
-                            stderr=subprocess.STDOUT)
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"http://{HOST}:{port}/healthz", timeout=2).read()
-            return proc, port
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.1)
-    stop([proc])
-    raise SystemExit(f"{name} did not start:\n{box.log_tail()}")
 
 
 def workers_of(master: subprocess.Popen, application: str) -> dict:
@@ -192,8 +163,8 @@ def run(box: Sandbox, n: int, readers: int, seconds: float, turns: int,
         profile: Path | None) -> bool:
     """Fill, serve both, read each page from each side in turns; whether the bar is reached."""
     fill(box, n)
-    wall, wall_port = serve(box, "services.matching.app:create_app()", "matching-http")
-    bare, bare_port = serve(box, "bench.wall_bare:create_app()", "bare-http")
+    wall, wall_port = serve_as_matching(box, "matching-http", "services.matching.app:create_app()")
+    bare, bare_port = serve_as_matching(box, "bare-http", "bench.wall_bare:create_app()")
     try:
         paths = dict(SCENARIOS)
         paths["next page"] = "/api/v1/wishes?after=" + page_of(wall_port, "/api/v1/wishes")["next"]
