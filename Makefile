@@ -1,4 +1,7 @@
 PYTHON ?= python3
+# Test processes: every test has its own schemas, vhost and ports, and most of a test's time is
+# spent waiting on a broker, a database or a child process, so three share two cores well.
+TEST_WORKERS ?= 3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
@@ -20,7 +23,7 @@ run: install
 
 ## test: the whole suite, against the real PostgreSQL and RabbitMQ
 test: install
-	$(PY) -m pytest -q --durations=25
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --durations=25
 
 ## stack: every service as its own processes against RabbitMQ and PostgreSQL (Ctrl-C stops it)
 stack: install
