@@ -61,7 +61,16 @@ class RateLimit:
         """Count one hit inside the caller's transaction (a session or a connection): it commits
         or rolls back with whatever else that transaction does. The key's row stays locked until
         then, so hits of one key queue behind each other."""
-        return conn.execute(self._hit, {"key": key, "window_start": self._window(now)}).scalar_one()
+        return conn.execute(self._hit, self.hit_params(key, now)).scalar_one()
+
+    @property
+    def upsert(self):
+        """The hit as a statement (RETURNING the count), for a caller that makes it part of a
+        statement of its own; `hit_params` fills it in."""
+        return self._hit
+
+    def hit_params(self, key: str, now: float | None = None) -> dict:
+        return {"key": key, "window_start": self._window(now)}
 
 
 @functools.cache

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from services.matching import communities, config as matching_config, errors, members
 from services.matching.claims import http as claims_http, team_http
+from services.matching.claims.alternatives import Alternatives
 from services.matching.models import Base
 from services.matching.publication import actions as publication_actions
 from services.matching.publication import handlers as publication
@@ -20,10 +21,13 @@ BLUEPRINTS = (wall_http.bp, claims_http.bp, team_http.bp, publication_http.bp, p
 
 
 def create_app(settings=None, db=None, config=None):
+    config = config or matching_config.from_env()
     app = make_app(__name__, SERVICE, METADATA, settings or from_env(), db, errors.HTTP_STATUS,
-                   config or matching_config.from_env())
+                   config)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    # what a race's losers are offered, remembered a moment per worker (claims.alternatives)
+    app.extensions["matching.alternatives"] = Alternatives(config.alternatives_seconds)
     return app
 
 

@@ -28,6 +28,8 @@ class Config:
     claims_per_round: int = 0
     claims_per_round_by_district: dict = field(default_factory=dict)
     team_capacity: int = 5  # how many serve together on a team wish (帮帮团) unless the liaison says
+    # How long a worker keeps the similar wishes it offered a race's losers (0: never keeps them).
+    alternatives_seconds: float = 1.0
 
     def with_overrides(self, **changes) -> "Config":
         return replace(self, **changes)
@@ -71,6 +73,8 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         claims_per_round_by_district=_by_district(
             env.get("MICROWISH_CLAIMS_PER_ROUND_BY_DISTRICT", "")),
         team_capacity=env_int(env, "MICROWISH_TEAM_CAPACITY", Config.team_capacity),
+        alternatives_seconds=env_float(env, "MICROWISH_ALTERNATIVES_SECONDS",
+                                       Config.alternatives_seconds),
     )
 
 

@@ -37,6 +37,11 @@ class KeyReused(MatchingError):
 
     code = "idempotency_key_reused"
 
+    @classmethod
+    def of(cls, key: str) -> "KeyReused":
+        return cls(key, [{"field": "Idempotency-Key", "code": cls.code,
+                          "message": "该 Idempotency-Key 已用于认领另一个心愿"}])
+
 
 class CommunityWindow(MatchingError):
     """The wish is still open only to its own community's members; `fields` say from when."""

@@ -2,11 +2,10 @@
 allowance and the community window; a double tap gets the same claim; the loser gets others."""
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, select, update
 
 from services.matching.claims import team
 from services.matching.claims.announce import emit
@@ -14,7 +13,7 @@ from services.matching.claims.quota import Allowance, hold
 from services.matching.claims.rules import round_of, window_problem
 from services.matching.errors import (AlreadyClaimed, CommunityWindow, KeyReused,
                                       NotFound)
-from services.matching.models import PUBLISHED, Claim, Community, TeamMember, Wish, open_to
+from services.matching.models import Claim, TeamMember, Wish, open_to
 from shared.envelope import new_id, utcnow
 
 
@@ -37,8 +36,7 @@ def by_key(uow, claimer: Claimer, wish_id: str) -> Claim | None:
     c = uow.session.scalars(select(Claim).where(Claim.member_id == claimer.member_id,
                                                 Claim.idempotency_key == claimer.key)).first()
     if c is not None and c.wish_id != wish_id:
-        raise KeyReused(claimer.key, [{"field": "Idempotency-Key", "code": "idempotency_key_reused",
-                                       "message": "该 Idempotency-Key 已用于认领另一个心愿"}])
+        raise KeyReused.of(claimer.key)
     return c
 
 
@@ -82,7 +80,7 @@ def claim(uow, wish_id: str, claimer: Claimer, allowance: Callable[[str], Allowa
     ).first() is not None
     uow.session.refresh(wish)  # as the UPDATE left it (it waited for any claim that raced it)
     if not won:
-        if wish.status == "published":  # free, but not yet for someone outside its community
+        if wish.status == "published" and wish.claim_id is None:  # free, not yet for outsiders
             raise CommunityWindow(wish_id, [window_problem(wish.citywide_at)])
         raise AlreadyClaimed(wish_id)
     c = Claim(id=claim_id, wish_id=wish_id, member_id=claimer.member_id,
@@ -91,26 +89,3 @@ def claim(uow, wish_id: str, claimer: Claimer, allowance: Callable[[str], Allowa
     uow.session.add(c)
     emit(uow, "wish.claimed", c)
     return c
-
-
-def similar_open(uow, wish: Wish, claimer: Claimer, limit: int = 3) -> list[tuple[Wish, str]]:
-    """Up to `limit` open wishes like `wish` (its category or its community) that the claimer
-    may claim now, each with its community's name: what the loser of a race is offered instead."""
-    rows = uow.session.execute(_similar(bool(wish.category)), {
-        "wish_id": wish.id, "community": wish.community_code, "category": wish.category,
-        "claimer_community": claimer.community_code, "now": utcnow(), "limit": limit})
-    return [(w, name or w.community_code) for w, name in rows]
-
-
-@functools.cache
-def _similar(by_category: bool):
-    """The alternatives' query, built once (most attempts in a race lose and are offered them)."""
-    alike = [Wish.community_code == bindparam("community")]
-    if by_category:
-        alike.append(Wish.category == bindparam("category"))
-    return (select(Wish, Community.name)
-            .outerjoin(Community, Community.code == Wish.community_code)
-            .where(PUBLISHED, Wish.id != bindparam("wish_id"), or_(*alike),
-                   open_to(bindparam("claimer_community"), bindparam("now")))
-            .order_by(Wish.urgent.desc(), Wish.published_at.desc(), Wish.id)
-            .limit(bindparam("limit")))

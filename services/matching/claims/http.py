@@ -1,24 +1,26 @@
 """Claims over HTTP: claim a wish, follow one's claims, release, fulfil, confirm."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from marshmallow import fields, validate
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from services.matching import config
-from services.matching.claims import actions, rules, steps
+from services.matching.claims import actions, attempt, rules, steps
 from services.matching.claims.announce import serving
+from services.matching.claims.first_look import first_look
 from services.matching.claims.quota import theirs
-from services.matching.errors import AlreadyClaimed, NotFound
+from services.matching.errors import AlreadyClaimed, CommunityWindow, KeyReused, NotFound
 from services.matching.models import RATE_LIMITS, Claim, Member, TeamMember, Wish
 from services.matching.web.http import community_names
-from services.matching.web.views import claim_view, wish_view
+from services.matching.web.views import claim_view
 from shared import audit
 from shared.access import (CLAIMERS, DISTRICT_ADMIN, LIAISON, ORG_ADMIN, RESIDENT, STREET_ADMIN,
                            allow, in_communities, require_principal)
 from shared.errors import ApiError, DomainError
 from shared.fields import Strict, distinct
 from shared.ratelimit import RateLimit
+from shared.envelope import utcnow
 from shared.web import database, idempotency_key, load_json, uow
 
 bp = Blueprint("claims", __name__)
@@ -76,61 +78,76 @@ def shown(c: Claim, wish: Wish) -> dict:
     return claim_view(c, wish, community_names([wish]), team)
 
 
-_REGISTERED_IN = select(Member.community_code).where(Member.id == bindparam("id"))
-
-
-def caller_as_claimer(key: str | None = None, named: list[str] = ()) -> actions.Claimer:
-    """Whoever is logged in, with where they registered (报到), as intake said, and the members
-    an organisation's admin names to serve (each a registered person)."""
+def caller_as_claimer(registered_in: str | None, key: str | None = None,
+                      named: list[str] = ()) -> actions.Claimer:
+    """Whoever is logged in, registered (报到) where intake said, and the members an
+    organisation's admin names to serve (each a registered person)."""
     who = require_principal()
-    community = uow().session.scalar(_REGISTERED_IN, {"id": who.id})
     registered = set(uow().session.scalars(select(Member.id).where(
         Member.id.in_(named), Member.kind == "person"))) if named else set()
     problems = rules.named_members_problems(who.role, list(named), registered)
     if problems:
         raise ApiError(422, "validation_failed", problems)
-    return actions.Claimer(who.id, who.unit, community, key, tuple(named),
+    return actions.Claimer(who.id, who.unit, registered_in, key, tuple(named),
                            organisation=who.role == ORG_ADMIN)
 
 
 def claim_as_caller(wish_id: str, key: str | None = None,
                     named: list[str] = ()) -> tuple[Claim, Wish, bool]:
     """Claim for whoever is logged in, within their hourly allowance and their open-claims quota;
-    the claim their `key` made already, if it did (created False). The loser of a race is
-    offered up to three similar wishes to claim instead."""
-    unit, allowed = uow(), config.current().claims_per_hour
-    limit = RateLimit(database().engine, RATE_LIMITS, allowed, 3600)
+    the claim their `key` made, or that they hold, if there is one (created False). The loser of
+    a race is offered up to three similar wishes to claim instead."""
+    unit, settings_ = uow(), config.current()
+    limit = RateLimit(database().engine, RATE_LIMITS, settings_.claims_per_hour, 3600)
     # Counted in the claim's own transaction: it commits with the claim, or alone where the
     # attempt is refused (a refusal writes nothing else), so every attempt counts but costs no
-    # transaction of its own. Its row lock queues one claimer's taps behind each other.
-    if limit.hit_in(unit.session, f"claim:{require_principal().id}") > allowed:
-        unit.commit()
-        raise ApiError(429, "too_many_requests", retry_after=limit.retry_after())
+    # statement of its own: the same one reads all that a lost race is answered from.
+    seen = first_look(unit.session, limit, require_principal().id, wish_id, key)
+    decided = attempt.verdict(seen, wish_id, settings_.claims_per_hour, utcnow())
     try:
-        claimer = caller_as_claimer(key, named)
-        made = actions.by_key(unit, claimer, wish_id)
-        if made is None:
+        if decided == attempt.TOO_MANY:
+            raise ApiError(429, "too_many_requests", retry_after=limit.retry_after())
+        claimer = caller_as_claimer(seen.registered_in, key, named)
+        if decided == attempt.TRY:
             try:
-                return (*run_step(actions.claim, wish_id, claimer,
-                                  config.current().allowance_for), True)
-            except AlreadyClaimed:
-                made = _lost(unit, wish_id, claimer)
+                made, wish = run_step(actions.claim, wish_id, claimer, settings_.allowance_for)
+                _alternatives().taken(wish_id)
+                return made, wish, True
+            except AlreadyClaimed:  # raced since the first look: maybe by our own other tap
+                made = actions.already_has(unit, claimer, wish_id) or _lost(
+                    unit, wish_id, unit.session.get(Wish, wish_id), claimer)
+        elif decided in (attempt.MADE, attempt.HELD):
+            made = unit.session.get(Claim, seen.keyed_claim or seen.held)
+        else:
+            _refuse(decided, unit, wish_id, seen, claimer)
         unit.commit()
-        return made, unit.session.get(Wish, wish_id), False
+        return made, unit.session.get(Wish, made.wish_id), False
     except (ApiError, DomainError):
         unit.commit()  # a refused attempt wrote nothing but its count, which must stick
         raise
 
 
-def _lost(unit, wish_id: str, claimer: actions.Claimer) -> Claim:
-    """The claim our own other tap made, if it won; else 409 with up to three similar open
-    wishes to claim instead (read before the count commits: no transaction of their own)."""
-    made = actions.already_has(unit, claimer, wish_id)
-    if made is not None:
-        return made
-    others = actions.similar_open(unit, unit.session.get(Wish, wish_id), claimer)
-    raise ApiError(409, "already_claimed", extra={
-        "alternatives": [wish_view(w, {w.community_code: name}) for w, name in others]})
+def _refuse(decided: str, unit, wish_id: str, seen: attempt.Attempt, claimer) -> None:
+    """The answer to an attempt the first look refused."""
+    if decided == attempt.KEY_REUSED:
+        raise KeyReused.of(claimer.key)
+    if decided == attempt.NOT_FOUND:
+        raise NotFound(wish_id)
+    if decided == attempt.WINDOW:
+        raise CommunityWindow(wish_id, [rules.window_problem(seen.citywide_at)])
+    _lost(unit, wish_id, seen, claimer)
+
+
+def _lost(unit, wish_id: str, wish, claimer: actions.Claimer):
+    """409 with up to three similar open wishes to claim instead (read before the count
+    commits: no transaction of their own). `wish`: anything with its community and category."""
+    offers = _alternatives().offered(unit.session.connection(), wish_id, wish.community_code,
+                                     wish.category, claimer.community_code, utcnow())
+    raise ApiError(409, "already_claimed", extra={"alternatives": offers})
+
+
+def _alternatives():
+    return current_app.extensions["matching.alternatives"]
 
 
 @bp.post("/api/v1/wishes/<wish_id>/claims")
