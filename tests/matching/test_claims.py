@@ -1,8 +1,7 @@
 """Claiming against the real PostgreSQL: one winner of many racing claimers, steps in order, limits."""
 from __future__ import annotations
 
-
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from services.matching.app import create_app
 from services.matching.config import Config as MatchingConfig
@@ -128,7 +127,7 @@ def test_every_attempt_counts_toward_the_hour_and_the_21st_is_refused(db_setting
 
 
 def test_thirty_taps_at_once_against_an_hourly_limit_of_twenty_make_twenty(db_settings, make_db):
-    """The count is taken in each claim's own transaction, under its row's lock: concurrent
+    """Each attempt's first look counts it in one statement (an upsert of its row): concurrent
     attempts neither lose a count nor let a 21st through."""
     db = make_db("matching")
     add(db, *[published_wish(f"h{n}") for n in range(30)])
@@ -140,11 +139,10 @@ def test_thirty_taps_at_once_against_an_hourly_limit_of_twenty_make_twenty(db_se
         assert conn.scalar(select(func.count()).select_from(Claim.__table__)) == 20
 
 
-def test_the_count_shares_the_claim_s_transaction(db_settings, make_db):
-    """A claim the database fails (here a trigger refuses its row) rolls back whole: no claim,
-    the wish still open, and no count; a refused attempt's count is committed on its own."""
-    from sqlalchemy import text
-
+def test_a_claim_the_database_fails_rolls_back_whole_but_the_attempt_counts(db_settings,
+                                                                          make_db):
+    """A claim the database fails (here a trigger refuses its row) leaves no claim and the wish
+    still open; the attempt was made, so it counts, as a refused one does."""
     from services.matching.models import Wish
 
     db = make_db("matching")
@@ -157,11 +155,31 @@ def test_the_count_shares_the_claim_s_transaction(db_settings, make_db):
     client = create_app(db_settings, db).test_client()
     member = Claimer.signed(client, db_settings, id="m-unlucky")
     assert member.claim("doomed").status_code == 500
-    assert _attempts_counted(db, "m-unlucky") == 0
+    assert _attempts_counted(db, "m-unlucky") == 1
     with db.uow() as uow:
         assert uow.session.get(Wish, "doomed").status == "published"
+        assert uow.session.scalars(select(Claim)).all() == []
     assert member.claim("no-such-wish").status_code == 404
-    assert _attempts_counted(db, "m-unlucky") == 1
+    assert _attempts_counted(db, "m-unlucky") == 2
+
+
+def test_an_attempt_on_a_wish_that_is_not_open_commits_without_waiting_for_the_disk(
+        db_settings, make_db):
+    """The first look of an attempt on a taken wish turns synchronous_commit off for its own
+    statement's transaction (a lost count harms nobody); on an open wish it stays on."""
+    from services.matching.claims.first_look import first_look
+    from shared.ratelimit import RateLimit
+
+    db = make_db("matching")
+    add(db, published_wish("open"), published_wish("taken", status="claimed"))
+    limit = RateLimit(db.engine, RATE_LIMITS, 20, 3600)
+    with db.engine.begin() as conn:  # one transaction, so SHOW sees what the statement set
+        assert first_look(conn, limit, "m-1", "taken", None).status == "claimed"
+        assert conn.scalar(text("SHOW synchronous_commit")) == "off"
+    with db.engine.begin() as conn:
+        assert first_look(conn, limit, "m-1", "open", None).status == "published"
+        assert conn.scalar(text("SHOW synchronous_commit")) == "on"
+    assert _attempts_counted(db, "m-1") == 2
 
 
 def test_during_the_window_only_the_wish_s_community_may_claim_then_the_city(db_settings,

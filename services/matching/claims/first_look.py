@@ -13,11 +13,9 @@ from services.matching.models import Claim, Member, Wish
 from shared.ratelimit import RateLimit
 
 
-def first_look(session, limit: RateLimit, member_id: str, wish_id: str,
-               key: str | None) -> Attempt:
-    """Count the attempt in the session's transaction (its row locked until that commits: one
-    claimer's taps queue behind each other) and read the attempt as it stands."""
-    conn = session.connection()
+def first_look(conn, limit: RateLimit, member_id: str, wish_id: str, key: str | None) -> Attempt:
+    """Count the attempt and read it as it stands, in one statement on an autocommit connection
+    (web.reading): the count is committed when the statement ends, whatever happens next."""
     params = {**limit.hit_params(f"claim:{member_id}"), "me": member_id, "wish_id": wish_id,
               "claim_key": key}
     if conn.dialect.name != "postgresql":  # SQLite takes no INSERT inside a SELECT: two steps

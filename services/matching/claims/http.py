@@ -17,11 +17,11 @@ from services.matching.web.views import claim_view
 from shared import audit
 from shared.access import (CLAIMERS, DISTRICT_ADMIN, LIAISON, ORG_ADMIN, RESIDENT, STREET_ADMIN,
                            allow, in_communities, require_principal)
-from shared.errors import ApiError, DomainError
+from shared.errors import ApiError
 from shared.fields import Strict, distinct
 from shared.ratelimit import RateLimit
 from shared.envelope import utcnow
-from shared.web import database, idempotency_key, load_json, uow
+from shared.web import database, idempotency_key, load_json, reading, uow
 
 bp = Blueprint("claims", __name__)
 _CLAIM_READERS = (*CLAIMERS, LIAISON, STREET_ADMIN, DISTRICT_ADMIN)
@@ -99,35 +99,33 @@ def claim_as_caller(wish_id: str, key: str | None = None,
     a race is offered up to three similar wishes to claim instead."""
     unit, settings_ = uow(), config.current()
     limit = RateLimit(database().engine, RATE_LIMITS, settings_.claims_per_hour, 3600)
-    # Counted in the claim's own transaction: it commits with the claim, or alone where the
-    # attempt is refused (a refusal writes nothing else), so every attempt counts but costs no
-    # statement of its own: the same one reads all that a lost race is answered from.
-    seen = first_look(unit.session, limit, require_principal().id, wish_id, key)
-    decided = attempt.verdict(seen, wish_id, settings_.claims_per_hour, utcnow())
-    try:
+    # Every attempt counts, in the statement that reads all a lost race is answered from: the
+    # count costs no statement of its own, and a lost race no transaction beyond that one.
+    with reading() as conn:
+        seen = first_look(conn, limit, require_principal().id, wish_id, key)
+        decided = attempt.verdict(seen, wish_id, settings_.claims_per_hour, utcnow())
         if decided == attempt.TOO_MANY:
             raise ApiError(429, "too_many_requests", retry_after=limit.retry_after())
         claimer = caller_as_claimer(seen.registered_in, key, named)
-        if decided == attempt.TRY:
-            try:
-                made, wish = run_step(actions.claim, wish_id, claimer, settings_.allowance_for)
-                _alternatives().taken(wish_id)
-                return made, wish, True
-            except AlreadyClaimed:  # raced since the first look: maybe by our own other tap
-                made = actions.already_has(unit, claimer, wish_id) or _lost(
-                    unit, wish_id, unit.session.get(Wish, wish_id), claimer)
-        elif decided in (attempt.MADE, attempt.HELD):
-            made = unit.session.get(Claim, seen.keyed_claim or seen.held)
-        else:
-            _refuse(decided, unit, wish_id, seen, claimer)
-        unit.commit()
-        return made, unit.session.get(Wish, made.wish_id), False
-    except (ApiError, DomainError):
-        unit.commit()  # a refused attempt wrote nothing but its count, which must stick
-        raise
+        if decided not in (attempt.TRY, attempt.MADE, attempt.HELD):
+            _refuse(decided, conn, wish_id, seen, claimer)
+    if decided == attempt.TRY:
+        try:
+            made, wish = run_step(actions.claim, wish_id, claimer, settings_.allowance_for)
+            _alternatives().taken(wish_id)
+            return made, wish, True
+        except AlreadyClaimed:  # raced since the first look: maybe by our own other tap
+            unit.session.rollback()
+            made = actions.already_has(unit, claimer, wish_id)
+            if made is None:
+                with reading() as conn:
+                    _lost(conn, wish_id, unit.session.get(Wish, wish_id), claimer)
+    else:
+        made = unit.session.get(Claim, seen.keyed_claim or seen.held)
+    return made, unit.session.get(Wish, made.wish_id), False
 
 
-def _refuse(decided: str, unit, wish_id: str, seen: attempt.Attempt, claimer) -> None:
+def _refuse(decided: str, conn, wish_id: str, seen: attempt.Attempt, claimer) -> None:
     """The answer to an attempt the first look refused."""
     if decided == attempt.KEY_REUSED:
         raise KeyReused.of(claimer.key)
@@ -135,14 +133,14 @@ def _refuse(decided: str, unit, wish_id: str, seen: attempt.Attempt, claimer) ->
         raise NotFound(wish_id)
     if decided == attempt.WINDOW:
         raise CommunityWindow(wish_id, [rules.window_problem(seen.citywide_at)])
-    _lost(unit, wish_id, seen, claimer)
+    _lost(conn, wish_id, seen, claimer)
 
 
-def _lost(unit, wish_id: str, wish, claimer: actions.Claimer):
-    """409 with up to three similar open wishes to claim instead (read before the count
-    commits: no transaction of their own). `wish`: anything with its community and category."""
-    offers = _alternatives().offered(unit.session.connection(), wish_id, wish.community_code,
-                                     wish.category, claimer.community_code, utcnow())
+def _lost(conn, wish_id: str, wish, claimer: actions.Claimer):
+    """409 with up to three similar open wishes to claim instead. `wish`: anything with its
+    community and category."""
+    offers = _alternatives().offered(conn, wish_id, wish.community_code, wish.category,
+                                     claimer.community_code, utcnow())
     raise ApiError(409, "already_claimed", extra={"alternatives": offers})
 
 
