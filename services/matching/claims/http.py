@@ -97,7 +97,7 @@ def claim_as_caller(wish_id: str, key: str | None = None,
     """Claim for whoever is logged in, within their hourly allowance and their open-claims quota;
     the claim their `key` made, or that they hold, if there is one (created False). The loser of
     a race is offered up to three similar wishes to claim instead."""
-    unit, settings_ = uow(), config.current()
+    settings_ = config.current()  # the unit of work only for an attempt that gets that far
     limit = RateLimit(database().engine, RATE_LIMITS, settings_.claims_per_hour, 3600)
     # Every attempt counts, in the statement that reads all a lost race is answered from: the
     # count costs no statement of its own, and a lost race no transaction beyond that one.
@@ -115,14 +115,15 @@ def claim_as_caller(wish_id: str, key: str | None = None,
             _alternatives().taken(wish_id)
             return made, wish, True
         except AlreadyClaimed:  # raced since the first look: maybe by our own other tap
+            unit = uow()
             unit.session.rollback()
             made = actions.already_has(unit, claimer, wish_id)
             if made is None:
                 with reading() as conn:
                     _lost(conn, wish_id, unit.session.get(Wish, wish_id), claimer)
     else:
-        made = unit.session.get(Claim, seen.keyed_claim or seen.held)
-    return made, unit.session.get(Wish, made.wish_id), False
+        made = uow().session.get(Claim, seen.keyed_claim or seen.held)
+    return made, uow().session.get(Wish, made.wish_id), False
 
 
 def _refuse(decided: str, conn, wish_id: str, seen: attempt.Attempt, claimer) -> None:
