@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from services.matching.claims import team
 from services.matching.claims.announce import emit
@@ -53,7 +54,13 @@ def already_has(uow, claimer: Claimer, wish_id: str) -> Claim | None:
     return by_key(uow, claimer, wish_id) or seat_of(uow, claimer, wish_id)
 
 
-_WISH = select(Wish).where(Wish.id == bindparam("id"))  # built once: every attempt loads it
+# Built once: every attempt that may win loads the wish and tries to take it.
+_WISH = select(Wish).where(Wish.id == bindparam("id"))
+_TAKE = (update(Wish)
+         .where(Wish.id == bindparam("wish_id"), Wish.status == "published",
+                Wish.claim_id.is_(None), open_to(bindparam("community"), bindparam("now")))
+         .values(status="claimed", claim_id=bindparam("new_claim")).returning(Wish.id)
+         .execution_options(synchronize_session=False))
 
 
 def claim(uow, wish_id: str, claimer: Claimer, allowance: Callable[[str], Allowance]) -> Claim:
@@ -72,14 +79,13 @@ def claim(uow, wish_id: str, claimer: Claimer, allowance: Callable[[str], Allowa
     hold(uow, claimer.member_id, allowance(wish.community_code), round_)
     if wish.capacity and not claimer.organisation:
         return team.join(uow, wish, claimer, claim_id, now, round_)
-    won = uow.session.execute(
-        update(Wish).where(Wish.id == wish_id, Wish.status == "published", Wish.claim_id.is_(None),
-                           open_to(claimer.community_code, now))
-        .values(status="claimed", claim_id=claim_id).returning(Wish.id)
-        .execution_options(synchronize_session=False)
-    ).first() is not None
-    uow.session.refresh(wish)  # as the UPDATE left it (it waited for any claim that raced it)
-    if not won:
+    won = uow.session.execute(_TAKE, {"wish_id": wish_id, "new_claim": claim_id, "now": now,
+                                      "community": claimer.community_code}).first() is not None
+    if won:  # the loaded wish as the UPDATE left it, without asking again
+        set_committed_value(wish, "status", "claimed")
+        set_committed_value(wish, "claim_id", claim_id)
+    else:
+        uow.session.refresh(wish)  # as the claim that raced it (and that it waited for) left it
         if wish.status == "published" and wish.claim_id is None:  # free, not yet for outsiders
             raise CommunityWindow(wish_id, [window_problem(wish.citywide_at)])
         raise AlreadyClaimed(wish_id)

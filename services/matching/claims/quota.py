@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import bindparam, func, or_, select, text
 
 from services.matching.errors import QuotaReached, RoundQuotaReached
 from services.matching.models import Claim, TeamMember
@@ -27,20 +27,25 @@ def theirs(member_id: str):
                                           TeamMember.left_at.is_(None))))
 
 
+# Built once: every claim that may win counts what its claimer holds.
+_MINE = select(func.count()).select_from(Claim).where(theirs(bindparam("member")))
+_HELD = _MINE.where(Claim.status == OPEN)
+_MADE_IN_ROUND = _MINE.where(Claim.round == bindparam("round"), Claim.status != "released")
+
+
 def hold(uow, member_id: str, allowed: Allowance, round_: str | None = None) -> None:
     """Lock the claimer's claims for this transaction and refuse when they hold as many open as
     `allowed`, or have made as many in `round_` (a released claim gives its round place back)."""
     if uow.session.bind.dialect.name == "postgresql":  # SQLite writes one at a time anyway
         uow.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:member))"),
                             {"member": f"claims:{member_id}"})
-    mine = select(func.count()).select_from(Claim).where(theirs(member_id))
-    held = uow.session.scalar(mine.where(Claim.status == OPEN))
+    held = uow.session.scalar(_HELD, {"member": member_id})
     if held >= allowed.open_claims:
         raise QuotaReached(member_id, [{
             "field": "claims", "code": "claim_quota",
             "message": f"您已认领 {held} 个尚未完成的心愿（上限 {allowed.open_claims} 个），请先完成再认领"}])
     if allowed.per_round and round_ is not None:
-        made = uow.session.scalar(mine.where(Claim.round == round_, Claim.status != "released"))
+        made = uow.session.scalar(_MADE_IN_ROUND, {"member": member_id, "round": round_})
         if made >= allowed.per_round:
             raise RoundQuotaReached(member_id, [{
                 "field": "claims", "code": "round_quota",
