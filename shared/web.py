@@ -43,6 +43,7 @@ def make_app(import_name: str, service: str, metadata, settings: Settings | None
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
                       JSON_AS_ASCII=False)
     app.json.ensure_ascii = False
+    app.json.sort_keys = False  # clients read keys by name; sorting every answer's dicts costs
     app.session_interface = NoSession()
     app.extensions["microwish.settings"] = settings
     app.extensions["microwish.config"] = config
