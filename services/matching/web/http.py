@@ -13,7 +13,7 @@ from services.matching.web.views import window_view, wish_view
 from shared.access import CLAIMERS, allow, principal, public, require_principal
 from shared.envelope import utcnow
 from shared.errors import ApiError
-from shared.web import reading, uow, validated
+from shared.web import reading, uow
 
 bp = Blueprint("wall", __name__)
 
@@ -45,7 +45,7 @@ def with_window(view: dict, w: Wish, viewer, now) -> dict:
 @public
 def list_wishes():
     """The wall: filtered, searched, a page at a time (`next` is the following page's `after`)."""
-    args = validated(wall_query.WALL_QUERY, request.args.to_dict())
+    args = wall_query.wall_args(request.args.to_dict())
     viewer, now = viewer_community(), utcnow()
     with reading() as conn:
         wishes, total, after = wall_query.page(conn, args, viewer, now)

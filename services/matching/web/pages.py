@@ -48,9 +48,9 @@ def _wall(status: int = 200, **context):
     """The wall page: the API's filters and pages, from the address's query."""
     asked = {k: v for k, v in request.args.items() if v}  # the form sends its empty choices too
     try:
-        args = validated(wall_query.WALL_QUERY, asked)
+        args = wall_query.wall_args(asked)
     except ApiError as refused:  # said next to the filters; the wall as if none were asked
-        asked, args, status = {}, wall_query.WALL_QUERY.load({}), 422
+        asked, args, status = {}, wall_query.wall_args({}), 422
         context["error"] = "；".join(f"{f['field']}：{f['message']}" for f in refused.fields)
     with reading() as conn:
         wishes, total, after = wall_query.page(conn, args, viewer_community(), utcnow())

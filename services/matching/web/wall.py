@@ -14,6 +14,7 @@ from sqlalchemy import Integer, and_, bindparam, func, or_, select
 from services.matching.models import (PUBLISHED, Community, Wish, needs_skill, open_to,
                                       skill_pattern)
 from shared.fields import Strict, choice, query_flag, text
+from shared.web import validated
 from shared.vocab import CATEGORIES, KIND_LABELS, SKILLS, WISH_TYPES
 
 
@@ -51,6 +52,17 @@ class WallQuery(Strict):
 
 
 WALL_QUERY = WallQuery()  # marshmallow schemas load again and again; one copy of its fields
+
+
+def wall_args(args: dict) -> dict:
+    """The wall's query (`request.args`) validated; readers ask the same few again and again, so
+    each is validated once (a bad one is refused every time: errors are not remembered)."""
+    return dict(_validated(tuple(sorted(args.items()))))
+
+
+@lru_cache(maxsize=1024)
+def _validated(query: tuple) -> dict:
+    return validated(WALL_QUERY, dict(query))
 
 
 def _like(q: str) -> str:
