@@ -108,7 +108,8 @@ OUTCOMES = {
     "wish.reopened": "reopened", "wish.scheduled": "scheduled", "wish.published": "published",
     "wish.opened_citywide": "opened_citywide",
     "wish.claimed": "claimed",
-    "wish.released": "released", "wish.fulfilled": "fulfilled", "wish.confirmed": "confirmed",
+    "wish.released": "released", "wish.reinstated": "claimed",  # a release undone
+    "wish.fulfilled": "fulfilled", "wish.confirmed": "confirmed",
 }
 
 

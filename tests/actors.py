@@ -138,8 +138,8 @@ class Claimer(Actor):
     def fulfil(self, claim_id: str, **body):
         return self.post(f"{CLAIMS}/{claim_id}/fulfilment", json=body)
 
-    def release(self, claim_id: str):
-        return self.post(f"{CLAIMS}/{claim_id}/release", json={})
+    def release(self, claim_id: str, reason: str = "no_time", note: str | None = None):
+        return self.post(f"{CLAIMS}/{claim_id}/release", json={"reason": reason, "note": note})
 
     def leave(self, claim_id: str):
         """Leave the group (帮帮团) they joined."""

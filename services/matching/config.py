@@ -28,6 +28,7 @@ class Config:
     claims_per_round: int = 0
     claims_per_round_by_district: dict = field(default_factory=dict)
     team_capacity: int = 5  # how many serve together on a team wish (帮帮团) unless the liaison says
+    claim_days: int = 14  # days a claimer has for a wish with no deadline of its own
     # How long a worker keeps the similar wishes it offered a race's losers (0: never keeps them).
     alternatives_seconds: float = 1.0
 
@@ -73,6 +74,7 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         claims_per_round_by_district=_by_district(
             env.get("MICROWISH_CLAIMS_PER_ROUND_BY_DISTRICT", "")),
         team_capacity=env_int(env, "MICROWISH_TEAM_CAPACITY", Config.team_capacity),
+        claim_days=env_int(env, "MICROWISH_CLAIM_DAYS", Config.claim_days),
         alternatives_seconds=env_float(env, "MICROWISH_ALTERNATIVES_SECONDS",
                                        Config.alternatives_seconds),
     )

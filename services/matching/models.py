@@ -127,6 +127,12 @@ class Claim(Base):
     team: Mapped[bool] = mapped_column(Boolean, default=False)  # a group claim (帮帮团)
     # The round it counts in for the claimer's claims-per-round allowance (claims.rules).
     round: Mapped[str | None] = mapped_column(String(64))
+    due_on: Mapped[date | None] = mapped_column(Date)  # claims.rules.due_on: when it must be done
+    # Why it was given up (claims.rules.RELEASE_REASONS), in whose words, and by whom.
+    release_reason: Mapped[str | None] = mapped_column(String(32))
+    release_note: Mapped[str | None] = mapped_column(Text)
+    released_by: Mapped[str | None] = mapped_column(String(64))
+    reinstated_at: Mapped[datetime | None] = mapped_column(Instant)  # a release undone
 
 
 class TeamMember(Base):

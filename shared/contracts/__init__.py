@@ -32,6 +32,7 @@ SCHEMAS: dict[str, type[Schema]] = {
     "wish.fulfilled": ClaimEvent,
     "wish.confirmed": ClaimEvent,
     "wish.released": ClaimEvent,
+    "wish.reinstated": ClaimEvent,
     "wish.erased": WishErased,
     "audit.recorded": AuditRecorded,
     "points.awarded": PointsAwarded,

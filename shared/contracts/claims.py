@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from shared.contracts.common import Reason
+
 
 class Share(Schema):
     """One member's part of a deed's credit; a claim's shares sum to exactly 1."""
@@ -25,6 +27,10 @@ class ClaimEvent(Schema):
     # Who shares the deed's credit: a group's members, an organisation's named members, or the
     # claimer alone (scoring splits the deed's points by these; none before group claims).
     shares = fields.List(fields.Nested(Share), load_default=list)
+    due_on = fields.String(allow_none=True, load_default=None)  # ISO date: when it must be done
+    # wish.released: why (the reason's code and its Chinese words; a claimer's own note stays
+    # with matching, where only the wish's liaison reads it)
+    reasons = fields.List(fields.Nested(Reason), load_default=list)
 
 
 class PointsAwarded(Schema):

@@ -21,8 +21,9 @@ HOUSEHOLD = {"household_size": 1, "household_monthly_income": 900}
 def _outcome(db, type_: str, wish_id: str, **payload) -> None:
     """Apply an event another service would emit about the wish, as intake's consumer does."""
     body = {"wish_id": wish_id, "source": rules.WEB, "source_ref": "x", **payload}
-    if type_ in ("wish.claimed", "wish.fulfilled", "wish.confirmed", "wish.released"):
-        body = {"wish_id": wish_id, "claim_id": "c1", "member_id": "m1"}
+    if type_ in ("wish.claimed", "wish.fulfilled", "wish.confirmed", "wish.released",
+                 "wish.reinstated"):
+        body = {"wish_id": wish_id, "claim_id": "c1", "member_id": "m1", **payload}
     if type_ == "wish.published":
         body.update(community_code=COMMUNITY, title="t")
     if type_ == "wish.verified":
@@ -239,3 +240,17 @@ def test_the_window_closing_is_a_step_in_the_history_not_a_status(client, db):
     assert shown["status"] == "published"
     assert (shown["history"][-1]["status"], shown["history"][-1]["label"]) == (
         "opened_citywide", "全市可认领")
+
+
+def test_a_release_says_why_and_a_reinstated_claim_shows_the_wish_claimed_again(client, db):
+    wish = client.post(URL, json=submission()).get_json()
+    for status in ("verified", "published", "claimed"):
+        _outcome(db, f"wish.{status}", wish["id"])
+    why = [{"code": "no_time", "message": "时间冲突，无法按时完成"}]
+    _outcome(db, "wish.released", wish["id"], reasons=why)
+    released = client.get(f"{URL}/{wish['id']}").get_json()
+    assert released["status"] == "published"  # back on the wall
+    assert released["history"][-1]["label"] == "认领已取消"
+    assert released["history"][-1]["reasons"] == why
+    _outcome(db, "wish.reinstated", wish["id"])
+    assert client.get(f"{URL}/{wish['id']}").get_json()["status"] == "claimed"

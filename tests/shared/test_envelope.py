@@ -11,7 +11,8 @@ from shared.envelope import decode, make_event
 from shared.errors import Poison, field_errors
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-CLAIMED = {"wish_id": "w-1", "claim_id": "c-1", "member_id": "m-1", "members": [], "shares": []}
+CLAIMED = {"wish_id": "w-1", "claim_id": "c-1", "member_id": "m-1", "members": [], "shares": [],
+           "due_on": None, "reasons": []}
 
 
 def _body(**changes) -> dict:

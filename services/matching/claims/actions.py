@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from services.matching.claims import team
 from services.matching.claims.announce import emit
 from services.matching.claims.quota import Allowance, hold
-from services.matching.claims.rules import round_of, window_problem
+from services.matching.claims.rules import due_on, round_of, window_problem
 from services.matching.errors import (AlreadyClaimed, CommunityWindow, KeyReused,
                                       NotFound)
 from services.matching.models import Claim, TeamMember, Wish, open_to
@@ -63,10 +63,12 @@ _TAKE = (update(Wish)
          .execution_options(synchronize_session=False))
 
 
-def claim(uow, wish_id: str, claimer: Claimer, allowance: Callable[[str], Allowance]) -> Claim:
+def claim(uow, wish_id: str, claimer: Claimer, allowance: Callable[[str], Allowance],
+          days: int) -> Claim:
     """Claim a published wish with one conditional UPDATE: of many racing claimers, one wins;
     during its community's window only that community's members may, and nobody beyond what
-    `allowance(community_code)` lets them hold. A member joins a team wish's group instead."""
+    `allowance(community_code)` lets them hold. A member joins a team wish's group instead.
+    The claim is due by the wish's deadline, else `days` from today."""
     claim_id, now = new_id(), utcnow()
     wish = uow.session.scalars(_WISH, {"id": wish_id}).first()
     if wish is None or wish.status == "scheduled":
@@ -75,10 +77,10 @@ def claim(uow, wish_id: str, claimer: Claimer, allowance: Callable[[str], Allowa
         raise AlreadyClaimed(wish_id)
     if wish.capacity and seat_of(uow, claimer, wish_id) is not None:
         raise AlreadyClaimed(wish_id)  # in its group already: the caller gives their seat back
-    round_ = round_of(wish.batch, wish.published_at)
+    round_, due = round_of(wish.batch, wish.published_at), due_on(wish.deadline, now, days)
     hold(uow, claimer.member_id, allowance(wish.community_code), round_)
     if wish.capacity and not claimer.organisation:
-        return team.join(uow, wish, claimer, claim_id, now, round_)
+        return team.join(uow, wish, claimer, claim_id, now, round_, due)
     won = uow.session.execute(_TAKE, {"wish_id": wish_id, "new_claim": claim_id, "now": now,
                                       "community": claimer.community_code}).first() is not None
     if won:  # the loaded wish as the UPDATE left it, without asking again
@@ -91,7 +93,8 @@ def claim(uow, wish_id: str, claimer: Claimer, allowance: Callable[[str], Allowa
         raise AlreadyClaimed(wish_id)
     c = Claim(id=claim_id, wish_id=wish_id, member_id=claimer.member_id,
               unit_code=claimer.unit_code, status="claimed", claimed_at=utcnow(),
-              idempotency_key=claimer.key, members=list(claimer.members), round=round_)
+              idempotency_key=claimer.key, members=list(claimer.members), round=round_,
+              due_on=due)
     uow.session.add(c)
     emit(uow, "wish.claimed", c)
     return c

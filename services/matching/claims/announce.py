@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from services.matching.claims.rules import reason_view
 from services.matching.models import Claim, Member, TeamMember, Wish
 from shared.shares import equal_shares
 
@@ -36,5 +37,8 @@ def emit(uow, event_type: str, c: Claim) -> None:
     uow.emit(event_type, {"wish_id": c.wish_id, "claim_id": c.id, "member_id": c.member_id,
                           "community_code": wish.community_code if wish else None,
                           "unit_code": c.unit_code, "members": list(c.members or []),
-                          "shares": shares(uow, c)},
+                          "shares": shares(uow, c),
+                          "due_on": c.due_on.isoformat() if c.due_on else None,
+                          "reasons": reason_view(c.release_reason) if c.status == "released"
+                          else []},
              correlation_id=c.wish_id)

@@ -16,9 +16,9 @@ from services.matching.web.http import community_names
 from services.matching.web.views import claim_view
 from shared import audit
 from shared.access import (CLAIMERS, DISTRICT_ADMIN, LIAISON, ORG_ADMIN, RESIDENT, STREET_ADMIN,
-                           allow, in_communities, require_principal)
+                           allow, in_communities, in_scope, require_principal)
 from shared.errors import ApiError
-from shared.fields import Strict, distinct
+from shared.fields import Strict, choice, distinct, text
 from shared.ratelimit import RateLimit
 from shared.envelope import utcnow
 from shared.web import database, idempotency_key, load_json, reading, uow
@@ -40,6 +40,13 @@ class ClaimSchema(Strict):
 
 
 _CLAIM_BODY = ClaimSchema()  # built once: a schema holds no state between loads
+
+
+class ReleaseSchema(Strict):
+    """Why the claim is given up: one of claims.rules.RELEASE_REASONS, with words for "other"."""
+
+    reason = choice(rules.RELEASE_REASONS, required=True)
+    note = text(0, 500, load_default=None)
 
 
 class FulfilmentSchema(Strict):
@@ -111,7 +118,8 @@ def claim_as_caller(wish_id: str, key: str | None = None,
             _refuse(decided, conn, wish_id, seen, claimer)
     if decided == attempt.TRY:
         try:
-            made, wish = run_step(actions.claim, wish_id, claimer, settings_.allowance_for)
+            made, wish = run_step(actions.claim, wish_id, claimer, settings_.allowance_for,
+                                      settings_.claim_days)
             _alternatives().taken(wish_id)
             return made, wish, True
         except AlreadyClaimed:  # raced since the first look: maybe by our own other tap
@@ -181,9 +189,23 @@ def get_claim(claim_id: str):
 @bp.post("/api/v1/claims/<claim_id>/release")
 @allow(*CLAIMERS, LIAISON)
 def release_claim(claim_id: str):
+    """The claimer, or the wish's liaison, gives the claim up and says why."""
+    _load_claim(claim_id, _concerns)  # someone else's claim looks absent, whatever they send
+    data = load_json(ReleaseSchema())
+    problems = rules.release_problems(data["reason"], data["note"])
+    if problems:
+        raise ApiError(422, "validation_failed", problems)
+    return shown(*run_step(steps.release, claim_id, require_principal().id, data["reason"],
+                           data["note"]))
+
+
+@bp.post("/api/v1/claims/<claim_id>/reinstatement")
+@allow(LIAISON)
+def reinstate_claim(claim_id: str):
+    """The wish's liaison undoes a release made by mistake, while the wish is still open."""
     load_json(EmptySchema())
-    _load_claim(claim_id, _concerns)
-    return shown(*run_step(steps.release, claim_id))
+    _load_claim(claim_id, lambda who, _c, w: in_scope(who, w.community_code))
+    return shown(*run_step(steps.reinstate, claim_id))
 
 
 @bp.post("/api/v1/claims/<claim_id>/fulfilment")

@@ -1,7 +1,7 @@
 """Claim rules: which step a claim may take from where, and whom a claim concerns. No I/O."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from shared.access import LIAISON, ORG_ADMIN, RESIDENT, in_scope
 from shared.clock import CHINA
@@ -73,3 +73,59 @@ def capacity_problems(capacity: int, status: str, joined: int) -> list[dict]:
         return [{"field": "capacity", "code": "below_joined",
                  "message": f"已有 {joined} 人加入，人数不能少于 {joined}"}]
     return []
+
+
+def due_on(deadline: date | None, claimed_at: datetime, days: int) -> date:
+    """When a claim must be done: its wish's deadline (verification's service standard), else
+    `days` after the day it was claimed (China time)."""
+    return deadline or claimed_at.astimezone(CHINA).date() + timedelta(days=days)
+
+
+# Why a claimer (or the liaison) gives a claim up; "other" needs the words.
+RELEASE_REASONS = {
+    "no_time": "时间冲突，无法按时完成",
+    "cannot_do": "能力或条件不足，无法完成",
+    "wisher_unreachable": "联系不上心愿人",
+    "wisher_declined": "心愿人不再需要",
+    "other": "其他原因",
+}
+
+
+def release_problems(reason: str, note: str | None) -> list[dict]:
+    """A release says why, from the list; "other" says it in words."""
+    if reason not in RELEASE_REASONS:
+        return [{"field": "reason", "code": "invalid_choice",
+                 "message": "请选择取消认领的原因：" + "、".join(RELEASE_REASONS.values())}]
+    if reason == "other" and not (note or "").strip():
+        return [{"field": "note", "code": "required",
+                 "message": "选择“其他原因”时请写明原因"}]
+    return []
+
+
+# Why the platform itself gave a claim up.
+SYSTEM_REASONS = {"group_emptied": "帮帮团成员已全部退出"}
+
+
+def reason_view(code: str | None) -> list[dict]:
+    """A release's reason as events and answers carry it: its code and what it says."""
+    if code is None:
+        return []
+    return [{"code": code, "message": RELEASE_REASONS.get(code) or SYSTEM_REASONS.get(code, code)}]
+
+
+def reinstate_problems(claim_status: str, team: bool, wish_status: str,
+                       wish_claim: str | None) -> list[dict]:
+    """A liaison may undo a release while the wish is still open and nobody else has taken it;
+    a group (帮帮团) that broke up forms again by its members joining."""
+    if claim_status != "released":
+        return [{"field": "claim", "code": "invalid_state", "message": "只有已取消的认领可以恢复"}]
+    if team:
+        return [{"field": "claim", "code": "team_claim",
+                 "message": "帮帮团的认领不能恢复，请成员重新加入"}]
+    if wish_status != "published" or wish_claim is not None:
+        return [WISH_TAKEN]
+    return []
+
+
+WISH_TAKEN = {"field": "claim", "code": "wish_taken",
+              "message": "心愿已被他人认领或已不在心愿墙上，不能恢复这次认领"}

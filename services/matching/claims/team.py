@@ -2,7 +2,7 @@
 is fulfilled; a liaison says how many the wish needs."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -28,7 +28,8 @@ def active(uow, claim_id: str) -> list[TeamMember]:
         .order_by(TeamMember.joined_at, TeamMember.member_id)))
 
 
-def join(uow, wish: Wish, claimer, claim_id: str, now: datetime, round_: str | None) -> Claim:
+def join(uow, wish: Wish, claimer, claim_id: str, now: datetime, round_: str | None,
+         due: date) -> Claim:
     """The first member forms the wish's group (`wish.claimed`); later ones join while places
     are left; never beyond the capacity."""
     wish = locked(uow, wish.id)
@@ -39,7 +40,8 @@ def join(uow, wish: Wish, claimer, claim_id: str, now: datetime, round_: str | N
     if wish.claim_id is None:
         c = Claim(id=claim_id, wish_id=wish.id, member_id=claimer.member_id,
                   unit_code=claimer.unit_code, status="claimed", claimed_at=now,
-                  idempotency_key=claimer.key, members=[], round=round_, team=True)
+                  idempotency_key=claimer.key, members=[], round=round_, team=True,
+                  due_on=due)
         uow.session.add(c)
         uow.session.add(TeamMember(claim_id=c.id, member_id=claimer.member_id,
                                    unit_code=claimer.unit_code, joined_at=now))
@@ -83,7 +85,8 @@ def leave(uow, claim_id: str, member_id: str) -> Claim:
     uow.session.flush()
     rest = active(uow, claim_id)
     if not rest:
-        return steps.release(uow, claim_id)  # the whole claim goes back on the wall
+        # the whole claim goes back on the wall
+        return steps.release(uow, claim_id, member_id, "group_emptied")
     if c.member_id == member_id:
         c.member_id, c.unit_code = rest[0].member_id, rest[0].unit_code
     _places(wish, wish.places_left + 1)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from services.matching.claims.rules import reason_view
 from services.matching.models import Claim, Wish
 from shared.clock import CHINA
 from shared.vocab import CATEGORIES, SKILLS
@@ -42,4 +43,7 @@ def claim_view(c: Claim, wish: Wish, names: Mapping[str, str],
     claim (帮帮团) with its members in the order they joined (`team`)."""
     return {"id": c.id, "wish_id": c.wish_id, "member_id": c.member_id, "status": c.status,
             "claimed_at": c.claimed_at.isoformat(), "members": list(c.members or []),
+            "due_on": c.due_on.isoformat() if c.due_on else None,
+            "release": {"reasons": reason_view(c.release_reason), "note": c.release_note,
+                        "by": c.released_by} if c.status == "released" else None,
             "team": team, "wish": {**wish_view(wish, names), "contact": wish.contact_masked}}
