@@ -9,6 +9,8 @@ import time
 from sqlalchemy import (Column, Integer, MetaData, String, Table, bindparam, delete, func,
                         select)
 
+from shared.sql import insert_for
+
 
 def add_rate_limit_table(metadata: MetaData) -> Table:
     return Table(
@@ -76,11 +78,7 @@ class RateLimit:
 @functools.cache
 def _upsert(dialect: str, table: Table):
     """One hit as a statement built once per table (a claim counts one on every attempt)."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(table).values(key=bindparam("key"), window_start=bindparam("window_start"),
+    stmt = insert_for(dialect)(table).values(key=bindparam("key"), window_start=bindparam("window_start"),
                                 count=1)
     return stmt.on_conflict_do_update(
         index_elements=[table.c.key, table.c.window_start],

@@ -6,6 +6,7 @@ import json
 from sqlalchemy import delete, insert, select
 
 from shared.envelope import Envelope, make_event, utcnow
+from shared.sql import insert_for
 
 
 class UnitOfWork:
@@ -86,12 +87,7 @@ class UnitOfWork:
             self._marks.append(dict(consumer=consumer, message_id=message_id,
                                     processed_at=utcnow()))
             return True
-        dialect = self.session.bind.dialect.name
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        stmt = dialect_insert(self.db.inbox).values(
+        stmt = insert_for(self.session.bind.dialect.name)(self.db.inbox).values(
             consumer=consumer, message_id=message_id, processed_at=utcnow()
         ).on_conflict_do_nothing().returning(self.db.inbox.c.message_id)
         # RETURNING, not rowcount: drivers report -1 for some inserts.

@@ -5,6 +5,8 @@ from services.matching import communities, config as matching_config, errors, me
 from services.matching.claims import http as claims_http, team_http
 from services.matching.claims.alternatives import Alternatives
 from services.matching.models import Base
+from services.matching.notices import jobs as notice_jobs
+from services.matching.notices.senders import sender_from
 from services.matching.publication import actions as publication_actions
 from services.matching.publication import handlers as publication
 from services.matching.publication import http as publication_http
@@ -12,7 +14,7 @@ from services.matching.web import http as wall_http, pages
 from shared import topology
 from shared.consumer import Handler
 from shared.runtime import Job
-from shared.settings import from_env
+from shared.settings import environ, from_env
 from shared.web import make_app
 
 SERVICE = "matching"
@@ -41,8 +43,15 @@ def handlers(settings, config=None) -> list[Handler]:
             Handler(topology.queue("matching.communities"), communities.keep)]
 
 
-def jobs(settings, config=None) -> list[Job]:
-    """Matching's scheduled scans: the meeting-day batches whose hour has come."""
+def jobs(settings, config=None, sender=None) -> list[Job]:
+    """Matching's scheduled scans: the meeting-day batches whose hour has come, the reminders and
+    overdue claims of the day, and the notices still to deliver (by `sender`)."""
     config = config or matching_config.from_env()
+    sender = sender or sender_from(environ())
     return [Job("publication", config.publication_scan_seconds,
-                lambda db: publication_actions.open_all_due(db, config))]
+                lambda db: publication_actions.open_all_due(db, config)),
+            Job("claim-deadlines", config.deadline_scan_seconds,
+                lambda db: (notice_jobs.remind(db, config.reminder_days),
+                            notice_jobs.release_overdue(db, config.overdue_grace_days))),
+            Job("notices", config.notice_send_seconds,
+                lambda db: notice_jobs.deliver(db, sender))]

@@ -29,6 +29,10 @@ class Config:
     claims_per_round_by_district: dict = field(default_factory=dict)
     team_capacity: int = 5  # how many serve together on a team wish (帮帮团) unless the liaison says
     claim_days: int = 14  # days a claimer has for a wish with no deadline of its own
+    reminder_days: tuple = (3, 1, 0)  # the reminder ladder: days before a claim is due
+    overdue_grace_days: int = 3  # days past due before an open claim is given up
+    deadline_scan_seconds: float = 300.0  # how often reminders and overdue claims are looked at
+    notice_send_seconds: float = 5.0  # how often unsent notices are handed to their channel
     # How long a worker keeps the similar wishes it offered a race's losers (0: never keeps them).
     alternatives_seconds: float = 1.0
 
@@ -55,6 +59,11 @@ def _by_district(text: str) -> dict[str, float]:
     return {name.strip(): float(hours) for name, hours in pairs}
 
 
+def _days(text: str) -> tuple[int, ...]:
+    """`3,1,0` → (3, 1, 0): the reminder ladder, nearest-last as people write it."""
+    return tuple(int(item) for item in text.split(",") if item.strip())
+
+
 def from_env(env: dict[str, str] | None = None) -> Config:
     """MICROWISH_* variables; unset ones keep the defaults above."""
     env = environ(env)
@@ -75,6 +84,13 @@ def from_env(env: dict[str, str] | None = None) -> Config:
             env.get("MICROWISH_CLAIMS_PER_ROUND_BY_DISTRICT", "")),
         team_capacity=env_int(env, "MICROWISH_TEAM_CAPACITY", Config.team_capacity),
         claim_days=env_int(env, "MICROWISH_CLAIM_DAYS", Config.claim_days),
+        reminder_days=_days(env.get("MICROWISH_REMINDER_DAYS", "3,1,0")),
+        overdue_grace_days=env_int(env, "MICROWISH_OVERDUE_GRACE_DAYS",
+                                   Config.overdue_grace_days),
+        deadline_scan_seconds=env_float(env, "MICROWISH_DEADLINE_SCAN_SECONDS",
+                                        Config.deadline_scan_seconds),
+        notice_send_seconds=env_float(env, "MICROWISH_NOTICE_SEND_SECONDS",
+                                      Config.notice_send_seconds),
         alternatives_seconds=env_float(env, "MICROWISH_ALTERNATIVES_SECONDS",
                                        Config.alternatives_seconds),
     )

@@ -153,3 +153,26 @@ class Member(MemberCopy, Base):
 
 class Community(CommunityCopy, Base):
     """Matching's copy of the communities intake keeps: their names and meeting days."""
+
+
+class Notice(Base):
+    """A notification to a person, written in the same commit as what caused it, then delivered
+    (and retried) by the notices job: its own outbox. `key` makes each one exist once."""
+
+    __tablename__ = "notices"
+    # The delivery job's scan: what is unsent, in the order it may go out.
+    __table_args__ = (Index("ix_notices_unsent", "deliver_at", postgresql_where=text(
+        "sent_at IS NULL"), sqlite_where=text("sent_at IS NULL")),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # e.g. reminder:<claim>:<rung>
+    # a member's account id, or liaisons:<community> for the community's liaisons
+    recipient: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))  # notices.templates.TEMPLATES
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(Instant)
+    deliver_at: Mapped[datetime] = mapped_column(Instant)  # after quiet hours, unless urgent
+    sent_at: Mapped[datetime | None] = mapped_column(Instant)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)

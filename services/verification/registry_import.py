@@ -30,6 +30,7 @@ from shared import idnumber
 from shared.clock import today_in_china
 from shared.envelope import utcnow
 from shared.pii import keyed_hash
+from shared.sql import insert_for
 
 T = AllowanceRecord.__table__
 # field → (its Chinese name, every header accepted for it)
@@ -180,11 +181,7 @@ def import_csv(db, hash_key: str, path, district: str | None = None, now=None,
 
 
 def _upsert(db, batch: list[dict]):
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(T).values(batch)
+    statement = insert_for(db.engine.dialect.name)(T).values(batch)
     changed = ("status", "kind", "since", "district", "imported_at")
     return statement.on_conflict_do_update(
         index_elements=[T.c.id_number_hash],

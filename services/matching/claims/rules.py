@@ -103,7 +103,8 @@ def release_problems(reason: str, note: str | None) -> list[dict]:
 
 
 # Why the platform itself gave a claim up.
-SYSTEM_REASONS = {"group_emptied": "帮帮团成员已全部退出"}
+SYSTEM_REASONS = {"group_emptied": "帮帮团成员已全部退出",
+                  "overdue": "超过完成期限未完成，系统自动取消"}
 
 
 def reason_view(code: str | None) -> list[dict]:

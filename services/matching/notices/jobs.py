@@ -1,0 +1,101 @@
+"""The notices' scheduled scans, each derived from stored state and safe beside another worker:
+reminders before a claim is due, giving up overdue claims, and delivering what is unsent."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from services.matching.claims import steps
+from services.matching.claims.announce import serving
+from services.matching.models import Claim, Community, Notice, Wish
+from services.matching.notices import rules
+from services.matching.notices.actions import liaisons_of, notify
+from services.matching.notices.senders import Sender
+from shared import audit
+from shared.clock import today_in_china
+from shared.envelope import utcnow
+
+log = logging.getLogger("microwish.notices")
+SERVICE = "matching"  # who acts when a job gives a claim up
+
+
+def remind(db, ladder: tuple[int, ...], now: datetime | None = None) -> int:
+    """Write the reminder each open claim is owed today (China time) to those who serve on it;
+    a notice's key makes each exist once, however many scans or workers; how many written."""
+    now = now or utcnow()
+    today = today_in_china(now)
+    with db.uow() as uow:
+        open_ = uow.session.execute(
+            select(Claim, Wish.title, Wish.urgent).join(Wish, Wish.id == Claim.wish_id)
+            .where(Claim.status == "claimed", Claim.due_on >= today,
+                   Claim.due_on <= today + timedelta(days=max(ladder, default=0)))).all()
+        written = 0
+        for c, title, urgent in open_:
+            step = rules.rung(c.due_on, today, ladder)
+            if step is None:
+                continue
+            params = {"title": title, "due_on": c.due_on.isoformat(),
+                      "days_left": (c.due_on - today).days}
+            kind = "claim.due_today" if step == 0 else "claim.reminder"
+            for member_id, _unit in serving(uow, c):
+                written += notify(uow, f"reminder:{c.id}:{step}:{member_id}", member_id, kind,
+                                  params, urgent, now)
+        uow.commit()
+    return written
+
+
+def release_overdue(db, grace_days: int, now: datetime | None = None, limit: int = 100) -> int:
+    """Give up the claims still open `grace_days` after they were due (the wish goes back on
+    the wall, `wish.released` says why) and tell their claimers and the community's liaisons.
+    Rows another worker holds are skipped: each claim is given up once; how many."""
+    now = now or utcnow()
+    today = today_in_china(now)
+    with db.uow() as uow:
+        late = uow.session.scalars(
+            select(Claim).where(Claim.status == "claimed",
+                                Claim.due_on < today - timedelta(days=grace_days))
+            .order_by(Claim.due_on, Claim.id).limit(limit)
+            .with_for_update(skip_locked=True)).all()
+        for c in late:
+            people = serving(uow, c)  # before the release: a group's members stay who they were
+            steps.release(uow, c.id, SERVICE, "overdue")
+            wish = uow.session.get(Wish, c.wish_id)
+            audit.record(uow, SERVICE, "claim.released", "claim", c.id, wish.community_code,
+                         {"wish_id": c.wish_id, "reason": "overdue"})
+            community = uow.session.get(Community, wish.community_code)
+            params = {"title": wish.title, "due_on": c.due_on.isoformat(),
+                      "community_name": community.name if community else wish.community_code}
+            for member_id, _unit in people:
+                notify(uow, f"overdue:{c.id}:{member_id}", member_id, "claim.overdue_released",
+                       params, wish.urgent, now)
+            notify(uow, f"overdue:{c.id}:liaisons", liaisons_of(wish.community_code),
+                   "liaison.overdue_released", params, wish.urgent, now)
+        uow.commit()
+    return len(late)
+
+
+def deliver(db, sender: Sender, now: datetime | None = None, limit: int = 100) -> int:
+    """Hand the notices whose time has come to `sender`, skipping those another worker is
+    sending; a failure is tried again later, with a growing wait; how many were sent."""
+    now = now or utcnow()
+    sent = 0
+    with db.uow() as uow:
+        due = uow.session.scalars(
+            select(Notice).where(Notice.sent_at.is_(None), Notice.deliver_at <= now)
+            .order_by(Notice.deliver_at, Notice.id).limit(limit)
+            .with_for_update(skip_locked=True)).all()
+        for n in due:
+            try:
+                sender.send(n.id, n.recipient, n.kind, n.params)
+            except Exception as exc:  # any channel's failure: this notice waits, the rest go
+                n.attempts += 1
+                n.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                n.deliver_at = rules.retry_at(now, n.attempts)
+                log.warning("notice %s (%s) not delivered, attempt %d: %s", n.id, n.kind,
+                            n.attempts, n.last_error)
+                continue
+            n.sent_at, sent = now, sent + 1
+        uow.commit()
+    return sent

@@ -1,0 +1,17 @@
+"""What each notice says, in Chinese: one template per kind, filled in from its params."""
+from __future__ import annotations
+
+TEMPLATES = {
+    "claim.reminder": "您认领的心愿「{title}」还有{days_left}天到期（{due_on}），请按时帮助实现。",
+    "claim.due_today": "您认领的心愿「{title}」今天（{due_on}）到期，请尽快完成并上报。",
+    "claim.overdue_released": "您认领的心愿「{title}」已超过完成期限（{due_on}），系统已取消认领，"
+                              "心愿重新回到心愿墙。",
+    "liaison.overdue_released": "{community_name}的心愿「{title}」认领超期（{due_on}）未完成，"
+                                "已自动取消认领并重新上墙，请关注。",
+}
+
+
+def render(kind: str, params: dict) -> str:
+    """The notice's text (a kind nobody wrote a template for says so, not nothing)."""
+    template = TEMPLATES.get(kind)
+    return template.format(**params) if template else f"[{kind}]"
