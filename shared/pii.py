@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 
 from cryptography.fernet import Fernet, InvalidToken
 
@@ -61,3 +62,16 @@ def mask_id_number(number: str) -> str:
 def mask_address(address: str) -> str:
     """河南省周口市川汇区文明路12号 → 河南省周口市****: the area, never the door."""
     return address[:6] + "****" if address else ""
+
+
+# What a person may type into free text that identifies someone: an ID number (18 characters),
+# a mainland mobile number, or a landline with its area code.
+_TYPED = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])")
+
+
+def mask_typed(text: str) -> str:
+    """Free text with every ID and phone number in it masked: 电话13812341234 → 电话138****1234."""
+    def masked(found: re.Match) -> str:
+        value = found.group(0)
+        return mask_id_number(value) if len(value) == 18 else mask_phone(value)
+    return _TYPED.sub(masked, text)

@@ -95,7 +95,7 @@ WISH_STATUSES = (
 )
 # Steps in a wish's history that send it back rather than forward (see the intake Submission).
 STEPS = {"resubmitted": "已补充信息", "reopened": "联络员重新审核", "released": "认领已取消",
-         "opened_citywide": "全市可认领"}
+         "opened_citywide": "全市可认领", "disputed": "未确认完成，退回认领人"}
 STATUS_RANK = {s.code: s.rank for s in WISH_STATUSES}
 STATUS_LABELS = {**{s.code: s.label for s in WISH_STATUSES}, **STEPS}
 NEXT_STEPS = {s.code: s.next_step for s in WISH_STATUSES}
@@ -109,7 +109,7 @@ OUTCOMES = {
     "wish.opened_citywide": "opened_citywide",
     "wish.claimed": "claimed",
     "wish.released": "released", "wish.reinstated": "claimed",  # a release undone
-    "wish.fulfilled": "fulfilled", "wish.confirmed": "confirmed",
+    "wish.fulfilled": "fulfilled", "wish.disputed": "disputed", "wish.confirmed": "confirmed",
 }
 
 

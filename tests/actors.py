@@ -100,12 +100,15 @@ class Resident(Submitter):
     def confirm(self, claim_id: str):
         return self.post(f"{CLAIMS}/{claim_id}/confirmation", json={})
 
+    def dispute(self, claim_id: str, reason: str):
+        return self.post(f"{CLAIMS}/{claim_id}/dispute", json={"reason": reason})
+
 
 class Liaison(Submitter):
     """A community's liaison: posts wishes for residents, works the review desk, confirms deeds."""
 
     role = "liaison"
-    confirm = Resident.confirm
+    confirm, dispute = Resident.confirm, Resident.dispute
 
     def desk(self, path: str, page: str = "/review", **fields):
         """A review desk form (approve, reject, ...), posted from `page`, the queue unless told."""

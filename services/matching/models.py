@@ -133,6 +133,9 @@ class Claim(Base):
     release_note: Mapped[str | None] = mapped_column(Text)
     released_by: Mapped[str | None] = mapped_column(String(64))
     reinstated_at: Mapped[datetime | None] = mapped_column(Instant)  # a release undone
+    # The last time its deed, reported done, was said not to be, and why (the liaison's words).
+    dispute_reason: Mapped[str | None] = mapped_column(Text)
+    disputed_at: Mapped[datetime | None] = mapped_column(Instant)
 
 
 class TeamMember(Base):

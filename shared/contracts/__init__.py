@@ -33,6 +33,7 @@ SCHEMAS: dict[str, type[Schema]] = {
     "wish.confirmed": ClaimEvent,
     "wish.released": ClaimEvent,
     "wish.reinstated": ClaimEvent,
+    "wish.disputed": ClaimEvent,
     "wish.erased": WishErased,
     "audit.recorded": AuditRecorded,
     "points.awarded": PointsAwarded,

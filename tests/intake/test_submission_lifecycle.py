@@ -22,7 +22,7 @@ def _outcome(db, type_: str, wish_id: str, **payload) -> None:
     """Apply an event another service would emit about the wish, as intake's consumer does."""
     body = {"wish_id": wish_id, "source": rules.WEB, "source_ref": "x", **payload}
     if type_ in ("wish.claimed", "wish.fulfilled", "wish.confirmed", "wish.released",
-                 "wish.reinstated"):
+                 "wish.reinstated", "wish.disputed"):
         body = {"wish_id": wish_id, "claim_id": "c1", "member_id": "m1", **payload}
     if type_ == "wish.published":
         body.update(community_code=COMMUNITY, title="t")
@@ -254,3 +254,13 @@ def test_a_release_says_why_and_a_reinstated_claim_shows_the_wish_claimed_again(
     assert released["history"][-1]["reasons"] == why
     _outcome(db, "wish.reinstated", wish["id"])
     assert client.get(f"{URL}/{wish['id']}").get_json()["status"] == "claimed"
+
+
+def test_a_disputed_deed_shows_the_wish_claimed_again_with_the_step_in_its_history(client, db):
+    wish = client.post(URL, json=submission()).get_json()
+    for status in ("verified", "published", "claimed", "fulfilled"):
+        _outcome(db, f"wish.{status}", wish["id"])
+    _outcome(db, "wish.disputed", wish["id"])
+    shown = client.get(f"{URL}/{wish['id']}").get_json()
+    assert shown["status"] == "claimed"
+    assert shown["history"][-1]["label"] == "未确认完成，退回认领人"

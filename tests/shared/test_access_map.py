@@ -259,6 +259,10 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         expect(404, "matching", "POST", f"/api/v1/claims/{claim}/release", other_member, liaison_b,
                json={})
 
+    def dispute():
+        expect(404, "matching", "POST", f"/api/v1/claims/{claim}/dispute", liaison_b,
+               json={"reason": "没有完成"})
+
     def reinstate():
         expect(404, "matching", "POST", f"/api/v1/claims/{claim}/reinstatement", liaison_b,
                json={})
@@ -375,6 +379,7 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         ("matching", "/api/v1/claims/<claim_id>", "GET"): get_claim,
         ("matching", "/api/v1/claims/<claim_id>/release", "POST"): release,
         ("matching", "/api/v1/claims/<claim_id>/reinstatement", "POST"): reinstate,
+        ("matching", "/api/v1/claims/<claim_id>/dispute", "POST"): dispute,
         ("matching", "/api/v1/claims/<claim_id>/leave", "POST"): leave,
         ("matching", "/my/claims/<claim_id>/leave", "POST"): leave,
         ("matching", "/api/v1/wishes/<wish_id>/capacity", "POST"): capacity,

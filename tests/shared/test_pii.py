@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from cryptography.fernet import Fernet
 
-from shared.pii import Sealer, mask_name, mask_phone
+from shared.pii import Sealer, mask_name, mask_phone, mask_typed
 
 WISHER = {"name": "李景荣", "id_number": "41000019520314001X", "phone": "13803941234"}
 
@@ -72,3 +72,12 @@ def test_mask_name(name, masked):
 def test_mask_phone():
     """Only the first three and last four digits of a phone are shown."""
     assert mask_phone("13812341234") == "138****1234"
+
+
+def test_typed_phone_and_id_numbers_are_masked_and_other_numbers_left_alone():
+    typed = "老人电话13812341234，身份证41160219480315002X，座机0394-8123456，门牌12号，订单2026120112345678"
+    masked = mask_typed(typed)
+    assert "13812341234" not in masked and "138****1234" in masked
+    assert "41160219480315002X" not in masked and masked.count("*") >= 4 + 11 + 4
+    assert "8123456" not in masked
+    assert "门牌12号" in masked and "2026120112345678" in masked  # not a phone, not an ID

@@ -75,6 +75,10 @@ class Submission(Base):
             if self.status == "claimed":
                 self.status = "published"
             return
+        if status == "disputed":  # the deed reported done is not: back with its claimer
+            if self.status == "fulfilled":
+                self.status = "claimed"
+            return
         if status == "opened_citywide":  # the community's window closed: a step, not a status
             return
         if status not in STATUS_RANK:  # an outcome this intake does not know yet: history only

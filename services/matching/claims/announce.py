@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from services.matching.claims.rules import reason_view
+from services.matching.claims.rules import NOT_DONE, reason_view
 from services.matching.models import Claim, Member, TeamMember, Wish
 from shared.shares import equal_shares
 
@@ -39,6 +39,12 @@ def emit(uow, event_type: str, c: Claim) -> None:
                           "unit_code": c.unit_code, "members": list(c.members or []),
                           "shares": shares(uow, c),
                           "due_on": c.due_on.isoformat() if c.due_on else None,
-                          "reasons": reason_view(c.release_reason) if c.status == "released"
-                          else []},
+                          "reasons": _reasons(event_type, c)},
              correlation_id=c.wish_id)
+
+
+def _reasons(event_type: str, c: Claim) -> list[dict]:
+    """Why a claim went back: its release's reason, or that its deed was disputed."""
+    if event_type == "wish.released":
+        return reason_view(c.release_reason)
+    return [NOT_DONE] if event_type == "wish.disputed" else []

@@ -49,6 +49,12 @@ class ReleaseSchema(Strict):
     note = text(0, 500, load_default=None)
 
 
+class DisputeSchema(Strict):
+    """Why the deed reported done is not: what the claimer is told."""
+
+    reason = text(1, 500, required=True)
+
+
 class FulfilmentSchema(Strict):
     note = fields.String(load_default=None, validate=validate.Length(0, 1000, error="invalid_length"))
 
@@ -214,6 +220,16 @@ def fulfil_claim(claim_id: str):
     data = load_json(FulfilmentSchema())
     _load_claim(claim_id, lambda who, c, _w: rules.may_fulfil(who, c.member_id))
     return shown(*run_step(steps.fulfil, claim_id, data["note"]))
+
+
+@bp.post("/api/v1/claims/<claim_id>/dispute")
+@allow(LIAISON, RESIDENT)
+def dispute_claim(claim_id: str):
+    """The wish's liaison, or the resident who posted it, says the deed is not done, and why."""
+    data = load_json(DisputeSchema())
+    _load_claim(claim_id, lambda who, c, w: rules.may_confirm(who, w.community_code,
+                                                              w.submitted_by))
+    return shown(*run_step(steps.dispute, claim_id, data["reason"]))
 
 
 @bp.post("/api/v1/claims/<claim_id>/confirmation")

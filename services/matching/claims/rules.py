@@ -12,9 +12,13 @@ STEPS = {
     "release": ("claimed", "released", "published"),  # back on the wall
     "fulfil": ("claimed", "fulfilled", "fulfilled"),
     "confirm": ("fulfilled", "confirmed", "confirmed"),
+    "dispute": ("fulfilled", "claimed", "claimed"),  # not done after all: back to the claimer
 }
 # Which event announces each step.
-EVENTS = {"release": "wish.released", "fulfil": "wish.fulfilled", "confirm": "wish.confirmed"}
+EVENTS = {"release": "wish.released", "fulfil": "wish.fulfilled", "confirm": "wish.confirmed",
+          "dispute": "wish.disputed"}
+# What a dispute says on the bus: the words stay with matching (they may name people).
+NOT_DONE = {"code": "not_done", "message": "心愿人或联络员认为心愿尚未实现，已退回认领人"}
 
 
 def concerns(who: Principal, member_id: str, community_code: str) -> bool:

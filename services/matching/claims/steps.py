@@ -1,4 +1,5 @@
-"""A claim's steps after it is made: released, fulfilled, confirmed; each announced."""
+"""A claim's steps after it is made: released (and reinstated), fulfilled, confirmed or
+disputed; each announced, and told to whom it concerns."""
 from __future__ import annotations
 
 from sqlalchemy import update
@@ -7,7 +8,9 @@ from services.matching.claims.announce import emit
 from services.matching.claims.rules import EVENTS, STEPS, WISH_TAKEN, reinstate_problems
 from services.matching.errors import InvalidState, NotFound
 from services.matching.models import Claim, Wish
+from services.matching.notices.actions import tell_liaisons, tell_serving
 from shared.envelope import utcnow
+from shared.pii import mask_typed
 
 
 def release(uow, claim_id: str, by: str, reason: str, note: str | None = None) -> Claim:
@@ -40,13 +43,27 @@ def reinstate(uow, claim_id: str) -> Claim:
 
 
 def fulfil(uow, claim_id: str, note: str | None) -> Claim:
-    """The claimer reports the wish done."""
-    return _step(uow, "fulfil", claim_id, fulfilled_at=utcnow(), note=note)
+    """The claimer reports the wish done; the community's liaisons are asked to confirm it."""
+    c = _step(uow, "fulfil", claim_id, fulfilled_at=utcnow(), note=note)
+    tell_liaisons(uow, c, "liaison.fulfilled", f"fulfilled:{c.id}:{c.fulfilled_at.isoformat()}")
+    return c
 
 
 def confirm(uow, claim_id: str) -> Claim:
     """The liaison or the wisher confirms the deed; scoring awards points for it."""
-    return _step(uow, "confirm", claim_id, confirmed_at=utcnow())
+    c = _step(uow, "confirm", claim_id, confirmed_at=utcnow())
+    tell_serving(uow, c, "claim.confirmed", f"confirmed:{c.id}")
+    return c
+
+
+def dispute(uow, claim_id: str, reason: str) -> Claim:
+    """The liaison or the wisher says the deed reported done is not: the claim goes back to the
+    claimer with why (any phone or ID number in the words masked for them)."""
+    c = _step(uow, "dispute", claim_id, fulfilled_at=None, disputed_at=utcnow(),
+              dispute_reason=reason)
+    tell_serving(uow, c, "claim.disputed", f"disputed:{c.id}:{c.disputed_at.isoformat()}",
+                 reason=mask_typed(reason))
+    return c
 
 
 def _step(uow, step: str, claim_id: str, **stamps) -> Claim:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.matching.models import Notice
+from services.matching.claims.announce import serving
+from services.matching.models import Claim, Community, Notice, Wish
 from services.matching.notices.rules import deliver_at
 from shared.envelope import new_id, utcnow
 from shared.sql import insert_for
@@ -26,3 +27,22 @@ def notify(uow, key: str, recipient: str, kind: str, params: dict, urgent: bool 
 def liaisons_of(community_code: str) -> str:
     """The recipient that stands for a community's liaisons (the channel finds who they are)."""
     return f"liaisons:{community_code}"
+
+
+def tell_serving(uow, c: Claim, kind: str, key: str, **extra) -> None:
+    """Notify everyone who serves on the claim (its claimer, a group's members, the members an
+    organisation named) about its wish, once per `key`."""
+    wish = uow.session.get(Wish, c.wish_id)
+    params = {"title": wish.title, "due_on": c.due_on.isoformat() if c.due_on else "", **extra}
+    for member_id, _unit in serving(uow, c):
+        notify(uow, f"{key}:{member_id}", member_id, kind, params, wish.urgent)
+
+
+def tell_liaisons(uow, c: Claim, kind: str, key: str) -> None:
+    """Notify the liaisons of the claim's community about its wish, once per `key`."""
+    wish = uow.session.get(Wish, c.wish_id)
+    community = uow.session.get(Community, wish.community_code)
+    notify(uow, f"{key}:liaisons", liaisons_of(wish.community_code), kind,
+           {"title": wish.title, "due_on": c.due_on.isoformat() if c.due_on else "",
+            "community_name": community.name if community else wish.community_code},
+           wish.urgent)

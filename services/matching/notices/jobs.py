@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from services.matching.claims import steps
 from services.matching.claims.announce import serving
-from services.matching.models import Claim, Community, Notice, Wish
+from services.matching.models import Claim, Notice, Wish
 from services.matching.notices import rules
-from services.matching.notices.actions import liaisons_of, notify
+from services.matching.notices.actions import notify, tell_liaisons, tell_serving
 from services.matching.notices.senders import Sender
 from shared import audit
 from shared.clock import today_in_china
@@ -59,19 +59,12 @@ def release_overdue(db, grace_days: int, now: datetime | None = None, limit: int
             .order_by(Claim.due_on, Claim.id).limit(limit)
             .with_for_update(skip_locked=True)).all()
         for c in late:
-            people = serving(uow, c)  # before the release: a group's members stay who they were
             steps.release(uow, c.id, SERVICE, "overdue")
             wish = uow.session.get(Wish, c.wish_id)
             audit.record(uow, SERVICE, "claim.released", "claim", c.id, wish.community_code,
                          {"wish_id": c.wish_id, "reason": "overdue"})
-            community = uow.session.get(Community, wish.community_code)
-            params = {"title": wish.title, "due_on": c.due_on.isoformat(),
-                      "community_name": community.name if community else wish.community_code}
-            for member_id, _unit in people:
-                notify(uow, f"overdue:{c.id}:{member_id}", member_id, "claim.overdue_released",
-                       params, wish.urgent, now)
-            notify(uow, f"overdue:{c.id}:liaisons", liaisons_of(wish.community_code),
-                   "liaison.overdue_released", params, wish.urgent, now)
+            tell_serving(uow, c, "claim.overdue_released", f"overdue:{c.id}")
+            tell_liaisons(uow, c, "liaison.overdue_released", f"overdue:{c.id}")
         uow.commit()
     return len(late)
 

@@ -8,6 +8,9 @@ TEMPLATES = {
                               "心愿重新回到心愿墙。",
     "liaison.overdue_released": "{community_name}的心愿「{title}」认领超期（{due_on}）未完成，"
                                 "已自动取消认领并重新上墙，请关注。",
+    "liaison.fulfilled": "{community_name}的心愿「{title}」认领人已上报完成，请核实后确认。",
+    "claim.confirmed": "您帮助实现的心愿「{title}」已确认完成，感谢您的爱心！",
+    "claim.disputed": "您上报完成的心愿「{title}」未被确认：{reason}。请与社区联络员沟通后继续完成。",
 }
 
 

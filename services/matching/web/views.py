@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from services.matching.claims.rules import reason_view
 from services.matching.models import Claim, Wish
 from shared.clock import CHINA
+from shared.pii import mask_typed
 from shared.vocab import CATEGORIES, SKILLS
 
 
@@ -46,4 +47,6 @@ def claim_view(c: Claim, wish: Wish, names: Mapping[str, str],
             "due_on": c.due_on.isoformat() if c.due_on else None,
             "release": {"reasons": reason_view(c.release_reason), "note": c.release_note,
                         "by": c.released_by} if c.status == "released" else None,
+            "dispute": {"reason": mask_typed(c.dispute_reason),
+                        "at": c.disputed_at.isoformat()} if c.disputed_at else None,
             "team": team, "wish": {**wish_view(wish, names), "contact": wish.contact_masked}}
