@@ -49,6 +49,12 @@ class CommunityWindow(MatchingError):
     code = "community_window"
 
 
+class HandoverRefused(MatchingError):
+    """The member named cannot take the claim over; `fields` say why."""
+
+    code = "validation_failed"
+
+
 HTTP_STATUS = {NotFound: 404, AlreadyClaimed: 409, InvalidState: 409, CommunityWindow: 403,
                QuotaReached: 409, RoundQuotaReached: 409,
-               KeyReused: 422}
+               KeyReused: 422, HandoverRefused: 422}

@@ -179,3 +179,26 @@ class Notice(Base):
     sent_at: Mapped[datetime | None] = mapped_column(Instant)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Handover(Base):
+    """A claimer's offer to hand their claim (or their place in a group) to another member, who
+    accepts or declines; one not answered in time lapses, and the claim stays where it was."""
+
+    __tablename__ = "handovers"
+    # One open offer per claimer and claim; the lapse job's scan of open offers by expiry.
+    __table_args__ = (
+        Index("uq_handovers_open", "claim_id", "from_member", unique=True,
+              postgresql_where=text("outcome = 'offered'"),
+              sqlite_where=text("outcome = 'offered'")),
+        Index("ix_handovers_expiry", "expires_at", postgresql_where=text("outcome = 'offered'"),
+              sqlite_where=text("outcome = 'offered'")))
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id"), index=True)
+    from_member: Mapped[str] = mapped_column(String(64))
+    to_member: Mapped[str] = mapped_column(String(64), index=True)
+    offered_at: Mapped[datetime] = mapped_column(Instant)
+    expires_at: Mapped[datetime] = mapped_column(Instant)
+    outcome: Mapped[str] = mapped_column(String(16))  # handover.rules.OUTCOMES
+    answered_at: Mapped[datetime | None] = mapped_column(Instant)

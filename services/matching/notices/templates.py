@@ -11,6 +11,12 @@ TEMPLATES = {
     "liaison.fulfilled": "{community_name}的心愿「{title}」认领人已上报完成，请核实后确认。",
     "claim.confirmed": "您帮助实现的心愿「{title}」已确认完成，感谢您的爱心！",
     "claim.disputed": "您上报完成的心愿「{title}」未被确认：{reason}。请与社区联络员沟通后继续完成。",
+    "handover.offered": "{from_name}想把认领的心愿「{title}」转交给您，请在{hours}小时内接受或拒绝。",
+    "handover.accepted": "{to_name}已接受您转交的心愿「{title}」。",
+    "handover.declined": "{to_name}没有接受您转交的心愿「{title}」，认领仍由您负责。",
+    "handover.lapsed": "您转交的心愿「{title}」无人接受，邀请已失效，认领仍由您负责。",
+    "handover.reassigned_to": "社区联络员把心愿「{title}」交给您完成，请按时帮助实现。",
+    "handover.reassigned_from": "社区联络员已把心愿「{title}」改由其他党员完成，感谢您的参与。",
 }
 
 
