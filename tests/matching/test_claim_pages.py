@@ -135,3 +135,31 @@ def test_members_join_a_team_wish_on_the_wall_and_one_leaves_it_from_their_claim
     assert wang.form(f"/my/claims/{claim_id}/leave", "/my/claims").status_code == 303
     assert "您还没有认领心愿" in wang.get("/my/claims").text
     assert "帮帮团：1 人" in li.get("/my/claims").text
+
+
+def test_my_claims_shows_when_it_is_due_and_gives_it_up_only_with_a_reason(db, browser_of):
+    from datetime import date
+
+    add(db, published_wish("coat", title="想要一件冬天的棉衣", deadline=date(2027, 1, 10)),
+        published_wish("chat", title="希望有人陪我聊聊天"))
+    member = browser_of(MEMBER)
+    assert member.form("/wishes/coat/claim", "/").status_code == 303
+    assert member.form("/wishes/chat/claim", "/").status_code == 303
+    mine = member.get("/my/claims").text
+    assert "请在 1月10日 前完成" in mine and "取消认领的原因" in mine and "时间冲突" in mine
+    coat = re.search(r'data-claim-id="([^"]+)" data-wish-id="coat"', mine).group(1)
+    chat = re.search(r'data-claim-id="([^"]+)" data-wish-id="chat"', mine).group(1)
+    refused = member.form(f"/my/claims/{coat}/release", "/my/claims", reason="other")
+    assert refused.status_code == 422 and "请写明原因" in refused.text
+    given_up = member.form(f"/my/claims/{coat}/release", "/my/claims", reason="no_time")
+    assert given_up.status_code == 303
+    reported = member.form(f"/my/claims/{chat}/fulfilment", "/my/claims", note="陪老人聊了一下午")
+    assert reported.status_code == 303
+    with db.uow() as uow:
+        states = {c.wish_id: (c.status, c.release_reason, c.note)
+                  for c in uow.session.scalars(select(Claim))}
+    assert states == {"coat": ("released", "no_time", None),
+                      "chat": ("fulfilled", None, "陪老人聊了一下午")}
+    other = browser_of(principal("member", id="m-other"))
+    assert other.form(f"/my/claims/{chat}/release", "/my/claims",
+                      reason="no_time").status_code == 404

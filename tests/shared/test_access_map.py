@@ -27,6 +27,8 @@ SERVER_OWNED = {"id": "x", "status": "confirmed", "member_id": "someone", "claim
 DESK_FORMS = "/review/<wish_id>/<any(approve, reject, 'request-info', edit, reopen):name>"
 FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes/<wish_id>/claim"),
               ("matching", "/my/claims/<claim_id>/leave"),
+              ("matching", "/my/claims/<claim_id>/fulfilment"),
+              ("matching", "/my/claims/<claim_id>/release"),
               ("intake", "/submit"), ("intake", "/my/wishes/<submission_id>/info"),
               ("intake", "/join"), ("intake", "/join/organisation"),
               ("verification", "/review/approve"), ("verification", DESK_FORMS)}
@@ -292,6 +294,12 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         expect(404, "matching", "POST", f"/my/claims/{claim}/leave", other_member, member,
                data={})
 
+    def my_claim_forms():
+        """Only the claimer reports their deed done or gives it up from their claims page."""
+        for form in ("fulfilment", "release"):
+            expect(404, "matching", "POST", f"/my/claims/{claim}/{form}", other_member,
+                   data={"reason": "no_time"})
+
     def capacity():
         _add(apps["matching"], published_wish("wish-cap", community_code=A))
         expect(404, "matching", "POST", "/api/v1/wishes/wish-cap/capacity", liaison_b,
@@ -404,6 +412,8 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         ("matching", "/api/v1/claims/<claim_id>/reassignment", "POST"): reassign,
         ("matching", "/api/v1/claims/<claim_id>/leave", "POST"): leave,
         ("matching", "/my/claims/<claim_id>/leave", "POST"): leave,
+        ("matching", "/my/claims/<claim_id>/fulfilment", "POST"): my_claim_forms,
+        ("matching", "/my/claims/<claim_id>/release", "POST"): my_claim_forms,
         ("matching", "/api/v1/wishes/<wish_id>/capacity", "POST"): capacity,
         ("matching", "/api/v1/claims/<claim_id>/fulfilment", "POST"): fulfilment,
         ("matching", "/api/v1/claims/<claim_id>/confirmation", "POST"): confirmation,

@@ -7,14 +7,11 @@ from flask import Blueprint, redirect, request
 from sqlalchemy import select
 
 from services.matching import members as member_copies
-from services.matching.claims import team
-from services.matching.claims.announce import serving
-from services.matching.claims.http import ClaimSchema, claim_as_caller, run_step
-from services.matching.claims.quota import theirs
-from services.matching.models import Claim, Wish
+from services.matching.claims.http import ClaimSchema, claim_as_caller
+from services.matching.models import Wish
 from services.matching.web import wall as wall_query
 from services.matching.web.http import community_names, viewer_community, with_window
-from shared.access import ANYONE, CLAIMERS, ORG_ADMIN, allow, principal, public
+from shared.access import CLAIMERS, ORG_ADMIN, allow, principal, public
 from shared.envelope import new_id, utcnow
 from shared.errors import ApiError, DomainError
 from shared.fields import text
@@ -31,7 +28,7 @@ class ClaimForm(ClaimSchema):
     key = text(1, 200, load_default=None)
 
 
-def _render(template: str, status: int = 200, **context):
+def render_page(template: str, status: int = 200, **context):
     return render(template, status, status_zh=STATUS_LABELS, categories=CATEGORIES, skills=SKILLS,
                   wish_types=WISH_TYPES, claim_key=new_id, **context)
 
@@ -55,8 +52,8 @@ def _wall(status: int = 200, **context):
     with reading() as conn:
         wishes, total, after = wall_query.page(conn, args, viewer_community(), utcnow())
     more = urlencode({**asked, "after": after}) if after else None
-    return _render("wall.html", status, total=total, more=more, query=request.args,
-                   **_cards(wishes, wall_query.names_of(wishes), **context))
+    return render_page("wall.html", status, total=total, more=more, query=request.args,
+                       **_cards(wishes, wall_query.names_of(wishes), **context))
 
 
 @bp.errorhandler(ApiError)
@@ -87,10 +84,10 @@ def _pick(wish_id: str, status: int = 200, err: ApiError | None = None, chosen=(
         raise ApiError(404, "not_found")
     who = principal()
     people = member_copies.of_organisation(uow().session, who.org) if who.role == ORG_ADMIN else []
-    return _render("claim_pick.html", status, people=people, chosen=set(chosen),
-                   error=err.message if err else None,
-                   problems=[f["message"] for f in err.fields] if err else [],
-                   **_cards([wish]))
+    return render_page("claim_pick.html", status, people=people, chosen=set(chosen),
+                       error=err.message if err else None,
+                       problems=[f["message"] for f in err.fields] if err else [],
+                       **_cards([wish]))
 
 
 @bp.post("/wishes/<wish_id>/claim")
@@ -119,30 +116,5 @@ def _lost(err: ApiError):
     """Someone claimed the wish first: say so, and offer the similar wishes the 409 names."""
     ids = [w["id"] for w in err.extra.get("alternatives", [])]
     found = {w.id: w for w in uow().session.scalars(select(Wish).where(Wish.id.in_(ids)))}
-    return _render("claim_lost.html", err.status,
-                   **_cards([found[i] for i in ids if i in found]))
-
-
-@bp.get("/my/claims")
-@allow(ANYONE)
-def my_claims_page():
-    """A claimer's own claims, each with its wish in full; everyone else is sent to log in."""
-    who = principal()
-    if who is None or who.role not in CLAIMERS:
-        return redirect("/login?next=/my/claims", 303)
-    rows = uow().session.execute(
-        select(Claim, Wish).join(Wish, Wish.id == Claim.wish_id)
-        .where(theirs(who.id)).order_by(Claim.claimed_at.desc())).all()
-    teams = {c.id: [m for m, _unit in serving(uow(), c)] for c, _w in rows if c.team}
-    people = member_copies.display_names(uow().session, (
-        *(m for c, _w in rows for m in c.members or ()), *(m for ms in teams.values() for m in ms)))
-    return _render("my_claims.html", rows=rows, people=people, teams=teams,
-                   communities=community_names(w for _c, w in rows))
-
-
-@bp.post("/my/claims/<claim_id>/leave")
-@allow(*CLAIMERS)
-def leave_form(claim_id: str):
-    """The member leaves the group they joined; their claims page again."""
-    run_step(team.leave, claim_id, principal().id)
-    return redirect("/my/claims", 303)
+    return render_page("claim_lost.html", err.status,
+                       **_cards([found[i] for i in ids if i in found]))

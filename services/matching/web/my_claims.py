@@ -1,0 +1,77 @@
+"""我的认领: a claimer's own claims, each with its wish in full, when it is due and what they
+may do next (report it done, give it up saying why, leave a group)."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, request
+from sqlalchemy import select
+
+from services.matching import members as member_copies
+from services.matching.claims import rules, steps, team
+from services.matching.claims.announce import serving
+from services.matching.claims.http import run_step
+from services.matching.claims.quota import theirs
+from services.matching.errors import NotFound
+from services.matching.models import Claim, Wish
+from services.matching.web.http import community_names
+from services.matching.web.pages import render_page
+from shared.access import ANYONE, CLAIMERS, allow, principal
+from shared.pii import mask_typed
+from shared.web import uow
+
+bp = Blueprint("my_claims", __name__)
+
+
+@bp.get("/my/claims")
+@allow(ANYONE)
+def my_claims_page(status: int = 200, error: str | None = None):
+    """The claimer's claims; everyone else is sent to log in."""
+    who = principal()
+    if who is None or who.role not in CLAIMERS:
+        return redirect("/login?next=/my/claims", 303)
+    rows = uow().session.execute(
+        select(Claim, Wish).join(Wish, Wish.id == Claim.wish_id)
+        .where(theirs(who.id)).order_by(Claim.claimed_at.desc())).all()
+    teams = {c.id: [m for m, _unit in serving(uow(), c)] for c, _w in rows if c.team}
+    people = member_copies.display_names(uow().session, (
+        *(m for c, _w in rows for m in c.members or ()), *(m for ms in teams.values() for m in ms)))
+    return render_page("my_claims.html", status, rows=rows, people=people, teams=teams,
+                       communities=community_names(w for _c, w in rows), error=error,
+                       reasons=rules.RELEASE_REASONS, masked=mask_typed)
+
+
+@bp.post("/my/claims/<claim_id>/leave")
+@allow(*CLAIMERS)
+def leave_form(claim_id: str):
+    """The member leaves the group they joined; their claims page again."""
+    run_step(team.leave, claim_id, principal().id)
+    return redirect("/my/claims", 303)
+
+
+@bp.post("/my/claims/<claim_id>/fulfilment")
+@allow(*CLAIMERS)
+def fulfil_form(claim_id: str):
+    """The claimer reports the deed done, with a note for the liaison."""
+    _own(claim_id)
+    run_step(steps.fulfil, claim_id, (request.form.get("note") or "").strip()[:1000] or None)
+    return redirect("/my/claims", 303)
+
+
+@bp.post("/my/claims/<claim_id>/release")
+@allow(*CLAIMERS)
+def release_form(claim_id: str):
+    """The claimer gives the claim up, saying why; a reason missing says so on the page."""
+    _own(claim_id)
+    reason, note = request.form.get("reason", ""), (request.form.get("note") or "").strip()
+    problems = rules.release_problems(reason, note)
+    if problems:
+        return my_claims_page(422, "；".join(p["message"] for p in problems))
+    run_step(steps.release, claim_id, principal().id, reason, note[:500] or None)
+    return redirect("/my/claims", 303)
+
+
+def _own(claim_id: str) -> Claim:
+    """The caller's own claim; anyone else's looks absent."""
+    c = uow().session.get(Claim, claim_id)
+    if c is None or c.member_id != principal().id:
+        raise NotFound(claim_id)
+    return c
