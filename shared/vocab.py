@@ -95,7 +95,8 @@ WISH_STATUSES = (
 )
 # Steps in a wish's history that send it back rather than forward (see the intake Submission).
 STEPS = {"resubmitted": "已补充信息", "reopened": "联络员重新审核", "released": "认领已取消",
-         "opened_citywide": "全市可认领", "disputed": "未确认完成，退回认领人"}
+         "opened_citywide": "全市可认领", "disputed": "未确认完成，退回认领人",
+         "escalated": "已上报社区党组织"}
 STATUS_RANK = {s.code: s.rank for s in WISH_STATUSES}
 STATUS_LABELS = {**{s.code: s.label for s in WISH_STATUSES}, **STEPS}
 NEXT_STEPS = {s.code: s.next_step for s in WISH_STATUSES}
@@ -106,7 +107,7 @@ CLOSED = ("confirmed", "rejected")
 OUTCOMES = {
     "wish.needs_info": "needs_info", "wish.verified": "verified", "wish.rejected": "rejected",
     "wish.reopened": "reopened", "wish.scheduled": "scheduled", "wish.published": "published",
-    "wish.opened_citywide": "opened_citywide",
+    "wish.opened_citywide": "opened_citywide", "wish.escalated": "escalated",
     "wish.claimed": "claimed",
     "wish.released": "released", "wish.reinstated": "claimed",  # a release undone
     "wish.fulfilled": "fulfilled", "wish.disputed": "disputed", "wish.confirmed": "confirmed",

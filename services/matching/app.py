@@ -4,6 +4,7 @@ from __future__ import annotations
 from services.matching import communities, config as matching_config, errors, members
 from services.matching.claims import http as claims_http, team_http
 from services.matching.claims.alternatives import Alternatives
+from services.matching.escalation import http as escalation_http, jobs as escalation_jobs
 from services.matching.handover import actions as handover_actions, http as handover_http
 from services.matching.models import Base
 from services.matching.notices import jobs as notice_jobs
@@ -21,7 +22,7 @@ from shared.web import make_app
 SERVICE = "matching"
 METADATA = Base.metadata
 BLUEPRINTS = (wall_http.bp, claims_http.bp, team_http.bp, handover_http.bp, publication_http.bp,
-              pages.bp, my_claims.bp)
+              escalation_http.bp, pages.bp, my_claims.bp)
 
 
 def create_app(settings=None, db=None, config=None):
@@ -56,5 +57,8 @@ def jobs(settings, config=None, sender=None) -> list[Job]:
                 lambda db: (notice_jobs.remind(db, config.reminder_days),
                             notice_jobs.release_overdue(db, config.overdue_grace_days))),
             Job("handover-lapses", config.deadline_scan_seconds, handover_actions.lapse_due),
+            Job("escalation", config.deadline_scan_seconds,
+                lambda db: escalation_jobs.escalate(db, config.escalate_after_days,
+                                                    config.escalate_before_deadline_days)),
             Job("notices", config.notice_send_seconds,
                 lambda db: notice_jobs.deliver(db, sender))]

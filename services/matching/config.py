@@ -31,6 +31,10 @@ class Config:
     claim_days: int = 14  # days a claimer has for a wish with no deadline of its own
     reminder_days: tuple = (3, 1, 0)  # the reminder ladder: days before a claim is due
     overdue_grace_days: int = 3  # days past due before an open claim is given up
+    # An open wish nobody claims goes to its community party organisation this many days after
+    # it opened to the whole city, or this many days before its deadline.
+    escalate_after_days: int = 3
+    escalate_before_deadline_days: int = 2
     deadline_scan_seconds: float = 300.0  # how often reminders and overdue claims are looked at
     notice_send_seconds: float = 5.0  # how often unsent notices are handed to their channel
     # How long a worker keeps the similar wishes it offered a race's losers (0: never keeps them).
@@ -87,6 +91,10 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         reminder_days=_days(env.get("MICROWISH_REMINDER_DAYS", "3,1,0")),
         overdue_grace_days=env_int(env, "MICROWISH_OVERDUE_GRACE_DAYS",
                                    Config.overdue_grace_days),
+        escalate_after_days=env_int(env, "MICROWISH_ESCALATE_AFTER_DAYS",
+                                    Config.escalate_after_days),
+        escalate_before_deadline_days=env_int(env, "MICROWISH_ESCALATE_BEFORE_DEADLINE_DAYS",
+                                              Config.escalate_before_deadline_days),
         deadline_scan_seconds=env_float(env, "MICROWISH_DEADLINE_SCAN_SECONDS",
                                         Config.deadline_scan_seconds),
         notice_send_seconds=env_float(env, "MICROWISH_NOTICE_SEND_SECONDS",

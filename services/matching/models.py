@@ -64,6 +64,8 @@ class Wish(Base):
     batch: Mapped[str | None] = mapped_column(String(64))
     citywide_at: Mapped[datetime | None] = mapped_column(Instant)
     citywide_announced: Mapped[bool] = mapped_column(Boolean, default=False)  # opened_citywide
+    # When nobody took it in time and it went to its community party organisation (上报).
+    escalated_at: Mapped[datetime | None] = mapped_column(Instant)
     # Masked phone and address, shown only to the wish's own claimer and its liaisons.
     contact_masked: Mapped[dict | None] = mapped_column(JSON)
     submitted_by: Mapped[str | None] = mapped_column(String(36))

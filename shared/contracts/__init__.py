@@ -9,9 +9,9 @@ from shared.contracts.claims import ClaimEvent, PointsAwarded, Share
 from shared.contracts.common import KINDS, FieldError, Reason, SourceRef
 from shared.contracts.master_data import CommunityProfile, MeetingDay, MemberProfile
 from shared.contracts.receipts import SubmissionAccepted, SubmissionRejected, SubmissionStatus
-from shared.contracts.wishes import (WishDetails, WishErased, WishNeedsInfo, WishOpenedCitywide,
-                                     WishPublished, WishRejected, WishReopened, WishScheduled,
-                                     WishSubmitted, WishVerified)
+from shared.contracts.wishes import (WishDetails, WishErased, WishEscalated, WishNeedsInfo,
+                                     WishOpenedCitywide, WishPublished, WishRejected,
+                                     WishReopened, WishScheduled, WishSubmitted, WishVerified)
 
 __all__ = ["KINDS", "SCHEMAS", "schema_for", "AuditRecorded", "ClaimEvent", "PointsAwarded",
            "Share", "FieldError", "Reason", "SourceRef", "CommunityProfile", "MeetingDay",
@@ -28,6 +28,7 @@ SCHEMAS: dict[str, type[Schema]] = {
     "wish.scheduled": WishScheduled,
     "wish.published": WishPublished,
     "wish.opened_citywide": WishOpenedCitywide,
+    "wish.escalated": WishEscalated,
     "wish.claimed": ClaimEvent,
     "wish.fulfilled": ClaimEvent,
     "wish.confirmed": ClaimEvent,

@@ -91,5 +91,13 @@ class WishOpenedCitywide(Schema):
     community_code = fields.String(required=True)
 
 
+class WishEscalated(Schema):
+    """Nobody claimed the wish in time: it went to its community party organisation (上报)."""
+
+    wish_id = fields.String(required=True)
+    community_code = fields.String(required=True)
+    reasons = fields.List(fields.Nested(Reason), required=True)
+
+
 class WishErased(Schema):
     wish_id = fields.String(required=True)

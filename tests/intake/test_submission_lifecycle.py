@@ -24,6 +24,8 @@ def _outcome(db, type_: str, wish_id: str, **payload) -> None:
     if type_ in ("wish.claimed", "wish.fulfilled", "wish.confirmed", "wish.released",
                  "wish.reinstated", "wish.disputed"):
         body = {"wish_id": wish_id, "claim_id": "c1", "member_id": "m1", **payload}
+    if type_ == "wish.escalated":
+        body = {"wish_id": wish_id, **payload}
     if type_ == "wish.published":
         body.update(community_code=COMMUNITY, title="t")
     if type_ == "wish.verified":
@@ -264,3 +266,14 @@ def test_a_disputed_deed_shows_the_wish_claimed_again_with_the_step_in_its_histo
     shown = client.get(f"{URL}/{wish['id']}").get_json()
     assert shown["status"] == "claimed"
     assert shown["history"][-1]["label"] == "未确认完成，退回认领人"
+
+
+def test_an_escalated_wish_keeps_its_status_and_shows_the_step(client, db):
+    wish = client.post(URL, json=submission()).get_json()
+    for status in ("verified", "published"):
+        _outcome(db, f"wish.{status}", wish["id"])
+    why = [{"code": "unclaimed", "message": "心愿开放全市认领后多日无人认领"}]
+    _outcome(db, "wish.escalated", wish["id"], community_code=COMMUNITY, reasons=why)
+    shown = client.get(f"{URL}/{wish['id']}").get_json()
+    assert shown["status"] == "published"
+    assert (shown["history"][-1]["label"], shown["history"][-1]["reasons"]) == ("已上报社区党组织", why)

@@ -79,7 +79,7 @@ class Submission(Base):
             if self.status == "fulfilled":
                 self.status = "claimed"
             return
-        if status == "opened_citywide":  # the community's window closed: a step, not a status
+        if status in ("opened_citywide", "escalated"):  # steps in its history, not statuses
             return
         if status not in STATUS_RANK:  # an outcome this intake does not know yet: history only
             log.warning("submission %s: unknown outcome %r kept in its history", self.id, status)

@@ -35,3 +35,4 @@ def deliver_at(now: datetime, urgent: bool) -> datetime:
 def retry_at(now: datetime, attempts: int) -> datetime:
     """When a failed delivery is tried again: 30 s, 1 min, 2 min, … at most an hour apart."""
     return now + timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+
