@@ -204,3 +204,22 @@ class Handover(Base):
     expires_at: Mapped[datetime] = mapped_column(Instant)
     outcome: Mapped[str] = mapped_column(String(16))  # handover.rules.OUTCOMES
     answered_at: Mapped[datetime | None] = mapped_column(Instant)
+
+
+class Assignment(Base):
+    """A liaison's assignment (指派) of an escalated wish to a member or an organisation, who
+    accepts (and so claims it) or declines; one not answered in time lapses."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (Index("uq_assignments_open", "wish_id", unique=True,
+                            postgresql_where=text("outcome = 'offered'"),
+                            sqlite_where=text("outcome = 'offered'")),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    wish_id: Mapped[str] = mapped_column(ForeignKey("wishes.id"), index=True)
+    to_member: Mapped[str] = mapped_column(String(64), index=True)
+    by: Mapped[str] = mapped_column(String(64))  # the liaison's account id
+    offered_at: Mapped[datetime] = mapped_column(Instant)
+    expires_at: Mapped[datetime] = mapped_column(Instant)
+    outcome: Mapped[str] = mapped_column(String(16))  # handover.rules' outcomes
+    answered_at: Mapped[datetime | None] = mapped_column(Instant)

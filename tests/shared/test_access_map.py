@@ -279,6 +279,18 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
             expect(404, "matching", "POST", f"/api/v1/handovers/{offer}/{answer}", member,
                    principal("member"), json={})
 
+    def assignment():
+        """Only the wish's liaisons assign it; only the one it is assigned to answers."""
+        _add(apps["matching"], published_wish("wish-lonely", community_code=A,
+                                              escalated_at=utcnow()))
+        expect(404, "matching", "POST", "/api/v1/wishes/wish-lonely/assignment", liaison_b,
+               json={"to": other_member.id})
+        offer = expect(201, "matching", "POST", "/api/v1/wishes/wish-lonely/assignment",
+                       liaison_a, json={"to": other_member.id}).get_json()["id"]  # registered
+        for answer in ("acceptance", "declination"):  # by the handover check
+            expect(404, "matching", "POST", f"/api/v1/assignments/{offer}/{answer}", member,
+                   json={})
+
     def reassign():
         expect(404, "matching", "POST", f"/api/v1/claims/{claim}/reassignment", liaison_b,
                json={"to": other_member.id})
@@ -410,6 +422,9 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         ("matching", "/api/v1/handovers/<handover_id>/acceptance", "POST"): handover,
         ("matching", "/api/v1/handovers/<handover_id>/declination", "POST"): handover,
         ("matching", "/api/v1/claims/<claim_id>/reassignment", "POST"): reassign,
+        ("matching", "/api/v1/wishes/<wish_id>/assignment", "POST"): assignment,
+        ("matching", "/api/v1/assignments/<assignment_id>/acceptance", "POST"): assignment,
+        ("matching", "/api/v1/assignments/<assignment_id>/declination", "POST"): assignment,
         ("matching", "/api/v1/claims/<claim_id>/leave", "POST"): leave,
         ("matching", "/my/claims/<claim_id>/leave", "POST"): leave,
         ("matching", "/my/claims/<claim_id>/fulfilment", "POST"): my_claim_forms,

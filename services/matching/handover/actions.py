@@ -25,7 +25,7 @@ def offer(uow, claim_id: str, who, to_member: str, now: datetime | None = None) 
     people = [m for m, _unit in serving(uow, c)] if c is not None else []
     if offerer not in people:
         raise NotFound(claim_id)
-    _check(c, offerer, to_member, _registered(uow, to_member), to_member in people)
+    _check(c, offerer, to_member, registered(uow, to_member), to_member in people)
     h = Handover(id=new_id(), claim_id=c.id, from_member=offerer, to_member=to_member,
                  offered_at=now, expires_at=rules.expires(now), outcome=rules.OFFERED)
     try:
@@ -45,7 +45,7 @@ def accept(uow, handover_id: str, who, allowance: Callable[[str], Allowance],
            now: datetime | None = None) -> Claim:
     """The member named takes the claim over, within their own quota; the offerer is told."""
     now, member_id = now or utcnow(), who.id
-    h = _answered(uow, handover_id, member_id, rules.ACCEPTED, now)
+    h = answered(uow, Handover, handover_id, member_id, rules.ACCEPTED, now)
     c = uow.session.scalars(select(Claim).where(Claim.id == h.claim_id).with_for_update()
                             .execution_options(populate_existing=True)).one()
     if c.status != "claimed" or h.from_member not in [m for m, _ in serving(uow, c)]:
@@ -61,7 +61,7 @@ def accept(uow, handover_id: str, who, allowance: Callable[[str], Allowance],
 
 def decline(uow, handover_id: str, who, now: datetime | None = None) -> Handover:
     """The member named says no; the claim stays with the offerer, who is told."""
-    h = _answered(uow, handover_id, who.id, rules.DECLINED, now or utcnow())
+    h = answered(uow, Handover, handover_id, who.id, rules.DECLINED, now or utcnow())
     c = uow.session.get(Claim, h.claim_id)
     _tell(uow, c, h.from_member, "handover.declined", f"handover:{h.id}:declined",
           to_name=_name(uow, who.id))
@@ -81,7 +81,7 @@ def reassign(uow, claim_id: str, to_member: str, who, now: datetime | None = Non
         raise InvalidState(c.status, [{"field": "claim", "code": "team_claim",
                                        "message": "帮帮团的成员由成员自己转交名额"}])
     previous = c.member_id
-    _check(c, previous, to_member, _registered(uow, to_member), False)
+    _check(c, previous, to_member, registered(uow, to_member), False)
     uow.session.execute(update(Handover).where(Handover.claim_id == c.id,
                                                Handover.outcome == rules.OFFERED)
                         .values(outcome=rules.WITHDRAWN, answered_at=now))
@@ -110,23 +110,23 @@ def lapse_due(db, now: datetime | None = None) -> int:
     return len(lapsed)
 
 
-def _answered(uow, handover_id: str, member_id: str, outcome: str, now: datetime) -> Handover:
-    """The offer made to `member_id`, answered with `outcome` by one conditional UPDATE: of an
-    answer racing another (or the offer lapsing), one counts."""
-    h = uow.session.get(Handover, handover_id)
-    if h is None or h.to_member != member_id:
-        raise NotFound(handover_id)
-    problems = rules.answer_problems(h.outcome, h.expires_at, now)
+def answered(uow, model, offer_id: str, member_id: str, outcome: str, now: datetime):
+    """The offer (a Handover or an Assignment) made to `member_id`, answered with `outcome` by
+    one conditional UPDATE: of an answer racing another (or the offer lapsing), one counts."""
+    offer = uow.session.get(model, offer_id)
+    if offer is None or offer.to_member != member_id:
+        raise NotFound(offer_id)
+    problems = rules.answer_problems(offer.outcome, offer.expires_at, now)
     if not problems and uow.session.execute(
-            update(Handover).where(Handover.id == h.id, Handover.outcome == rules.OFFERED,
-                                   Handover.expires_at > now)
-            .values(outcome=outcome, answered_at=now).returning(Handover.id)
+            update(model).where(model.id == offer.id, model.outcome == rules.OFFERED,
+                                model.expires_at > now)
+            .values(outcome=outcome, answered_at=now).returning(model.id)
             .execution_options(synchronize_session=False)).first() is None:
-        problems = rules.answer_problems(rules.LAPSED, h.expires_at, now)
+        problems = rules.answer_problems(rules.LAPSED, offer.expires_at, now)
     if problems:
-        raise InvalidState(h.outcome, problems)
-    uow.session.refresh(h)
-    return h
+        raise InvalidState(offer.outcome, problems)
+    uow.session.refresh(offer)
+    return offer
 
 
 def _check(c: Claim, offerer: str, to_member: str, registered: bool, serves: bool) -> None:
@@ -153,7 +153,7 @@ def _move(uow, c: Claim, from_member: str, to_member: str, now: datetime) -> Non
     uow.session.flush()
 
 
-def _registered(uow, member_id: str) -> bool:
+def registered(uow, member_id: str) -> bool:
     member = uow.session.get(Member, member_id)
     return member is not None and member.kind == "person"
 

@@ -12,6 +12,8 @@ TEMPLATES = {
     "claim.confirmed": "您帮助实现的心愿「{title}」已确认完成，感谢您的爱心！",
     "claim.disputed": "您上报完成的心愿「{title}」未被确认：{reason}。请与社区联络员沟通后继续完成。",
     "liaison.escalated": "{community_name}的心愿「{title}」{reason}，已上报社区党组织，请指派党员或组织认领。",
+    "assignment.offered": "社区党组织把心愿「{title}」指派给您，请在{hours}小时内接受或拒绝。",
+    "liaison.assignment_answered": "被指派的党员{answer}：心愿「{title}」。",
     "handover.offered": "{from_name}想把认领的心愿「{title}」转交给您，请在{hours}小时内接受或拒绝。",
     "handover.accepted": "{to_name}已接受您转交的心愿「{title}」。",
     "handover.declined": "{to_name}没有接受您转交的心愿「{title}」，认领仍由您负责。",
