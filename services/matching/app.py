@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from services.matching import communities, config as matching_config, errors, members
+from services.matching.channel import http as channel_http
 from services.matching.claims import http as claims_http, team_http
 from services.matching.claims.alternatives import Alternatives
 from services.matching.escalation import http as escalation_http, jobs as escalation_jobs
@@ -15,6 +16,7 @@ from services.matching.publication import http as publication_http
 from services.matching.web import http as wall_http, my_claims, pages
 from shared import topology
 from shared.consumer import Handler
+from shared.pii import Sealer
 from shared.runtime import Job
 from shared.settings import environ, from_env
 from shared.web import make_app
@@ -22,7 +24,7 @@ from shared.web import make_app
 SERVICE = "matching"
 METADATA = Base.metadata
 BLUEPRINTS = (wall_http.bp, claims_http.bp, team_http.bp, handover_http.bp, publication_http.bp,
-              escalation_http.bp, pages.bp, my_claims.bp)
+              escalation_http.bp, channel_http.bp, pages.bp, my_claims.bp)
 
 
 def create_app(settings=None, db=None, config=None):
@@ -33,6 +35,7 @@ def create_app(settings=None, db=None, config=None):
         app.register_blueprint(blueprint)
     # what a race's losers are offered, remembered a moment per worker (claims.alternatives)
     app.extensions["matching.alternatives"] = Alternatives(config.alternatives_seconds)
+    app.extensions["microwish.sealer"] = Sealer(app.extensions["microwish.settings"].pii_keys)
     return app
 
 

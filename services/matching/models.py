@@ -223,3 +223,17 @@ class Assignment(Base):
     expires_at: Mapped[datetime] = mapped_column(Instant)
     outcome: Mapped[str] = mapped_column(String(16))  # handover.rules' outcomes
     answered_at: Mapped[datetime | None] = mapped_column(Instant)
+
+
+class ClaimMessage(Base):
+    """One message on a claim's channel between its claimer and the wish's liaison (who speaks
+    for the wisher), sealed: what people type may name them."""
+
+    __tablename__ = "claim_messages"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id"), index=True)
+    author_id: Mapped[str] = mapped_column(String(64))
+    side: Mapped[str] = mapped_column(String(16))  # channel.rules.SIDES
+    body_sealed: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(Instant)

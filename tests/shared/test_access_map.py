@@ -291,6 +291,13 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
             expect(404, "matching", "POST", f"/api/v1/assignments/{offer}/{answer}", member,
                    json={})
 
+    def messages():
+        """A claim's channel is its claimer's and its wish's liaisons'."""
+        for method, kw in (("GET", {}), ("POST", {"json": {"body": "你好"}})):
+            expect(404, "matching", method, f"/api/v1/claims/{claim}/messages", other_member,
+                   liaison_b, **kw)
+        expect(200, "matching", "GET", f"/api/v1/claims/{claim}/messages", member, liaison_a)
+
     def reassign():
         expect(404, "matching", "POST", f"/api/v1/claims/{claim}/reassignment", liaison_b,
                json={"to": other_member.id})
@@ -423,6 +430,8 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         ("matching", "/api/v1/handovers/<handover_id>/declination", "POST"): handover,
         ("matching", "/api/v1/claims/<claim_id>/reassignment", "POST"): reassign,
         ("matching", "/api/v1/wishes/<wish_id>/assignment", "POST"): assignment,
+        ("matching", "/api/v1/claims/<claim_id>/messages", "GET"): messages,
+        ("matching", "/api/v1/claims/<claim_id>/messages", "POST"): messages,
         ("matching", "/api/v1/assignments/<assignment_id>/acceptance", "POST"): assignment,
         ("matching", "/api/v1/assignments/<assignment_id>/declination", "POST"): assignment,
         ("matching", "/api/v1/claims/<claim_id>/leave", "POST"): leave,

@@ -14,6 +14,8 @@ TEMPLATES = {
     "liaison.escalated": "{community_name}的心愿「{title}」{reason}，已上报社区党组织，请指派党员或组织认领。",
     "assignment.offered": "社区党组织把心愿「{title}」指派给您，请在{hours}小时内接受或拒绝。",
     "liaison.assignment_answered": "被指派的党员{answer}：心愿「{title}」。",
+    "claim.message": "社区联络员就心愿「{title}」给您留言了，请到我的认领查看。",
+    "liaison.message": "{community_name}的心愿「{title}」的认领人给您留言了，请到认领跟踪查看。",
     "handover.offered": "{from_name}想把认领的心愿「{title}」转交给您，请在{hours}小时内接受或拒绝。",
     "handover.accepted": "{to_name}已接受您转交的心愿「{title}」。",
     "handover.declined": "{to_name}没有接受您转交的心愿「{title}」，认领仍由您负责。",

@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
+from services.matching.channel import actions as channel
 from services.matching.config import Config
 from services.matching.errors import InvalidState
 from services.matching.models import Wish
@@ -142,8 +143,10 @@ def _require_scheduled(wish: Wish) -> None:
 
 
 def erase(uow, wish_id: str) -> None:
-    """Intake erased the wisher's data after retention: drop our copies too."""
+    """Intake erased the wisher's data after retention: drop our copies too, and what was said
+    about the wish on its claims' channels."""
     wish = uow.session.get(Wish, wish_id)
     if wish is not None:
         wish.wisher_display, wish.contact_masked, wish.description = "*", None, ""
+    channel.erase(uow, wish_id)
     uow.forget_sent(wish_id)
