@@ -35,6 +35,11 @@ class Wish(Base):
                       Index("ix_wishes_window", "citywide_at",
                             postgresql_where=text("NOT citywide_announced"),
                             sqlite_where=text("NOT citywide_announced")),
+                      # the escalation scan: open wishes nobody has taken, not yet escalated
+                      Index("ix_wishes_unescalated", "published_at",
+                            postgresql_where=text(
+                                "status = 'published' AND escalated_at IS NULL"),
+                            sqlite_where=text("status = 'published' AND escalated_at IS NULL")),
                       # The wall: its order and keyset read backwards, and its total counted
                       # from the index alone under the usual filters (PostgreSQL's INCLUDE).
                       Index("ix_wishes_wall", "published_at", "id",

@@ -7,7 +7,7 @@ import re
 
 from flask import request
 
-from services.intake.submissions import attachments
+from shared import photos as checked
 from shared.errors import MESSAGES_ZH
 
 _WISHER = ("wisher.name", "wisher.id_number", "wisher.phone", "wisher.address",
@@ -63,8 +63,8 @@ def photos(names) -> tuple[list[dict], list[str]]:
         upload = request.files.get(name)
         if upload is None or not upload.filename:
             continue
-        raw = upload.read(attachments.MAX_BYTES + 1)  # one byte over is enough to refuse it
-        sniffed = next((t for t, magic in attachments.TYPES.items() if raw.startswith(magic)), None)
+        raw = upload.read(checked.MAX_BYTES + 1)  # one byte over is enough to refuse it
+        sniffed = next((t for t, magic in checked.TYPES.items() if raw.startswith(magic)), None)
         items.append({"purpose": PHOTOS[name], "content_type": sniffed or upload.mimetype,
                       "data": base64.b64encode(raw).decode()})
         sources.append(name)

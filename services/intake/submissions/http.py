@@ -10,7 +10,7 @@ from services.intake.communities import actions as communities
 from services.intake.submissions import actions, attachments, personal, rules
 from services.intake.submissions.models import Submission
 from services.intake.submissions.schemas import InfoAnswerSchema, SubmissionSchema
-from shared import audit
+from shared import audit, photos
 from shared.access import (DISTRICT_ADMIN, LIAISON, RESIDENT, STREET_ADMIN, SYSTEM, allow,
                            in_communities, in_scope, require_principal)
 from shared.envelope import new_id
@@ -184,7 +184,7 @@ def get_attachment(submission_id: str, attachment_id: str):
     if found is None:
         raise ApiError(404, "not_found")
     _audit_read(sub, {"attachment": found.id, "purpose": found.purpose})
-    raw = attachments.decode(_open(found.data_enc))
+    raw = photos.decode(_open(found.data_enc))
     return raw, 200, {"Content-Type": found.content_type, "Cache-Control": "no-store",
                       "X-Content-Type-Options": "nosniff",
                       "Content-Disposition": "inline"}

@@ -5,9 +5,8 @@ import re
 
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
-from services.intake.submissions import attachments
 from services.intake.submissions.rules import inconsistencies
-from shared import idnumber
+from shared import idnumber, photos
 from shared.clock import today_in_china
 from shared.contracts import KINDS
 from shared.fields import PHONE, Flag, Strict, choice, choices, count, text
@@ -60,13 +59,13 @@ class AttachmentSchema(Strict):
     """A photo (of the handwritten wish card, say), inline as base64; its bytes are checked."""
 
     purpose = choice(ATTACHMENT_PURPOSES, load_default="wish_card")
-    content_type = choice(attachments.TYPES, required=True)
+    content_type = choice(photos.TYPES, required=True)
     filename = text(1, 100, load_default=None)
     data = fields.String(required=True)
 
     @validates_schema
     def _real_image(self, item: dict, **_kw) -> None:
-        problem = attachments.problem(item["content_type"], item["data"])
+        problem = photos.problem(item["content_type"], item["data"])
         if problem:
             raise ValidationError(problem, "data")
 
@@ -89,7 +88,7 @@ class SubmissionSchema(Strict):
     wisher = fields.Nested(WisherSchema, required=True)
     consent = fields.Nested(ConsentSchema, load_default=None)
     attachments = fields.List(fields.Nested(AttachmentSchema), load_default=list,
-                              validate=validate.Length(max=attachments.MOST, error="too_many"))
+                              validate=validate.Length(max=photos.MOST, error="too_many"))
 
     @validates_schema
     def _consistent(self, data: dict, partial=False, **_kw) -> None:
