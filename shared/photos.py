@@ -4,6 +4,10 @@ from __future__ import annotations
 import base64
 import binascii
 
+from marshmallow import ValidationError, fields, validates_schema
+
+from shared.fields import Strict, choice
+
 # The first bytes of each accepted format; the declared type must match what the bytes are.
 TYPES = {"image/jpeg": (b"\xff\xd8\xff",), "image/png": (b"\x89PNG\r\n\x1a\n",),
          "image/webp": (b"RIFF",)}
@@ -34,3 +38,16 @@ def problem(content_type: str, data: str) -> str | None:
     if content_type == "image/webp" and raw[8:12] != b"WEBP":
         return "file_type_mismatch"
     return None
+
+
+class PhotoSchema(Strict):
+    """A photo inline as base64, its declared type matching its bytes."""
+
+    content_type = choice(TYPES, required=True)
+    data = fields.String(required=True)
+
+    @validates_schema
+    def _real_image(self, item: dict, **_kw) -> None:
+        found = problem(item["content_type"], item["data"])
+        if found:
+            raise ValidationError(found, "data")

@@ -242,3 +242,18 @@ class ClaimMessage(Base):
     side: Mapped[str] = mapped_column(String(16))  # channel.rules.SIDES
     body_sealed: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(Instant)
+
+
+class ProofPhoto(Base):
+    """A photo the claimer sent with their report of the deed, sealed; only the wish's liaisons
+    open it."""
+
+    __tablename__ = "proof_photos"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id"), index=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data_sealed: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(Instant)

@@ -298,6 +298,11 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
                    liaison_b, **kw)
         expect(200, "matching", "GET", f"/api/v1/claims/{claim}/messages", member, liaison_a)
 
+    def proof_photo():
+        """A deed's photos are its wish's liaisons' to open (there are none here: still 404)."""
+        expect(404, "matching", "GET", f"/api/v1/claims/{claim}/photos/no-such-photo",
+               liaison_b, liaison_a)
+
     def reassign():
         expect(404, "matching", "POST", f"/api/v1/claims/{claim}/reassignment", liaison_b,
                json={"to": other_member.id})
@@ -431,6 +436,7 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         ("matching", "/api/v1/claims/<claim_id>/reassignment", "POST"): reassign,
         ("matching", "/api/v1/wishes/<wish_id>/assignment", "POST"): assignment,
         ("matching", "/api/v1/claims/<claim_id>/messages", "GET"): messages,
+        ("matching", "/api/v1/claims/<claim_id>/photos/<photo_id>", "GET"): proof_photo,
         ("matching", "/api/v1/claims/<claim_id>/messages", "POST"): messages,
         ("matching", "/api/v1/assignments/<assignment_id>/acceptance", "POST"): assignment,
         ("matching", "/api/v1/assignments/<assignment_id>/declination", "POST"): assignment,

@@ -55,19 +55,11 @@ class TeamSchema(Strict):
     size = count(2, 500, required=True)
 
 
-class AttachmentSchema(Strict):
+class AttachmentSchema(photos.PhotoSchema):
     """A photo (of the handwritten wish card, say), inline as base64; its bytes are checked."""
 
     purpose = choice(ATTACHMENT_PURPOSES, load_default="wish_card")
-    content_type = choice(photos.TYPES, required=True)
     filename = text(1, 100, load_default=None)
-    data = fields.String(required=True)
-
-    @validates_schema
-    def _real_image(self, item: dict, **_kw) -> None:
-        problem = photos.problem(item["content_type"], item["data"])
-        if problem:
-            raise ValidationError(problem, "data")
 
 
 class SubmissionSchema(Strict):

@@ -1,7 +1,7 @@
 """Claims over HTTP: claim a wish, follow one's claims, release, fulfil, confirm."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint, Response, current_app
 from marshmallow import fields, validate
 from sqlalchemy import select
 
@@ -11,7 +11,7 @@ from services.matching.claims.announce import serving
 from services.matching.claims.first_look import first_look
 from services.matching.claims.quota import theirs
 from services.matching.errors import AlreadyClaimed, CommunityWindow, KeyReused, NotFound
-from services.matching.models import RATE_LIMITS, Claim, Member, TeamMember, Wish
+from services.matching.models import RATE_LIMITS, Claim, Member, ProofPhoto, TeamMember, Wish
 from services.matching.web.http import community_names
 from services.matching.web.views import claim_view
 from shared import audit
@@ -19,6 +19,7 @@ from shared.access import (CLAIMERS, DISTRICT_ADMIN, LIAISON, ORG_ADMIN, RESIDEN
                            allow, in_communities, in_scope, require_principal)
 from shared.errors import ApiError
 from shared.fields import Strict, choice, distinct, text
+from shared.photos import MOST, PhotoSchema, decode
 from shared.ratelimit import RateLimit
 from shared.envelope import utcnow
 from shared.web import database, idempotency_key, load_json, reading, uow
@@ -56,7 +57,11 @@ class DisputeSchema(Strict):
 
 
 class FulfilmentSchema(Strict):
+    """The claimer's report: a note for the liaison, and up to three photos of the deed."""
+
     note = fields.String(load_default=None, validate=validate.Length(0, 1000, error="invalid_length"))
+    photos = fields.List(fields.Nested(PhotoSchema), load_default=list,
+                         validate=validate.Length(max=MOST, error="too_many"))
 
 
 def _load_claim(claim_id: str, may) -> tuple[Claim, Wish]:
@@ -86,9 +91,16 @@ def run_step(step, *args) -> tuple[Claim, Wish]:
 
 
 def shown(c: Claim, wish: Wish) -> dict:
-    """One claim as its answer shows it, its community by name, a group with its members."""
+    """One claim as its answer shows it, its community by name, a group with its members, a
+    reported deed with its photos (what they are, not what they show)."""
     team = [m for m, _unit in serving(uow(), c)] if c.team else None
-    return claim_view(c, wish, community_names([wish]), team)
+    view = claim_view(c, wish, community_names([wish]), team)
+    if c.status in ("fulfilled", "confirmed"):
+        view["photos"] = [{"id": p.id, "content_type": p.content_type, "size": p.size}
+                          for p in uow().session.scalars(
+                              select(ProofPhoto).where(ProofPhoto.claim_id == c.id)
+                              .order_by(ProofPhoto.created_at, ProofPhoto.id))]
+    return view
 
 
 def caller_as_claimer(registered_in: str | None, key: str | None = None,
@@ -219,7 +231,24 @@ def reinstate_claim(claim_id: str):
 def fulfil_claim(claim_id: str):
     data = load_json(FulfilmentSchema())
     _load_claim(claim_id, lambda who, c, _w: rules.may_fulfil(who, c.member_id))
-    return shown(*run_step(steps.fulfil, claim_id, data["note"]))
+    return shown(*run_step(steps.fulfil, claim_id, data["note"], data["photos"],
+                           current_app.extensions["microwish.sealer"]))
+
+
+@bp.get("/api/v1/claims/<claim_id>/photos/<photo_id>")
+@allow(LIAISON)
+def proof_photo(claim_id: str, photo_id: str):
+    """A photo of the deed, for the wish's liaison only (each look audited); never cached."""
+    c, wish = _load_claim(claim_id, lambda who, _c, w: in_scope(who, w.community_code))
+    photo = uow().session.get(ProofPhoto, photo_id)
+    if photo is None or photo.claim_id != c.id:
+        raise NotFound(photo_id)
+    audit.record(uow(), require_principal(), "proof_photo.viewed", "claim", c.id,
+                 wish.community_code, {"photo_id": photo.id})
+    uow().commit()
+    raw = decode(current_app.extensions["microwish.sealer"].open(photo.data_sealed))
+    return Response(raw, mimetype=photo.content_type,
+                    headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
 
 @bp.post("/api/v1/claims/<claim_id>/dispute")

@@ -2,14 +2,17 @@
 disputed; each announced, and told to whom it concerns."""
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy import update
 
 from services.matching.claims.announce import emit
 from services.matching.claims.rules import EVENTS, STEPS, WISH_TAKEN, reinstate_problems
 from services.matching.errors import InvalidState, NotFound
-from services.matching.models import Claim, Wish
+from services.matching.models import Claim, ProofPhoto, Wish
 from services.matching.notices.actions import tell_liaisons, tell_serving
-from shared.envelope import utcnow
+from shared.envelope import new_id, utcnow
+from shared.photos import decode
 from shared.pii import mask_typed
 
 
@@ -42,9 +45,17 @@ def reinstate(uow, claim_id: str) -> Claim:
     return c
 
 
-def fulfil(uow, claim_id: str, note: str | None) -> Claim:
-    """The claimer reports the wish done; the community's liaisons are asked to confirm it."""
+def fulfil(uow, claim_id: str, note: str | None, photos: list[dict] = (),
+           sealer=None) -> Claim:
+    """The claimer reports the wish done, with up to three photos (checked at the edge, sealed
+    here); the community's liaisons are asked to confirm it."""
     c = _step(uow, "fulfil", claim_id, fulfilled_at=utcnow(), note=note)
+    for photo in photos:
+        raw = decode(photo["data"])
+        uow.session.add(ProofPhoto(id=new_id(), claim_id=c.id, content_type=photo["content_type"],
+                                   size=len(raw), sha256=hashlib.sha256(raw).hexdigest(),
+                                   data_sealed=sealer.seal(photo["data"]),
+                                   created_at=c.fulfilled_at))
     tell_liaisons(uow, c, "liaison.fulfilled", f"fulfilled:{c.id}:{c.fulfilled_at.isoformat()}")
     return c
 
