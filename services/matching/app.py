@@ -64,4 +64,4 @@ def jobs(settings, config=None, sender=None) -> list[Job]:
                 lambda db: escalation_jobs.escalate(db, config.escalate_after_days,
                                                     config.escalate_before_deadline_days)),
             Job("notices", config.notice_send_seconds,
-                lambda db: notice_jobs.deliver(db, sender))]
+                lambda db: notice_jobs.deliver(db, sender, per_hour=config.notices_per_hour))]

@@ -37,6 +37,7 @@ class Config:
     escalate_before_deadline_days: int = 2
     deadline_scan_seconds: float = 300.0  # how often reminders and overdue claims are looked at
     notice_send_seconds: float = 5.0  # how often unsent notices are handed to their channel
+    notices_per_hour: int = 10  # to one person; the rest wait (an urgent wish's go at once)
     # How long a worker keeps the similar wishes it offered a race's losers (0: never keeps them).
     alternatives_seconds: float = 1.0
 
@@ -99,6 +100,7 @@ def from_env(env: dict[str, str] | None = None) -> Config:
                                         Config.deadline_scan_seconds),
         notice_send_seconds=env_float(env, "MICROWISH_NOTICE_SEND_SECONDS",
                                       Config.notice_send_seconds),
+        notices_per_hour=env_int(env, "MICROWISH_NOTICES_PER_HOUR", Config.notices_per_hour),
         alternatives_seconds=env_float(env, "MICROWISH_ALTERNATIVES_SECONDS",
                                        Config.alternatives_seconds),
     )

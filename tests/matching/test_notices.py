@@ -144,3 +144,17 @@ def test_a_failed_delivery_waits_and_is_sent_once_later_and_quiet_hours_hold_oth
     with db.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Notice.__table__)
                            .where(Notice.sent_at.is_(None))) == 0
+
+
+def test_a_person_gets_at_most_their_hourly_notices_and_the_rest_a_little_later(make_db):
+    db = make_db("matching")
+    today = NOON.date()
+    _claimed(db, *[(f"w{n:02d}", today, "m-busy", False) for n in range(12)],
+             ("urgent", today, "m-busy", True))
+    assert jobs.remind(db, LADDER, NOON) == 13
+    sender = LogSender()
+    assert jobs.deliver(db, sender, NOON, per_hour=10) == 11  # ten, and the urgent wish's
+    assert jobs.deliver(db, sender, NOON + timedelta(minutes=5), per_hour=10) == 0
+    assert jobs.deliver(db, sender, NOON + timedelta(minutes=61), per_hour=10) == 2
+    assert len({notice_id for notice_id, _to, _text in sender.sent}) == 13
+    assert all(n.attempts == 0 for n in _notices(db))  # waiting is no failure

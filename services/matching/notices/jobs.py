@@ -3,9 +3,10 @@ reminders before a claim is due, giving up overdue claims, and delivering what i
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from services.matching.claims import steps
 from services.matching.claims.announce import serving
@@ -69,9 +70,11 @@ def release_overdue(db, grace_days: int, now: datetime | None = None, limit: int
     return len(late)
 
 
-def deliver(db, sender: Sender, now: datetime | None = None, limit: int = 100) -> int:
+def deliver(db, sender: Sender, now: datetime | None = None, limit: int = 100,
+            per_hour: int = 10) -> int:
     """Hand the notices whose time has come to `sender`, skipping those another worker is
-    sending; a failure is tried again later, with a growing wait; how many were sent."""
+    sending; a failure is tried again later, with a growing wait; a person sent `per_hour`
+    notices in the last hour gets the rest later (an urgent wish's at once); how many sent."""
     now = now or utcnow()
     sent = 0
     with db.uow() as uow:
@@ -79,7 +82,15 @@ def deliver(db, sender: Sender, now: datetime | None = None, limit: int = 100) -
             select(Notice).where(Notice.sent_at.is_(None), Notice.deliver_at <= now)
             .order_by(Notice.deliver_at, Notice.id).limit(limit)
             .with_for_update(skip_locked=True)).all()
+        recent = Counter(dict(uow.session.execute(
+            select(Notice.recipient, func.count()).where(
+                Notice.recipient.in_({n.recipient for n in due}), Notice.urgent.is_(False),
+                Notice.sent_at > now - timedelta(hours=1))
+            .group_by(Notice.recipient)).all()))
         for n in due:
+            if recent[n.recipient] >= per_hour and not n.urgent:
+                n.deliver_at = now + rules.RATE_WINDOW  # not a failure: no attempt counted
+                continue
             try:
                 sender.send(n.id, n.recipient, n.kind, n.params)
             except Exception as exc:  # any channel's failure: this notice waits, the rest go
@@ -90,5 +101,6 @@ def deliver(db, sender: Sender, now: datetime | None = None, limit: int = 100) -
                             n.attempts, n.last_error)
                 continue
             n.sent_at, sent = now, sent + 1
+            recent[n.recipient] += not n.urgent  # an urgent wish's notices count against none
         uow.commit()
     return sent

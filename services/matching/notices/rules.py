@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from shared.clock import CHINA
 
 QUIET_FROM, QUIET_UNTIL = time(22, 0), time(8, 0)
+RATE_WINDOW = timedelta(minutes=10)  # how long a person over their hourly notices waits
 
 
 def rung(due_on: date, today: date, ladder: tuple[int, ...]) -> int | None:
