@@ -13,7 +13,7 @@ from services.matching.notices.senders import sender_from
 from services.matching.publication import actions as publication_actions
 from services.matching.publication import handlers as publication
 from services.matching.publication import http as publication_http
-from services.matching.web import http as wall_http, my_claims, pages
+from services.matching.web import http as wall_http, my_claims, pages, tracking
 from shared import topology
 from shared.consumer import Handler
 from shared.pii import Sealer
@@ -24,7 +24,7 @@ from shared.web import make_app
 SERVICE = "matching"
 METADATA = Base.metadata
 BLUEPRINTS = (wall_http.bp, claims_http.bp, team_http.bp, handover_http.bp, publication_http.bp,
-              escalation_http.bp, channel_http.bp, pages.bp, my_claims.bp)
+              escalation_http.bp, channel_http.bp, pages.bp, my_claims.bp, tracking.bp)
 
 
 def create_app(settings=None, db=None, config=None):

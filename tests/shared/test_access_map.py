@@ -25,10 +25,12 @@ SERVER_OWNED = {"id": "x", "status": "confirmed", "member_id": "someone", "claim
                 "points": 99, "submitted_by": "x", "created_at": "2020-01-01",
                 "role": "district_admin", "decided_by": "x"}
 DESK_FORMS = "/review/<wish_id>/<any(approve, reject, 'request-info', edit, reopen):name>"
+TRACKING_FORMS = "/tracking/claims/<claim_id>/<any(confirm, dispute, reinstate):action>"
 FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes/<wish_id>/claim"),
               ("matching", "/my/claims/<claim_id>/leave"),
               ("matching", "/my/claims/<claim_id>/fulfilment"),
               ("matching", "/my/claims/<claim_id>/release"),
+              ("matching", TRACKING_FORMS),
               ("intake", "/submit"), ("intake", "/my/wishes/<submission_id>/info"),
               ("intake", "/join"), ("intake", "/join/organisation"),
               ("verification", "/review/approve"), ("verification", DESK_FORMS)}
@@ -318,6 +320,12 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         expect(404, "matching", "POST", f"/my/claims/{claim}/leave", other_member, member,
                data={})
 
+    def tracking_forms():
+        """Only the wish's liaisons settle its claims from their tracking page."""
+        for action in ("confirm", "dispute", "reinstate"):
+            expect(404, "matching", "POST", f"/tracking/claims/{claim}/{action}", liaison_b,
+                   data={"reason": "没有完成"})
+
     def my_claim_forms():
         """Only the claimer reports their deed done or gives it up from their claims page."""
         for form in ("fulfilment", "release"):
@@ -444,6 +452,7 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         ("matching", "/my/claims/<claim_id>/leave", "POST"): leave,
         ("matching", "/my/claims/<claim_id>/fulfilment", "POST"): my_claim_forms,
         ("matching", "/my/claims/<claim_id>/release", "POST"): my_claim_forms,
+        ("matching", TRACKING_FORMS, "POST"): tracking_forms,
         ("matching", "/api/v1/wishes/<wish_id>/capacity", "POST"): capacity,
         ("matching", "/api/v1/claims/<claim_id>/fulfilment", "POST"): fulfilment,
         ("matching", "/api/v1/claims/<claim_id>/confirmation", "POST"): confirmation,
