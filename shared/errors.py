@@ -1,7 +1,6 @@
 """Errors with a stable machine code, the offending fields and a Chinese message."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 # marshmallow's own messages, mapped to our codes and Chinese wording.
@@ -108,8 +107,6 @@ class ApiError(Exception):
     fields: list[dict] = field(default_factory=list)
     retry_after: int | None = None
     extra: dict = field(default_factory=dict)  # more for the client, e.g. wishes to claim instead
-    # to_dict() as JSON, when one answer goes to many callers alike and is rendered once for all
-    rendered: str | None = None
 
     @property
     def message(self) -> str:
@@ -118,11 +115,6 @@ class ApiError(Exception):
     def to_dict(self) -> dict:
         return {"error": {"code": self.code, "message": self.message, "fields": self.fields,
                           **self.extra}}
-
-    def render(self) -> "ApiError":
-        """This error with its JSON rendered now, as answers render it (compact, readable)."""
-        self.rendered = json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
-        return self
 
 
 class DomainError(Exception):

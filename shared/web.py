@@ -178,8 +178,7 @@ def as_api_error(exc: Exception) -> ApiError:
 
 
 def api_error(err: ApiError):
-    response = (current_app.response_class(err.rendered + "\n", mimetype="application/json")
-                if err.rendered is not None else jsonify(err.to_dict()))
+    response = jsonify(err.to_dict())
     response.status_code = err.status
     if err.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="microwish"'

@@ -11,7 +11,6 @@ from sqlalchemy import bindparam, or_
 from services.matching.models import Wish, open_to
 from services.matching.web.views import wish_view
 from services.matching.web.wall import SHOWN, Shown, filtered, names_of
-from shared.errors import ApiError
 
 
 class Alternatives:
@@ -21,39 +20,31 @@ class Alternatives:
 
     def __init__(self, seconds: float = 1.0, size: int = 1024):
         self.seconds, self.size = seconds, size
-        self._kept: dict[tuple, tuple[float, list[dict], str]] = {}
+        self._kept: dict[tuple, tuple[float, list[dict]]] = {}
 
-    def lost(self, conn, wish_id: str, community_code: str, category: str | None,
-             claimer_community: str | None, now: datetime) -> ApiError:
-        """The 409 a loser of `wish_id`'s race gets: the offers (as the wall shows them), the
-        freshest `seconds` old at most, rendered once for every loser they go to."""
+    def offered(self, conn, wish_id: str, community_code: str, category: str | None,
+                claimer_community: str | None, now: datetime) -> list[dict]:
+        """The wishes' views (as the wall shows them), the freshest `seconds` old at most."""
         key, clock = (wish_id, claimer_community), time.monotonic()
         kept = self._kept.get(key)
-        if kept is None or kept[0] <= clock:
-            rows = [Shown(*row, None) for row in conn.execute(_similar(bool(category)), {
-                "wish_id": wish_id, "community": community_code, "category": category,
-                "claimer_community": claimer_community, "now": now})]
-            names = names_of(rows)
-            views = [wish_view(w, names) for w in rows]
-            kept = (clock + self.seconds, views, _answer(views).render().rendered)
-            if self.seconds > 0:
-                if len(self._kept) >= self.size:
-                    self._kept.clear()  # a round's worth of wishes: dropping it costs a query each
-                self._kept[key] = kept
-        _expires, views, rendered = kept
-        return _answer(views, rendered)
+        if kept is not None and kept[0] > clock:
+            return kept[1]
+        rows = [Shown(*row, None) for row in conn.execute(_similar(bool(category)), {
+            "wish_id": wish_id, "community": community_code, "category": category,
+            "claimer_community": claimer_community, "now": now})]
+        names = names_of(rows)
+        views = [wish_view(w, names) for w in rows]
+        if self.seconds > 0:
+            if len(self._kept) >= self.size:
+                self._kept.clear()  # a round's worth of wishes: dropping it costs a query each
+            self._kept[key] = (clock + self.seconds, views)
+        return views
 
     def taken(self, wish_id: str) -> None:
         """A wish this worker saw claimed is offered no more (another worker's claim shows
         within `seconds`)."""
         self._kept = {key: kept for key, kept in self._kept.items()
                       if key[0] != wish_id and all(view["id"] != wish_id for view in kept[1])}
-
-
-def _answer(views: list[dict], rendered: str | None = None) -> ApiError:
-    """409 already_claimed offering `views` (a fresh error each time: raising one twice would
-    chain its tracebacks)."""
-    return ApiError(409, "already_claimed", extra={"alternatives": views}, rendered=rendered)
 
 
 @functools.cache

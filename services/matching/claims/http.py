@@ -166,8 +166,9 @@ def _refuse(decided: str, conn, wish_id: str, seen: attempt.Attempt, claimer) ->
 def _lost(conn, wish_id: str, wish, claimer: actions.Claimer):
     """409 with up to three similar open wishes to claim instead. `wish`: anything with its
     community and category."""
-    raise _alternatives().lost(conn, wish_id, wish.community_code, wish.category,
-                               claimer.community_code, utcnow())
+    offers = _alternatives().offered(conn, wish_id, wish.community_code, wish.category,
+                                     claimer.community_code, utcnow())
+    raise ApiError(409, "already_claimed", extra={"alternatives": offers})
 
 
 def _alternatives():
