@@ -163,3 +163,29 @@ def test_my_claims_shows_when_it_is_due_and_gives_it_up_only_with_a_reason(db, b
     other = browser_of(principal("member", id="m-other"))
     assert other.form(f"/my/claims/{chat}/release", "/my/claims",
                       reason="no_time").status_code == 404
+
+
+def test_my_claims_carries_the_messages_with_the_liaison_masked_and_sends_one(db, browser_of):
+    from services.matching.channel import actions as channel, rules as channel_rules
+    from shared.pii import Sealer
+    from shared.settings import from_env
+
+    add(db, published_wish("lamp", title="想请人修一下楼道的灯"))
+    member = browser_of(MEMBER)
+    assert member.form("/wishes/lamp/claim", "/").status_code == 303
+    with db.uow() as uow:
+        c = uow.session.scalars(select(Claim)).one()
+        sealer = Sealer(from_env({}).pii_keys)
+        channel.post(uow, sealer, c, "l-1", channel_rules.LIAISON, "老人电话13812341234，下午在家")
+        uow.commit()
+        claim_id = c.id
+    mine = member.get("/my/claims").text
+    assert "社区联络员：老人电话138****1234，下午在家" in mine and "13812341234" not in mine
+    empty = member.form(f"/my/claims/{claim_id}/messages", "/my/claims", body=" ")
+    assert empty.status_code == 422 and "留言不能为空" in empty.text
+    sent = member.form(f"/my/claims/{claim_id}/messages", "/my/claims", body="好的，下午三点到")
+    assert sent.status_code == 303
+    assert "我：好的，下午三点到" in member.get("/my/claims").text
+    other = browser_of(principal("member", id="m-other"))
+    assert other.form(f"/my/claims/{claim_id}/messages", "/my/claims",
+                      body="你好").status_code == 404

@@ -30,6 +30,7 @@ FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes
               ("matching", "/my/claims/<claim_id>/leave"),
               ("matching", "/my/claims/<claim_id>/fulfilment"),
               ("matching", "/my/claims/<claim_id>/release"),
+              ("matching", "/my/claims/<claim_id>/messages"),
               ("matching", TRACKING_FORMS),
               ("intake", "/submit"), ("intake", "/my/wishes/<submission_id>/info"),
               ("intake", "/join"), ("intake", "/join/organisation"),
@@ -328,9 +329,9 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
 
     def my_claim_forms():
         """Only the claimer reports their deed done or gives it up from their claims page."""
-        for form in ("fulfilment", "release"):
+        for form in ("fulfilment", "release", "messages"):
             expect(404, "matching", "POST", f"/my/claims/{claim}/{form}", other_member,
-                   data={"reason": "no_time"})
+                   data={"reason": "no_time", "body": "你好"})
 
     def capacity():
         _add(apps["matching"], published_wish("wish-cap", community_code=A))
@@ -452,6 +453,7 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         ("matching", "/my/claims/<claim_id>/leave", "POST"): leave,
         ("matching", "/my/claims/<claim_id>/fulfilment", "POST"): my_claim_forms,
         ("matching", "/my/claims/<claim_id>/release", "POST"): my_claim_forms,
+        ("matching", "/my/claims/<claim_id>/messages", "POST"): my_claim_forms,
         ("matching", TRACKING_FORMS, "POST"): tracking_forms,
         ("matching", "/api/v1/wishes/<wish_id>/capacity", "POST"): capacity,
         ("matching", "/api/v1/claims/<claim_id>/fulfilment", "POST"): fulfilment,

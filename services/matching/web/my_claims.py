@@ -1,11 +1,13 @@
-"""我的认领: a claimer's own claims, each with its wish in full, when it is due and what they
-may do next (report it done, give it up saying why, leave a group)."""
+"""我的认领: a claimer's own claims, each with its wish in full, when it is due, its messages
+with the liaison, and what they may do next (report it done, give it up saying why, leave a
+group, write to the liaison)."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, request
+from flask import Blueprint, current_app, redirect, request
 from sqlalchemy import select
 
 from services.matching import members as member_copies
+from services.matching.channel import actions as channel, rules as channel_rules
 from services.matching.claims import rules, steps, team
 from services.matching.claims.announce import serving
 from services.matching.claims.http import run_step
@@ -34,9 +36,12 @@ def my_claims_page(status: int = 200, error: str | None = None):
     teams = {c.id: [m for m, _unit in serving(uow(), c)] for c, _w in rows if c.team}
     people = member_copies.display_names(uow().session, (
         *(m for c, _w in rows for m in c.members or ()), *(m for ms in teams.values() for m in ms)))
+    sealer = current_app.extensions["microwish.sealer"]
+    threads = {c.id: channel.read(uow(), sealer, c.id, channel_rules.CLAIMER)
+               for c, _w in rows if c.status in ("claimed", "fulfilled")}
     return render_page("my_claims.html", status, rows=rows, people=people, teams=teams,
                        communities=community_names(w for _c, w in rows), error=error,
-                       reasons=rules.RELEASE_REASONS, masked=mask_typed)
+                       reasons=rules.RELEASE_REASONS, masked=mask_typed, threads=threads)
 
 
 @bp.post("/my/claims/<claim_id>/leave")
@@ -66,6 +71,22 @@ def release_form(claim_id: str):
     if problems:
         return my_claims_page(422, "；".join(p["message"] for p in problems))
     run_step(steps.release, claim_id, principal().id, reason, note[:500] or None)
+    return redirect("/my/claims", 303)
+
+
+@bp.post("/my/claims/<claim_id>/messages")
+@allow(*CLAIMERS)
+def message_form(claim_id: str):
+    """A message to the wish's liaison from one who serves on the claim."""
+    c = uow().session.get(Claim, claim_id)
+    if c is None or principal().id not in [m for m, _unit in serving(uow(), c)]:
+        raise NotFound(claim_id)
+    body = (request.form.get("body") or "").strip()
+    if not body or len(body) > channel_rules.MAX_LENGTH:
+        return my_claims_page(422, f"留言不能为空，且不超过 {channel_rules.MAX_LENGTH} 字")
+    channel.post(uow(), current_app.extensions["microwish.sealer"], c, principal().id,
+                 channel_rules.CLAIMER, body)
+    uow().commit()
     return redirect("/my/claims", 303)
 
 
