@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from services.matching import communities, config as matching_config, errors, members
 from services.matching.channel import http as channel_http
-from services.matching.claims import http as claims_http, team_http
+from services.matching.claims import http as claims_http, steps_http, team_http
 from services.matching.claims.alternatives import Alternatives
 from services.matching.escalation import http as escalation_http, jobs as escalation_jobs
 from services.matching.handover import actions as handover_actions, http as handover_http
@@ -23,8 +23,9 @@ from shared.web import make_app
 
 SERVICE = "matching"
 METADATA = Base.metadata
-BLUEPRINTS = (wall_http.bp, claims_http.bp, team_http.bp, handover_http.bp, publication_http.bp,
-              escalation_http.bp, channel_http.bp, pages.bp, my_claims.bp, tracking.bp)
+BLUEPRINTS = (wall_http.bp, claims_http.bp, steps_http.bp, team_http.bp, handover_http.bp,
+              publication_http.bp, escalation_http.bp, channel_http.bp, pages.bp, my_claims.bp,
+              tracking.bp)
 
 
 def create_app(settings=None, db=None, config=None):

@@ -2,6 +2,7 @@
 allowance and reads what decides it (claims.attempt), so a lost race costs one round trip."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 from sqlalchemy import Integer, and_, bindparam, case, func, select
@@ -20,7 +21,11 @@ def first_look(conn, limit: RateLimit, member_id: str, wish_id: str, key: str | 
               "claim_key": key}
     if conn.dialect.name != "postgresql":  # SQLite takes no INSERT inside a SELECT: two steps
         params["hits"] = conn.execute(limit.upsert, params).scalar_one()
-    return Attempt(*conn.execute(_statement(conn.dialect.name, limit.upsert), params).one()[:10])
+    row = conn.execute(_statement(conn.dialect.name, limit.upsert), params).one()
+    return Attempt(*row[:len(_FIELDS)])  # PostgreSQL's last column only set the commit's pace
+
+
+_FIELDS = dataclasses.fields(Attempt)
 
 
 @functools.cache

@@ -1,12 +1,14 @@
-"""Claims over HTTP: claim a wish, follow one's claims, release, fulfil, confirm."""
+"""Claims over HTTP: claim a wish (its race, its limits, the loser's alternatives) and follow
+one's claims; what serves every claim route (load one, run a step, show it). The steps after
+the claim are in steps_http."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, current_app
 from marshmallow import fields, validate
 from sqlalchemy import select
 
 from services.matching import config
-from services.matching.claims import actions, attempt, rules, steps
+from services.matching.claims import actions, attempt, rules
 from services.matching.claims.announce import serving
 from services.matching.claims.first_look import first_look
 from services.matching.claims.quota import theirs
@@ -15,11 +17,10 @@ from services.matching.models import RATE_LIMITS, Claim, Member, ProofPhoto, Tea
 from services.matching.web.http import community_names
 from services.matching.web.views import claim_view
 from shared import audit
-from shared.access import (CLAIMERS, DISTRICT_ADMIN, LIAISON, ORG_ADMIN, RESIDENT, STREET_ADMIN,
-                           allow, in_communities, in_scope, require_principal)
+from shared.access import (CLAIMERS, DISTRICT_ADMIN, LIAISON, ORG_ADMIN, STREET_ADMIN,
+                           allow, in_communities, require_principal)
 from shared.errors import ApiError
-from shared.fields import Strict, choice, distinct, text
-from shared.photos import MOST, PhotoSchema, decode
+from shared.fields import Strict, distinct
 from shared.ratelimit import RateLimit
 from shared.envelope import utcnow
 from shared.web import database, idempotency_key, load_json, reading, uow
@@ -43,28 +44,7 @@ class ClaimSchema(Strict):
 _CLAIM_BODY = ClaimSchema()  # built once: a schema holds no state between loads
 
 
-class ReleaseSchema(Strict):
-    """Why the claim is given up: one of claims.rules.RELEASE_REASONS, with words for "other"."""
-
-    reason = choice(rules.RELEASE_REASONS, required=True)
-    note = text(0, 500, load_default=None)
-
-
-class DisputeSchema(Strict):
-    """Why the deed reported done is not: what the claimer is told."""
-
-    reason = text(1, 500, required=True)
-
-
-class FulfilmentSchema(Strict):
-    """The claimer's report: a note for the liaison, and up to three photos of the deed."""
-
-    note = fields.String(load_default=None, validate=validate.Length(0, 1000, error="invalid_length"))
-    photos = fields.List(fields.Nested(PhotoSchema), load_default=list,
-                         validate=validate.Length(max=MOST, error="too_many"))
-
-
-def _load_claim(claim_id: str, may) -> tuple[Claim, Wish]:
+def load_claim(claim_id: str, may) -> tuple[Claim, Wish]:
     """The claim and its wish if `may(who, claim, wish)`; someone else's claim looks absent."""
     c = uow().session.get(Claim, claim_id)
     wish = uow().session.get(Wish, c.wish_id) if c is not None else None
@@ -73,7 +53,7 @@ def _load_claim(claim_id: str, may) -> tuple[Claim, Wish]:
     return c, wish
 
 
-def _concerns(who, c: Claim, wish: Wish) -> bool:
+def concerns(who, c: Claim, wish: Wish) -> bool:
     """The claimer's, a group member's, and the wish's liaisons' and overseers'."""
     return rules.concerns(who, c.member_id, wish.community_code) or (
         c.team and uow().session.get(TeamMember, (c.id, who.id)) is not None)
@@ -201,70 +181,4 @@ def list_claims():
 @bp.get("/api/v1/claims/<claim_id>")
 @allow(*_CLAIM_READERS)
 def get_claim(claim_id: str):
-    return shown(*_load_claim(claim_id, _concerns))
-
-
-@bp.post("/api/v1/claims/<claim_id>/release")
-@allow(*CLAIMERS, LIAISON)
-def release_claim(claim_id: str):
-    """The claimer, or the wish's liaison, gives the claim up and says why."""
-    _load_claim(claim_id, _concerns)  # someone else's claim looks absent, whatever they send
-    data = load_json(ReleaseSchema())
-    problems = rules.release_problems(data["reason"], data["note"])
-    if problems:
-        raise ApiError(422, "validation_failed", problems)
-    return shown(*run_step(steps.release, claim_id, require_principal().id, data["reason"],
-                           data["note"]))
-
-
-@bp.post("/api/v1/claims/<claim_id>/reinstatement")
-@allow(LIAISON)
-def reinstate_claim(claim_id: str):
-    """The wish's liaison undoes a release made by mistake, while the wish is still open."""
-    load_json(EmptySchema())
-    _load_claim(claim_id, lambda who, _c, w: in_scope(who, w.community_code))
-    return shown(*run_step(steps.reinstate, claim_id))
-
-
-@bp.post("/api/v1/claims/<claim_id>/fulfilment")
-@allow(*CLAIMERS)
-def fulfil_claim(claim_id: str):
-    data = load_json(FulfilmentSchema())
-    _load_claim(claim_id, lambda who, c, _w: rules.may_fulfil(who, c.member_id))
-    return shown(*run_step(steps.fulfil, claim_id, data["note"], data["photos"],
-                           current_app.extensions["microwish.sealer"]))
-
-
-@bp.get("/api/v1/claims/<claim_id>/photos/<photo_id>")
-@allow(LIAISON)
-def proof_photo(claim_id: str, photo_id: str):
-    """A photo of the deed, for the wish's liaison only (each look audited); never cached."""
-    c, wish = _load_claim(claim_id, lambda who, _c, w: in_scope(who, w.community_code))
-    photo = uow().session.get(ProofPhoto, photo_id)
-    if photo is None or photo.claim_id != c.id:
-        raise NotFound(photo_id)
-    audit.record(uow(), require_principal(), "proof_photo.viewed", "claim", c.id,
-                 wish.community_code, {"photo_id": photo.id})
-    uow().commit()
-    raw = decode(current_app.extensions["microwish.sealer"].open(photo.data_sealed))
-    return Response(raw, mimetype=photo.content_type,
-                    headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
-
-
-@bp.post("/api/v1/claims/<claim_id>/dispute")
-@allow(LIAISON, RESIDENT)
-def dispute_claim(claim_id: str):
-    """The wish's liaison, or the resident who posted it, says the deed is not done, and why."""
-    data = load_json(DisputeSchema())
-    _load_claim(claim_id, lambda who, c, w: rules.may_confirm(who, w.community_code,
-                                                              w.submitted_by))
-    return shown(*run_step(steps.dispute, claim_id, data["reason"]))
-
-
-@bp.post("/api/v1/claims/<claim_id>/confirmation")
-@allow(LIAISON, RESIDENT)
-def confirm_claim(claim_id: str):
-    load_json(EmptySchema())
-    _load_claim(claim_id, lambda who, c, w: rules.may_confirm(who, w.community_code,
-                                                              w.submitted_by))
-    return shown(*run_step(steps.confirm, claim_id))
+    return shown(*load_claim(claim_id, concerns))

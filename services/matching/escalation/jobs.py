@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 
 from services.matching.escalation import rules
-from services.matching.models import PUBLISHED, Community, Wish
-from services.matching.notices.actions import liaisons_of, notify
+from services.matching.models import PUBLISHED, Wish
+from services.matching.notices.actions import community_name, liaisons_of, notify
 from shared.clock import CHINA
 from shared.envelope import utcnow
 
@@ -34,11 +34,10 @@ def escalate(db, after_days: int, before_days: int, now: datetime | None = None,
             reasons = [{"code": why, "message": rules.ESCALATION_REASONS[why]}]
             uow.emit("wish.escalated", {"wish_id": wish.id, "community_code": wish.community_code,
                                         "reasons": reasons}, correlation_id=wish.id)
-            community = uow.session.get(Community, wish.community_code)
             notify(uow, f"escalated:{wish.id}", liaisons_of(wish.community_code),
                    "liaison.escalated",
                    {"title": wish.title, "reason": reasons[0]["message"],
-                    "community_name": community.name if community else wish.community_code},
+                    "community_name": community_name(uow, wish.community_code)},
                    wish.urgent, now)
         uow.commit()
     return len(due)

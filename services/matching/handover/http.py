@@ -7,8 +7,7 @@ from marshmallow import fields, validate
 from sqlalchemy import or_, select
 
 from services.matching import config
-from services.matching.claims.http import EmptySchema, shown
-from services.matching.errors import NotFound
+from services.matching.claims.http import EmptySchema, load_claim, shown
 from services.matching.handover import actions
 from services.matching.models import Claim, Handover, Wish
 from shared.access import CLAIMERS, LIAISON, allow, in_scope, require_principal
@@ -71,10 +70,7 @@ def decline_handover(handover_id: str):
 def reassign_claim(claim_id: str):
     """The wish's liaison gives the claim to another member at once."""
     data = load_json(HandToSchema())
-    c = uow().session.get(Claim, claim_id)
-    wish = uow().session.get(Wish, c.wish_id) if c is not None else None
-    if wish is None or not in_scope(require_principal(), wish.community_code):
-        raise NotFound(claim_id)
+    load_claim(claim_id, lambda who, _c, wish: in_scope(who, wish.community_code))
     return _committed(actions.reassign(uow(), claim_id, data["to"], require_principal()))
 
 

@@ -41,8 +41,12 @@ def tell_serving(uow, c: Claim, kind: str, key: str, **extra) -> None:
 def tell_liaisons(uow, c: Claim, kind: str, key: str) -> None:
     """Notify the liaisons of the claim's community about its wish, once per `key`."""
     wish = uow.session.get(Wish, c.wish_id)
-    community = uow.session.get(Community, wish.community_code)
     notify(uow, f"{key}:liaisons", liaisons_of(wish.community_code), kind,
            {"title": wish.title, "due_on": c.due_on.isoformat() if c.due_on else "",
-            "community_name": community.name if community else wish.community_code},
-           wish.urgent)
+            "community_name": community_name(uow, wish.community_code)}, wish.urgent)
+
+
+def community_name(uow, code: str) -> str:
+    """What a notice calls a community: its Chinese name (the code, before intake named it)."""
+    community = uow.session.get(Community, code)
+    return community.name if community else code

@@ -10,7 +10,7 @@ from services.matching import members as member_copies
 from services.matching.channel import actions as channel, rules as channel_rules
 from services.matching.claims import rules, steps, team
 from services.matching.claims.announce import serving
-from services.matching.claims.http import run_step
+from services.matching.claims.http import load_claim, run_step
 from services.matching.claims.quota import theirs
 from services.matching.errors import NotFound
 from services.matching.models import Claim, Wish
@@ -92,7 +92,4 @@ def message_form(claim_id: str):
 
 def _own(claim_id: str) -> Claim:
     """The caller's own claim; anyone else's looks absent."""
-    c = uow().session.get(Claim, claim_id)
-    if c is None or c.member_id != principal().id:
-        raise NotFound(claim_id)
-    return c
+    return load_claim(claim_id, lambda who, c, _w: rules.may_fulfil(who, c.member_id))[0]

@@ -8,8 +8,7 @@ from flask import Blueprint, redirect, request
 from sqlalchemy import select
 
 from services.matching.claims import steps
-from services.matching.claims.http import run_step
-from services.matching.errors import NotFound
+from services.matching.claims.http import load_claim, run_step
 from services.matching.models import PUBLISHED, Claim, Wish
 from services.matching.web.http import community_names
 from services.matching.web.pages import render_page
@@ -54,10 +53,7 @@ def tracking_page(status: int = 200, error: str | None = None):
 @allow(LIAISON)
 def tracking_form(claim_id: str, action: str):
     """Confirm a reported deed, dispute it (saying why), or undo a release made by mistake."""
-    c = uow().session.get(Claim, claim_id)
-    wish = uow().session.get(Wish, c.wish_id) if c is not None else None
-    if wish is None or not in_scope(principal(), wish.community_code):
-        raise NotFound(claim_id)
+    load_claim(claim_id, lambda who, _c, wish: in_scope(who, wish.community_code))
     if action == "confirm":
         run_step(steps.confirm, claim_id)
     elif action == "dispute":
