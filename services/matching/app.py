@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from services.matching import communities, config as matching_config, errors, members
 from services.matching.channel import http as channel_http
-from services.matching.claims import http as claims_http, steps_http, team_http
+from services.matching.claims import http as claims_http, points, steps_http, team_http
 from services.matching.claims.alternatives import Alternatives
 from services.matching.escalation import http as escalation_http, jobs as escalation_jobs
 from services.matching.handover import actions as handover_actions, http as handover_http
@@ -47,7 +47,8 @@ def handlers(settings, config=None) -> list[Handler]:
                     prefetch=on_verified.prefetch),
             Handler(topology.queue("matching.wish-erased"), publication.on_erased),
             Handler(topology.queue("matching.members"), members.keep),
-            Handler(topology.queue("matching.communities"), communities.keep)]
+            Handler(topology.queue("matching.communities"), communities.keep),
+            Handler(topology.queue("matching.points"), points.on_awarded)]
 
 
 def jobs(settings, config=None, sender=None) -> list[Job]:

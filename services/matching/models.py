@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text,
                         UniqueConstraint, literal_column, or_, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -257,3 +258,16 @@ class ProofPhoto(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     data_sealed: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(Instant)
+
+
+class ClaimPoints(Base):
+    """What one member's share of a confirmed deed earned, as scoring announced it
+    (points.awarded): what 我的认领 shows beside the claim."""
+
+    __tablename__ = "claim_points"
+
+    claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id"), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    points: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    total: Mapped[Decimal] = mapped_column(Numeric(10, 2))  # the member's total after it
+    awarded_at: Mapped[datetime] = mapped_column(Instant)

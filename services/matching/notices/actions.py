@@ -29,12 +29,18 @@ def liaisons_of(community_code: str) -> str:
     return f"liaisons:{community_code}"
 
 
+def told(uow, c: Claim) -> list[str]:
+    """Who hears of a claim's steps: everyone who serves on it (its claimer, a group's members,
+    the members an organisation named) and, for an organisation's claim, the admin who made it."""
+    people = [member_id for member_id, _unit in serving(uow, c)]
+    return people if c.member_id in people else [*people, c.member_id]
+
+
 def tell_serving(uow, c: Claim, kind: str, key: str, **extra) -> None:
-    """Notify everyone who serves on the claim (its claimer, a group's members, the members an
-    organisation named) about its wish, once per `key`."""
+    """Notify those `told` of the claim about its wish, once per `key`."""
     wish = uow.session.get(Wish, c.wish_id)
     params = {"title": wish.title, "due_on": c.due_on.isoformat() if c.due_on else "", **extra}
-    for member_id, _unit in serving(uow, c):
+    for member_id in told(uow, c):
         notify(uow, f"{key}:{member_id}", member_id, kind, params, wish.urgent)
 
 

@@ -9,10 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from services.matching.claims import steps
-from services.matching.claims.announce import serving
 from services.matching.models import Claim, Notice, Wish
 from services.matching.notices import rules
-from services.matching.notices.actions import notify, tell_liaisons, tell_serving
+from services.matching.notices.actions import notify, tell_liaisons, tell_serving, told
 from services.matching.notices.senders import Sender
 from shared import audit
 from shared.clock import today_in_china
@@ -40,7 +39,7 @@ def remind(db, ladder: tuple[int, ...], now: datetime | None = None) -> int:
             params = {"title": title, "due_on": c.due_on.isoformat(),
                       "days_left": (c.due_on - today).days}
             kind = "claim.due_today" if step == 0 else "claim.reminder"
-            for member_id, _unit in serving(uow, c):
+            for member_id in told(uow, c):
                 written += notify(uow, f"reminder:{c.id}:{step}:{member_id}", member_id, kind,
                                   params, urgent, now)
         uow.commit()
