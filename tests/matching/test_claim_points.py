@@ -3,17 +3,19 @@ to the member, shown on their claim; an organisation's admin hears of its claims
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from services.matching.app import handlers
+from services.matching.app import create_app, handlers
 from services.matching.claims.points import earned, figure
 from services.matching.models import Claim, ClaimPoints, Notice
 from services.matching.notices import jobs
 from shared.clock import today_in_china
 from shared.envelope import delivered, make_event, utcnow
-from tests.factories import published_wish
+from tests.actors import Claimer, Liaison
+from tests.factories import COMMUNITY, published_wish
 from tests.helpers import add
 
 
@@ -57,7 +59,6 @@ def test_each_share_keeps_its_points_and_its_member_is_told(db, db_settings):
 
 
 def test_points_are_written_as_people_write_them():
-    from decimal import Decimal
     assert [figure(Decimal(v)) for v in ("1.00", "0.50", "0.33", "12", "10.10")] == [
         "1", "0.5", "0.33", "12", "10.1"]
 
@@ -69,3 +70,17 @@ def test_an_organisations_admin_hears_of_its_claims_beside_the_members_it_named(
                   team=False, claimed_at=utcnow(), members=["m-a", "m-b"], due_on=due))
     jobs.remind(db, (3, 1, 0))
     assert sorted(r for r, _k, _p in _notices(db)) == ["admin-1", "m-a", "m-b"]
+
+
+def test_a_confirmed_claim_shows_what_it_earned_once_scoring_said(db, db_settings):
+    add(db, published_wish("w-1"))
+    client = create_app(db_settings, db).test_client()
+    member = Claimer.signed(client, db_settings, id="m-1")
+    liaison = Liaison.signed(client, db_settings, communities=[COMMUNITY])
+    claim = member.claim("w-1").get_json()
+    member.fulfil(claim["id"], note="已送到家")
+    assert "points" not in member.get(f"/api/v1/claims/{claim['id']}").get_json()
+    assert liaison.confirm(claim["id"]).get_json()["points"] == []  # scoring has not said yet
+    award(db, db_settings, claim["id"], "m-1", "1.00", "1.00")
+    assert member.get(f"/api/v1/claims/{claim['id']}").get_json()["points"] == [
+        {"member_id": "m-1", "points": "1.00"}]

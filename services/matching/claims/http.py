@@ -13,7 +13,8 @@ from services.matching.claims.announce import serving
 from services.matching.claims.first_look import first_look
 from services.matching.claims.quota import theirs
 from services.matching.errors import AlreadyClaimed, CommunityWindow, KeyReused, NotFound
-from services.matching.models import RATE_LIMITS, Claim, Member, ProofPhoto, TeamMember, Wish
+from services.matching.models import (RATE_LIMITS, Claim, ClaimPoints, Member, ProofPhoto,
+                                      TeamMember, Wish)
 from services.matching.web.http import community_names
 from services.matching.web.views import claim_view
 from shared import audit
@@ -80,6 +81,10 @@ def shown(c: Claim, wish: Wish) -> dict:
                           for p in uow().session.scalars(
                               select(ProofPhoto).where(ProofPhoto.claim_id == c.id)
                               .order_by(ProofPhoto.created_at, ProofPhoto.id))]
+    if c.status == "confirmed":  # what each share earned, once scoring said (points.awarded)
+        view["points"] = [{"member_id": p.member_id, "points": str(p.points)}
+                          for p in uow().session.scalars(select(ClaimPoints).where(
+                              ClaimPoints.claim_id == c.id).order_by(ClaimPoints.member_id))]
     return view
 
 
