@@ -23,7 +23,8 @@ def _members(*ids: str) -> list[Member]:
 def _liaisons_told(db) -> list[str]:
     with db.engine.connect() as conn:
         return list(conn.scalars(select(Notice.params).where(
-            Notice.recipient == f"liaisons:{COMMUNITY}").order_by(Notice.created_at)))
+            Notice.recipient == f"liaisons:{COMMUNITY}",
+            Notice.kind == "liaison.assignment_answered").order_by(Notice.created_at)))
 
 
 def test_the_assignee_accepts_and_claims_it_inside_its_window_or_declines(db_settings, make_db):

@@ -23,9 +23,11 @@ def _members(*ids: str) -> list[Member]:
 
 
 def _told(db, recipient: str) -> list[str]:
+    """What the recipient was told of the hand-over (beside their claim being made)."""
     with db.engine.connect() as conn:
-        return list(conn.scalars(select(Notice.kind).where(Notice.recipient == recipient)
-                                 .order_by(Notice.created_at)))
+        return list(conn.scalars(select(Notice.kind).where(
+            Notice.recipient == recipient, Notice.kind.startswith("handover."))
+            .order_by(Notice.created_at)))
 
 
 def _holder(db, claim_id: str) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from services.matching.claims.rules import due_on, round_of, window_problem
 from services.matching.errors import (AlreadyClaimed, CommunityWindow, KeyReused,
                                       NotFound)
 from services.matching.models import Claim, TeamMember, Wish, open_to
+from services.matching.notices.actions import tell_claimed
 from shared.envelope import new_id, utcnow
 
 
@@ -80,7 +81,9 @@ def claim(uow, wish_id: str, claimer: Claimer, allowance: Callable[[str], Allowa
     round_, due = round_of(wish.batch, wish.published_at), due_on(wish.deadline, now, days)
     hold(uow, claimer.member_id, allowance(wish.community_code), round_)
     if wish.capacity and not claimer.organisation:
-        return team.join(uow, wish, claimer, claim_id, now, round_, due)
+        c = team.join(uow, wish, claimer, claim_id, now, round_, due)
+        tell_claimed(uow, c, claimer.member_id)
+        return c
     won = uow.session.execute(_TAKE, {"wish_id": wish_id, "new_claim": claim_id, "now": now,
                                       "community": claimer.community_code}).first() is not None
     if won:  # the loaded wish as the UPDATE left it, without asking again
@@ -97,4 +100,5 @@ def claim(uow, wish_id: str, claimer: Claimer, allowance: Callable[[str], Allowa
               due_on=due)
     uow.session.add(c)
     emit(uow, "wish.claimed", c)
+    tell_claimed(uow, c, claimer.member_id)
     return c

@@ -10,7 +10,7 @@ from services.matching.claims.announce import emit
 from services.matching.claims.rules import EVENTS, STEPS, WISH_TAKEN, reinstate_problems
 from services.matching.errors import InvalidState, NotFound
 from services.matching.models import Claim, ProofPhoto, Wish
-from services.matching.notices.actions import tell_liaisons, tell_serving
+from services.matching.notices.actions import tell_liaisons, tell_released, tell_serving
 from shared.envelope import new_id, utcnow
 from shared.photos import decode
 from shared.pii import mask_typed
@@ -19,8 +19,10 @@ from shared.pii import mask_typed
 def release(uow, claim_id: str, by: str, reason: str, note: str | None = None) -> Claim:
     """The claimer gives the wish up (or its liaison takes it back), saying why: it is back on
     the wall."""
-    return _step(uow, "release", claim_id, released_at=utcnow(), released_by=by,
-                 release_reason=reason, release_note=note)
+    c = _step(uow, "release", claim_id, released_at=utcnow(), released_by=by,
+              release_reason=reason, release_note=note)
+    tell_released(uow, c, by)
+    return c
 
 
 def reinstate(uow, claim_id: str) -> Claim:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from services.matching.claims.announce import serving
+from services.matching.claims.rules import SYSTEM_REASONS, reason_view
 from services.matching.models import Claim, Community, Notice, Wish
 from services.matching.notices.rules import deliver_at
 from shared.envelope import new_id, utcnow
@@ -44,12 +45,34 @@ def tell_serving(uow, c: Claim, kind: str, key: str, **extra) -> None:
         notify(uow, f"{key}:{member_id}", member_id, kind, params, wish.urgent)
 
 
-def tell_liaisons(uow, c: Claim, kind: str, key: str) -> None:
+def tell_claimed(uow, c: Claim, member_id: str) -> None:
+    """Whoever claimed (or joined a group) hears that it is theirs and when it is due; the
+    community's liaisons hear of the new claim once."""
+    wish = uow.session.get(Wish, c.wish_id)
+    due_on = c.due_on.isoformat() if c.due_on else ""
+    for person in [member_id] if c.team else told(uow, c):
+        notify(uow, f"claimed:{c.id}:{person}", person, "claim.claimed",
+               {"title": wish.title, "due_on": due_on}, wish.urgent)
+    tell_liaisons(uow, c, "liaison.claimed", f"claimed:{c.id}")
+
+
+def tell_released(uow, c: Claim, by: str) -> None:
+    """A claim given up by its claimer is told to the liaisons; one the liaison took back, to
+    those who served on it (the jobs that give claims up tell of their own)."""
+    key = f"released:{c.id}:{c.released_at.isoformat()}"
+    reason = reason_view(c.release_reason)[0]["message"] if c.release_reason else ""
+    if by in told(uow, c):
+        tell_liaisons(uow, c, "liaison.released", key, reason=reason)
+    elif c.release_reason not in SYSTEM_REASONS:
+        tell_serving(uow, c, "claim.released", key, reason=reason)
+
+
+def tell_liaisons(uow, c: Claim, kind: str, key: str, **extra) -> None:
     """Notify the liaisons of the claim's community about its wish, once per `key`."""
     wish = uow.session.get(Wish, c.wish_id)
     notify(uow, f"{key}:liaisons", liaisons_of(wish.community_code), kind,
            {"title": wish.title, "due_on": c.due_on.isoformat() if c.due_on else "",
-            "community_name": community_name(uow, wish.community_code)}, wish.urgent)
+            "community_name": community_name(uow, wish.community_code), **extra}, wish.urgent)
 
 
 def community_name(uow, code: str) -> str:

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 TEMPLATES = {
+    "claim.claimed": "您已认领心愿「{title}」，请在{due_on}前帮助实现，完成后在我的认领上报。",
+    "liaison.claimed": "{community_name}的心愿「{title}」已被认领，应在{due_on}前完成。",
+    "claim.released": "社区联络员取消了您对心愿「{title}」的认领（{reason}），感谢您的参与。",
+    "liaison.released": "{community_name}的心愿「{title}」认领人已放弃（{reason}），心愿重新回到心愿墙。",
     "claim.reminder": "您认领的心愿「{title}」还有{days_left}天到期（{due_on}），请按时帮助实现。",
     "claim.due_today": "您认领的心愿「{title}」今天（{due_on}）到期，请尽快完成并上报。",
     "claim.overdue_released": "您认领的心愿「{title}」已超过完成期限（{due_on}），系统已取消认领，"
