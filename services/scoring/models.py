@@ -1,10 +1,10 @@
 """Scoring's tables: the points ledger, and the outbox and inbox."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.community_copy import CommunityCopy
@@ -21,9 +21,12 @@ add_messaging_tables(Base.metadata)
 
 
 class LedgerEntry(Base):
+    """One line of the append-only ledger: a member's share of a confirmed deed, or a correction
+    that reverses one (never an edit)."""
+
     __tablename__ = "ledger"
-    # One entry per member of a deed: a claim can never pay anyone twice.
-    __table_args__ = (UniqueConstraint("claim_id", "member_id", name="uq_ledger_share"),)
+    # One award per member of a deed, one correction per award: nobody is paid twice.
+    __table_args__ = (UniqueConstraint("claim_id", "member_id", "reason", name="uq_ledger_share"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     member_id: Mapped[str] = mapped_column(String(64), index=True)
@@ -34,8 +37,28 @@ class LedgerEntry(Base):
     wish_id: Mapped[str] = mapped_column(String(36))
     claim_id: Mapped[str] = mapped_column(String(36))
     points: Mapped[Decimal] = mapped_column(Numeric(8, 2))  # their share of the deed's points
-    reason: Mapped[str] = mapped_column(String(50))
-    at: Mapped[datetime] = mapped_column(Instant)
+    reason: Mapped[str] = mapped_column(String(50))  # wish.confirmed, or correction
+    at: Mapped[datetime] = mapped_column(Instant)  # when the deed was confirmed (or corrected)
+    title: Mapped[str | None] = mapped_column(String(200))  # the wish's, as the wall shows it
+    # A correction: the award it reverses, who made it and why.
+    reverses: Mapped[int | None] = mapped_column(ForeignKey("ledger.id"), unique=True)
+    by: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class PointRuleRow(Base):
+    """A district's points rule for one community (or all of a district's), from a date on;
+    a later rule for the same scope and date replaces it (ledger.rules.PointRule)."""
+
+    __tablename__ = "point_rules"
+    __table_args__ = (UniqueConstraint("scope", "applies_from", name="uq_point_rule_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(32))  # a community's code or a district's
+    applies_from: Mapped[date] = mapped_column(Date)
+    values: Mapped[dict] = mapped_column(JSON)  # base, material, spiritual, urgent, team, categories
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[datetime] = mapped_column(Instant)
 
 
 class Member(MemberCopy, Base):

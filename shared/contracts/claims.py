@@ -28,6 +28,13 @@ class ClaimEvent(Schema):
     # claimer alone (scoring splits the deed's points by these; none before group claims).
     shares = fields.List(fields.Nested(Share), load_default=list)
     due_on = fields.String(allow_none=True, load_default=None)  # ISO date: when it must be done
+    # What the deed was, for scoring's per-community points rules and the points card (the
+    # wish's public facts only: its title is on the wall).
+    title = fields.String(allow_none=True, load_default=None)
+    kind = fields.String(allow_none=True, load_default=None)  # material / spiritual
+    wish_type = fields.String(allow_none=True, load_default=None)  # individual / team
+    category = fields.String(allow_none=True, load_default=None)
+    urgent = fields.Boolean(allow_none=True, load_default=None)
     # wish.released: why (the reason's code and its Chinese words; a claimer's own note stays
     # with matching, where only the wish's liaison reads it)
     reasons = fields.List(fields.Nested(Reason), load_default=list)
@@ -42,3 +49,5 @@ class PointsAwarded(Schema):
     total = fields.Decimal(required=True, as_string=True, places=2)
     community_code = fields.String(allow_none=True)
     unit_code = fields.String(allow_none=True)
+    # wish.confirmed for an award; correction for an award reversed (its points negative)
+    reason = fields.String(load_default="wish.confirmed")

@@ -402,6 +402,18 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
                principal("district_admin"))
         assert expect(200, "scoring", "GET", path, member).get_json()["total"] == 2
 
+    def reversal():
+        """Only the district corrects an entry; one that does not exist looks absent."""
+        _add(apps["scoring"], LedgerEntry(member_id="m-r", wish_id="w-r", claim_id="c-r", points=1,
+                                          reason="wish.confirmed", at=utcnow()))
+        with apps["scoring"].extensions["microwish.db"].engine.connect() as conn:
+            entry = conn.scalar(select(LedgerEntry.id).where(LedgerEntry.claim_id == "c-r"))
+        body = {"json": {"reason": "重复记分"}}
+        expect(404, "scoring", "POST", "/api/v1/ledger/999999/reversal", principal("district_admin"),
+               **body)
+        expect(201, "scoring", "POST", f"/api/v1/ledger/{entry}/reversal",
+               principal("district_admin"), **body)
+
     scope = {
         ("intake", SUBS, "GET"): submission_list,
         ("intake", "/api/v1/submissions/<submission_id>", "GET"): submission_view,
@@ -466,6 +478,7 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
             scheduled("/api/v1/wishes/{}/publish-now", "published"),
         ("intake", "/api/v1/communities/<code>", "PATCH"): community_update,
         ("scoring", "/api/v1/points/<member_id>", "GET"): points,
+        ("scoring", "/api/v1/ledger/<entry_id>/reversal", "POST"): reversal,
         ("intake", f"{ORGS}/<code>", "GET"): org_page,
         ("intake", f"{ORGS}/<code>", "PATCH"): org_update,
         ("intake", f"{ORGS}/<code>/admins", "POST"): org_admins,

@@ -12,7 +12,8 @@ from shared.errors import Poison, field_errors
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CLAIMED = {"wish_id": "w-1", "claim_id": "c-1", "member_id": "m-1", "members": [], "shares": [],
-           "due_on": None, "reasons": []}
+           "due_on": None, "reasons": [], "title": None, "kind": None, "wish_type": None,
+           "category": None, "urgent": None}
 
 
 def _body(**changes) -> dict:

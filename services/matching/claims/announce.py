@@ -39,8 +39,16 @@ def emit(uow, event_type: str, c: Claim) -> None:
                           "unit_code": c.unit_code, "members": list(c.members or []),
                           "shares": shares(uow, c),
                           "due_on": c.due_on.isoformat() if c.due_on else None,
-                          "reasons": _reasons(event_type, c)},
+                          "reasons": _reasons(event_type, c), **_deed(wish)},
              correlation_id=c.wish_id)
+
+
+def _deed(wish: Wish | None) -> dict:
+    """The wish's public facts a claim's events carry: what scoring's rules price."""
+    if wish is None:
+        return {}
+    return {"title": wish.title, "kind": wish.kind, "wish_type": wish.wish_type,
+            "category": wish.category, "urgent": wish.urgent}
 
 
 def _reasons(event_type: str, c: Claim) -> list[dict]:

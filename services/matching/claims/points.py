@@ -20,12 +20,13 @@ def on_awarded(uow, event) -> None:
     if row is None:
         row = ClaimPoints(claim_id=c.id, member_id=award.member_id, points=0)
         uow.session.add(row)
-    # A later award for the same share (a correction) adds to it; the inbox drops a redelivery.
+    # A correction (negative) adds to the share like an award; the inbox drops a redelivery.
     row.points += award.points
     row.total, row.awarded_at = award.total, event.occurred_at
     wish = uow.session.get(Wish, c.wish_id)
-    notify(uow, f"points:{event.message_id}", award.member_id, "claim.points",
-           {"title": wish.title, "points": figure(award.points), "total": figure(award.total)})
+    kind = "claim.points" if award.reason == "wish.confirmed" else "claim.points_reversed"
+    notify(uow, f"points:{event.message_id}", award.member_id, kind,
+           {"title": wish.title, "points": figure(abs(award.points)), "total": figure(award.total)})
 
 
 def earned(uow, claim_ids, member_id: str) -> dict:

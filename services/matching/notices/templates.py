@@ -15,6 +15,7 @@ TEMPLATES = {
     "liaison.fulfilled": "{community_name}的心愿「{title}」认领人已上报完成，请核实后确认。",
     "claim.confirmed": "您帮助实现的心愿「{title}」已确认完成，感谢您的爱心！",
     "claim.points": "您帮助实现的心愿「{title}」为您记{points}分，累计{total}分。",
+    "claim.points_reversed": "心愿「{title}」的积分经核实冲正，扣减{points}分，累计{total}分。",
     "claim.disputed": "您上报完成的心愿「{title}」未被确认：{reason}。请与社区联络员沟通后继续完成。",
     "liaison.escalated": "{community_name}的心愿「{title}」{reason}，已上报社区党组织，请指派党员或组织认领。",
     "assignment.offered": "社区党组织把心愿「{title}」指派给您，请在{hours}小时内接受或拒绝。",

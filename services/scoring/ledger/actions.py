@@ -1,14 +1,20 @@
-"""The ledger's use cases: award points for a confirmed deed once, and read a member's balance."""
+"""The ledger's use cases: award a confirmed deed's points once under its community's rule of
+the day, reverse an award with a reason, and read a member's balance."""
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from services.scoring.ledger.rules import parts, points_for
-from services.scoring.models import LedgerEntry
+from services.scoring.ledger.rules import Deed, PointRule, parts, points_for, reversal_problems
+from services.scoring.models import LedgerEntry, PointRuleRow
 from shared import audit
-from shared.envelope import utcnow
+from shared.clock import today_in_china
+from shared.errors import ApiError
+from shared.shares import POINT_QUANTUM
+
+AWARD, CORRECTION = "wish.confirmed", "correction"
 
 
 def total(session, member_id: str) -> Decimal:
@@ -18,21 +24,69 @@ def total(session, member_id: str) -> Decimal:
     )
 
 
-def award(uow, deed) -> None:
-    """Append one ledger entry per member share of a confirmed claim (a ClaimEvent), once;
-    announce each member's new total."""
+def rules_of(session, community_code: str | None) -> list[PointRule]:
+    """The rules that may price a deed in the community: its own and its district's."""
+    if not community_code:
+        return []
+    scopes = (community_code, community_code.split("-", 1)[0])
+    return [as_rule(row) for row in session.scalars(
+        select(PointRuleRow).where(PointRuleRow.scope.in_(scopes)))]
+
+
+def as_rule(row: PointRuleRow) -> PointRule:
+    v = row.values
+    return PointRule(row.scope, row.applies_from, **{
+        k: Decimal(v[k]) for k in ("base", "material", "spiritual", "urgent", "team") if k in v},
+        categories={c: Decimal(p) for c, p in (v.get("categories") or {}).items()})
+
+
+def award(uow, deed, confirmed_at: datetime) -> None:
+    """Append one ledger entry per member share of a confirmed claim (a ClaimEvent), once,
+    priced by the rule of the day it was confirmed (China time); announce each new total."""
     session = uow.session
-    if session.scalar(select(LedgerEntry.id).where(LedgerEntry.claim_id == deed.claim_id)):
+    if session.scalar(select(LedgerEntry.id).where(LedgerEntry.claim_id == deed.claim_id,
+                                                   LedgerEntry.reason == AWARD)):
         return
-    for member_id, unit_code, points in parts(deed, points_for(deed)):
-        session.add(LedgerEntry(member_id=member_id, unit_code=unit_code,
-                                community_code=deed.community_code, wish_id=deed.wish_id,
-                                claim_id=deed.claim_id, points=points, reason="wish.confirmed",
-                                at=utcnow()))
-        session.flush()
-        uow.emit("points.awarded", {
-            "member_id": member_id, "claim_id": deed.claim_id, "wish_id": deed.wish_id,
-            "community_code": deed.community_code, "unit_code": unit_code, "points": str(points),
-            "total": str(total(session, member_id))}, correlation_id=deed.wish_id)
-        audit.record(uow, "service:scoring", "points.awarded", "claim", deed.claim_id,
-                     deed.community_code, {"member_id": member_id, "points": str(points)})
+    priced = Deed(deed.community_code, today_in_china(confirmed_at), deed.kind, deed.wish_type,
+                  deed.category, bool(deed.urgent))
+    points = points_for(priced, rules_of(session, deed.community_code))
+    for member_id, unit_code, share in parts(deed, points.quantize(POINT_QUANTUM)):
+        entry = LedgerEntry(member_id=member_id, unit_code=unit_code,
+                            community_code=deed.community_code, wish_id=deed.wish_id,
+                            claim_id=deed.claim_id, points=share, reason=AWARD,
+                            at=confirmed_at, title=deed.title)
+        _append(uow, entry)
+
+
+def reverse(uow, entry_id: int, by: str, note: str, now: datetime) -> LedgerEntry:
+    """Correct an award by appending its opposite, saying why and who; never twice."""
+    session = uow.session
+    entry = session.get(LedgerEntry, entry_id, with_for_update=True)
+    done = entry is not None and session.scalar(
+        select(LedgerEntry.id).where(LedgerEntry.reverses == entry.id)) is not None
+    problems = reversal_problems(entry.points if entry else None, done, note)
+    if problems:
+        status = 404 if entry is None else 422
+        raise ApiError(status, "not_found" if entry is None else "validation_failed", problems)
+    correction = LedgerEntry(member_id=entry.member_id, unit_code=entry.unit_code,
+                             community_code=entry.community_code, wish_id=entry.wish_id,
+                             claim_id=entry.claim_id, points=-entry.points, reason=CORRECTION,
+                             at=now, title=entry.title, reverses=entry.id, by=by,
+                             note=note.strip())
+    _append(uow, correction)
+    return correction
+
+
+def _append(uow, entry: LedgerEntry) -> None:
+    """Write one entry, audited, and announce the member's new total (points.awarded)."""
+    uow.session.add(entry)
+    uow.session.flush()
+    uow.emit("points.awarded", {
+        "member_id": entry.member_id, "claim_id": entry.claim_id, "wish_id": entry.wish_id,
+        "community_code": entry.community_code, "unit_code": entry.unit_code,
+        "points": str(entry.points), "total": str(total(uow.session, entry.member_id)),
+        "reason": entry.reason}, correlation_id=entry.wish_id)
+    action = "points.awarded" if entry.reason == AWARD else "points.reversed"
+    audit.record(uow, entry.by or "service:scoring", action, "claim",
+                 entry.claim_id, entry.community_code,
+                 {"member_id": entry.member_id, "points": str(entry.points), "entry": entry.id})

@@ -5,4 +5,4 @@ from services.scoring.ledger import actions
 
 
 def on_confirmed(uow, event) -> None:
-    actions.award(uow, event.payload)
+    actions.award(uow, event.payload, event.occurred_at)

@@ -1,12 +1,15 @@
 """Points over HTTP: a member's ledger entries and a unit admin's report on their members."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint
 from sqlalchemy import func, select
 
 from services.scoring import communities
 from services.scoring.models import LedgerEntry, Member
 from shared.access import CLAIMERS, DISTRICT_ADMIN, UNIT_ADMIN, allow, require_principal
+from shared.clock import today_in_china
 from shared.errors import ApiError
 from shared.web import uow
 
@@ -39,9 +42,23 @@ def get_points(member_id: str):
         raise ApiError(404, "not_found")
     names = communities.names(uow().session, (e.community_code for e in entries))
     return {"member_id": member_id, "total": float(sum(e.points for e in entries)),
-            "entries": [{"wish_id": e.wish_id, "claim_id": e.claim_id, "points": float(e.points),
-                         "reason": e.reason, "at": e.at.isoformat(),
+            "years": [{"year": year, "points": str(points)}
+                      for year, points in year_totals(entries).items()],
+            "entries": [{"id": e.id, "wish_id": e.wish_id, "claim_id": e.claim_id,
+                         "title": e.title, "points": float(e.points), "reason": e.reason,
+                         "at": e.at.isoformat(), "year": today_in_china(e.at).year,
+                         "reverses": e.reverses, "note": e.note,
                          **_community(e.community_code, names)} for e in entries]}
+
+
+def year_totals(entries) -> dict[int, Decimal]:
+    """Each year's points, newest first, a year being China's (a deed confirmed at 00:30 on
+    1 January in 周口 counts in the new year, though UTC is still in the old one)."""
+    years: dict[int, Decimal] = {}
+    for e in entries:
+        year = today_in_china(e.at).year
+        years[year] = years.get(year, Decimal(0)) + e.points
+    return dict(sorted(years.items(), reverse=True))
 
 
 @bp.get("/api/v1/reports/unit")
