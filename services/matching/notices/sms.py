@@ -128,7 +128,7 @@ class SmsSender:
             raw, status = exc.read(_MAX_REPLY_BYTES + 1), exc.code
             exc.close()
             reply = _json(raw)
-            if reply is None:
+            if reply is None or "Code" not in reply:
                 raise DeliveryFailed(f"sms gateway: HTTP {status}") from None
             return reply
         except (urllib.error.URLError, HTTPException, OSError) as exc:
