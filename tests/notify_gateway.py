@@ -30,6 +30,7 @@ class NotifyGateway:
                  token: str = "test-wechat-token"):
         self.key_id, self.secret, self.token = key_id, secret, token
         self.script: deque[str] = deque()  # what the next requests answer; then ok
+        self.script_for: dict[str, deque[str]] = defaultdict(deque)  # the same, by phone/openid
         self.lock = threading.Lock()
         self.release = threading.Event()  # lets hanging answers go (at close)
         self.requests = 0
@@ -64,13 +65,21 @@ class NotifyGateway:
         with self.lock:
             self.script.extend(modes)
 
+    def answer_for(self, to: str, *modes: str) -> None:
+        """The next answers to requests for one phone or openid (before the general ones)."""
+        with self.lock:
+            self.script_for[to].extend(modes)
+
     def messages(self) -> list[dict]:
         return [m for got in self.received.values() for m in got]
 
-    def _next(self) -> str:
+    def _next(self, to: str) -> str:
         with self.lock:
             self.requests += 1
-            return self.script.popleft() if self.script else OK
+            for script in (self.script_for[to], self.script):
+                if script:
+                    return script.popleft()
+            return OK
 
     def _reply(self, handler, status: int, data: dict) -> None:
         raw = json.dumps(data, ensure_ascii=False).encode()
@@ -90,7 +99,7 @@ class NotifyGateway:
 
     def _sms(self, handler, form: dict) -> None:
         form = {k: v[0] for k, v in form.items()}
-        mode = self._next()
+        mode = self._next(form.get("PhoneNumbers", ""))
         if form.get("AccessKeyId") != self.key_id or form.get("Signature") != signature(
                 form, self.secret):
             return self._reply(handler, 400, {"Code": "SignatureDoesNotMatch"})
@@ -110,7 +119,7 @@ class NotifyGateway:
         return self._reply(handler, 200, {"Code": "OK", "BizId": taken["id"], "RequestId": "r"})
 
     def _wechat(self, handler, query: dict, body: dict) -> None:
-        mode = self._next()
+        mode = self._next(body.get("touser", ""))
         if query.get("access_token") != [self.token]:
             return self._reply(handler, 200, {"errcode": 40001, "errmsg": "invalid credential"})
         if mode in (TIMEOUT_BEFORE, TIMEOUT_AFTER):

@@ -70,8 +70,11 @@ class SmtpSender:
                     smtp.login(self.user, self._password or "")
                 smtp.send_message(mail)
         # `from None` throughout: smtplib's messages quote the address
-        except smtplib.SMTPRecipientsRefused:
-            raise Undeliverable("rejected:smtp_recipient") from None
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _text in exc.recipients.values()] or ["recipient"]
+            if 400 <= codes[0] < 500 if isinstance(codes[0], int) else False:
+                raise DeliveryFailed(f"smtp: {codes[0]} (later)") from None
+            raise Undeliverable(f"rejected:smtp_{codes[0]}") from None
         except smtplib.SMTPResponseException as exc:
             if 500 <= exc.smtp_code < 600:
                 raise Undeliverable(f"rejected:smtp_{exc.smtp_code}") from None
