@@ -20,9 +20,10 @@ from services.matching.notices.sms import SmsSender
 from shared.clock import CHINA
 from shared.pii import Sealer, mask_phone
 from tests import notify_gateway as gw
-from tests.helpers import add, bearer, principal
+from tests.helpers import add, all_at_once, bearer, principal
 
 NOON = datetime(2026, 12, 10, 12, 0, tzinfo=CHINA)
+TIMEOUT = 2.0  # the client's; a hanging answer outlasts it (a busy machine's answers do not)
 PHONES = {f"m-{n}": f"1391234567{n}" for n in range(1, 7)}
 TOKEN = "receipt-token-for-tests"
 
@@ -36,7 +37,7 @@ def gateway():
 
 def _sender(gateway) -> SmsSender:
     return SmsSender(f"{gateway.base}/sms", "微心愿", {"claim.reminder": "SMS_100"}, "SMS_999",
-                     gateway.key_id, gateway.secret, timeout=0.5)
+                     gateway.key_id, gateway.secret, timeout=TIMEOUT)
 
 
 def _setup(db, db_settings, phones: dict, notices: dict, urgent=False, now=NOON) -> AddressBook:
@@ -96,6 +97,16 @@ def test_every_failure_mode_loses_nothing_and_no_phone_gets_a_notice_twice(
     assert not [line for line in lines for p in PHONES.values() if p in line]
     assert any(mask_phone(PHONES[sent[0].recipient]) in line for line in lines)
     assert any("m-6" in line and "no_address:phone" in line for line in lines)
+
+
+def test_two_workers_delivering_at_once_send_each_notice_to_its_phone_once(
+        make_db, db_settings, gateway):
+    db = make_db("matching")
+    book = _setup(db, db_settings, PHONES, {f"k-{m}": m for m in PHONES})
+    sender = _sender(gateway)
+    sent = all_at_once(2, lambda _n: lambda: jobs.deliver(db, sender, NOON, addresses=book))
+    assert sum(sent) == 6 and gateway.requests == 6
+    assert sorted(len(got) for got in gateway.received.values()) == [1] * 6
 
 
 def test_quiet_hours_and_the_hourly_limit_hold_with_the_gateway(make_db, db_settings, gateway):

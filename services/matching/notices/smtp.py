@@ -71,10 +71,10 @@ class SmtpSender:
                 smtp.send_message(mail)
         # `from None` throughout: smtplib's messages quote the address
         except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _text in exc.recipients.values()] or ["recipient"]
-            if 400 <= codes[0] < 500 if isinstance(codes[0], int) else False:
-                raise DeliveryFailed(f"smtp: {codes[0]} (later)") from None
-            raise Undeliverable(f"rejected:smtp_{codes[0]}") from None
+            code = next((c for c, _text in exc.recipients.values()), 550)
+            if 400 <= code < 500:  # greylisted, mailbox busy: another day
+                raise DeliveryFailed(f"smtp: {code} (later)") from None
+            raise Undeliverable(f"rejected:smtp_{code}") from None
         except smtplib.SMTPResponseException as exc:
             if 500 <= exc.smtp_code < 600:
                 raise Undeliverable(f"rejected:smtp_{exc.smtp_code}") from None
