@@ -8,7 +8,8 @@ from services.matching.claims.alternatives import Alternatives
 from services.matching.escalation import http as escalation_http, jobs as escalation_jobs
 from services.matching.handover import actions as handover_actions, http as handover_http
 from services.matching.models import Base
-from services.matching.notices import jobs as notice_jobs
+from services.matching.notices import http as notices_http, jobs as notice_jobs
+from services.matching.notices.contacts import AddressBook
 from services.matching.notices.senders import sender_from
 from services.matching.publication import actions as publication_actions
 from services.matching.publication import handlers as publication
@@ -25,7 +26,7 @@ SERVICE = "matching"
 METADATA = Base.metadata
 BLUEPRINTS = (wall_http.bp, claims_http.bp, steps_http.bp, team_http.bp, handover_http.bp,
               publication_http.bp, escalation_http.bp, channel_http.bp, pages.bp, my_claims.bp,
-              tracking.bp)
+              tracking.bp, notices_http.bp)
 
 
 def create_app(settings=None, db=None, config=None):
@@ -56,6 +57,7 @@ def jobs(settings, config=None, sender=None) -> list[Job]:
     overdue claims of the day, and the notices still to deliver (by `sender`)."""
     config = config or matching_config.from_env()
     sender = sender or sender_from(environ())
+    addresses = AddressBook(Sealer(settings.pii_keys))  # opens contacts only to send
     return [Job("publication", config.publication_scan_seconds,
                 lambda db: publication_actions.open_all_due(db, config)),
             Job("claim-deadlines", config.deadline_scan_seconds,
@@ -66,4 +68,6 @@ def jobs(settings, config=None, sender=None) -> list[Job]:
                 lambda db: escalation_jobs.escalate(db, config.escalate_after_days,
                                                     config.escalate_before_deadline_days)),
             Job("notices", config.notice_send_seconds,
-                lambda db: notice_jobs.deliver(db, sender, per_hour=config.notices_per_hour))]
+                lambda db: notice_jobs.deliver(db, sender, per_hour=config.notices_per_hour,
+                                               addresses=addresses,
+                                               max_attempts=config.notice_max_attempts))]

@@ -6,9 +6,16 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from services.matching.models import Community
+from services.matching.notices import contacts
 from shared import community_copy
 
-keep = community_copy.keeper(Community)
+_copy = community_copy.keeper(Community)
+
+
+def keep(uow, event) -> None:
+    """community.*: its name and meeting day, and (apart, sealed) its office's contact."""
+    _copy(uow, event)
+    contacts.keep_community(uow, event)
 
 
 def find(uow, code: str) -> Community | None:

@@ -38,6 +38,9 @@ class Config:
     deadline_scan_seconds: float = 300.0  # how often reminders and overdue claims are looked at
     notice_send_seconds: float = 5.0  # how often unsent notices are handed to their channel
     notices_per_hour: int = 10  # to one person; the rest wait (an urgent wish's go at once)
+    notice_max_attempts: int = 20  # failed deliveries before a notice is given up
+    # The SMS gateway's credential for pushing receipts ("": the receipt route accepts nobody).
+    sms_receipt_token: str = field(default="", repr=False)
     # How long a worker keeps the similar wishes it offered a race's losers (0: never keeps them).
     alternatives_seconds: float = 1.0
 
@@ -101,6 +104,9 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         notice_send_seconds=env_float(env, "MICROWISH_NOTICE_SEND_SECONDS",
                                       Config.notice_send_seconds),
         notices_per_hour=env_int(env, "MICROWISH_NOTICES_PER_HOUR", Config.notices_per_hour),
+        notice_max_attempts=env_int(env, "MICROWISH_NOTICE_MAX_ATTEMPTS",
+                                    Config.notice_max_attempts),
+        sms_receipt_token=env.get("MICROWISH_SMS_RECEIPT_TOKEN", ""),
         alternatives_seconds=env_float(env, "MICROWISH_ALTERNATIVES_SECONDS",
                                        Config.alternatives_seconds),
     )

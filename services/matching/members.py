@@ -6,9 +6,16 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from services.matching.models import Member
+from services.matching.notices import contacts
 from shared.member_copy import keeper
 
-keep = keeper(Member)
+_copy = keeper(Member)
+
+
+def keep(uow, event) -> None:
+    """member.*: the claimer's profile, and (apart, sealed) where notices reach them."""
+    _copy(uow, event)
+    contacts.keep_member(uow, event)
 
 
 def of_organisation(session, org_code: str | None) -> list[Member]:

@@ -166,14 +166,18 @@ class Community(CommunityCopy, Base):
     """Matching's copy of the communities intake keeps: their names and meeting days."""
 
 
+_UNSENT = "sent_at IS NULL AND failed_at IS NULL"
+
+
 class Notice(Base):
     """A notification to a person, written in the same commit as what caused it, then delivered
     (and retried) by the notices job: its own outbox. `key` makes each one exist once."""
 
     __tablename__ = "notices"
     # The delivery job's scan: what is unsent, in the order it may go out.
+    # (Neither sent nor given up: an undeliverable or failed notice leaves the scan.)
     __table_args__ = (Index("ix_notices_unsent", "deliver_at", postgresql_where=text(
-        "sent_at IS NULL"), sqlite_where=text("sent_at IS NULL")),)
+        _UNSENT), sqlite_where=text(_UNSENT)),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)  # e.g. reminder:<claim>:<rung>
@@ -187,6 +191,28 @@ class Notice(Base):
     sent_at: Mapped[datetime | None] = mapped_column(Instant)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Given up (never retried again): `failure` says why, e.g. no_address:phone,
+    # rejected:isv.MOBILE_NUMBER_ILLEGAL, too_many_attempts.
+    failed_at: Mapped[datetime | None] = mapped_column(Instant)
+    failure: Mapped[str | None] = mapped_column(String(100))
+    channel: Mapped[str | None] = mapped_column(String(20))  # log | smtp | sms | wechat
+    provider_id: Mapped[str | None] = mapped_column(String(100))  # the SMS BizId, WeChat msgid
+    # The provider's delivery receipt: delivered | failed, its report time, its error code.
+    receipt_status: Mapped[str | None] = mapped_column(String(20))
+    receipt_at: Mapped[datetime | None] = mapped_column(Instant)
+    receipt_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class Contact(Base):
+    """Where a recipient is reached, sealed (shared.pii.Sealer): a member's phone, email and
+    WeChat openid from member.* events, a community office's from community.* events (recipient
+    liaisons:<code>). Kept apart from Member, whose columns scoring shares and must not hold it."""
+
+    __tablename__ = "contacts"
+
+    recipient: Mapped[str] = mapped_column(String(100), primary_key=True)
+    sealed: Mapped[str | None] = mapped_column(Text)  # {"phone", "email", "wechat_openid"}
+    as_of: Mapped[datetime] = mapped_column(Instant)  # a late, older event never overwrites
 
 
 class Handover(Base):

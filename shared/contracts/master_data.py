@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 
 
 class MemberProfile(Schema):
-    """A claimer (党员报到) as matching and scoring keep them: never a phone or other personal data."""
+    """A claimer (党员报到) as matching and scoring keep them: personal data only sealed."""
 
     member_id = fields.String(required=True)  # the claimer's account id (ClaimEvent.member_id)
     kind = fields.String(required=True, validate=validate.OneOf(("person", "organisation")))
@@ -18,6 +18,9 @@ class MemberProfile(Schema):
     available_times = fields.List(fields.String(), load_default=list)
     org_code = fields.String(allow_none=True, load_default=None)
     org_type = fields.String(allow_none=True, load_default=None)
+    # Where notices reach them, sealed (shared.pii.Sealer): {"phone", "email"?, "wechat_openid"?}.
+    # Only matching opens it (its contacts table); a service's MemberCopy never keeps it.
+    contact_sealed = fields.String(allow_none=True, load_default=None)
 
 
 class MeetingDay(Schema):
@@ -35,3 +38,6 @@ class CommunityProfile(Schema):
     district_name = fields.String(required=True)  # 川汇区
     # shared/meeting_day.py; None: no meeting day, a wish is published once verified (浦东's wall)
     meeting_day = fields.Nested(MeetingDay, required=True, allow_none=True)
+    # The community office (社区办公电话/邮箱) its liaisons' notices go to, sealed like
+    # MemberProfile.contact_sealed: {"phone"?, "email"?, "wechat_openid"?}; None: none set.
+    office_contact_sealed = fields.String(allow_none=True, load_default=None)

@@ -35,6 +35,9 @@ FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes
               ("intake", "/submit"), ("intake", "/my/wishes/<submission_id>/info"),
               ("intake", "/join"), ("intake", "/join/organisation"),
               ("verification", "/review/approve"), ("verification", DESK_FORMS)}
+# Routes a machine calls with a shared token of its own, not a user session: the SMS gateway's
+# delivery receipts (MICROWISH_SMS_RECEIPT_TOKEN). Their bodies are the caller's shape, not ours.
+TOKEN_POSTS = {("matching", "/api/v1/notifications/sms-receipts")}
 REVIEWS = "/api/v1/reviews"
 ORGS = "/api/v1/members/organisations"
 
@@ -511,7 +514,7 @@ def test_server_owned_fields_are_refused_per_endpoint(db_settings, apps):
              "/api/v1/wishes/<wish_id>/capacity": {"capacity": 2}}
     tested = set()
     for service, rule, method, roles in _rules(apps):
-        if method != "POST" or (service, rule.rule) in FORM_POSTS:
+        if method != "POST" or (service, rule.rule) in FORM_POSTS | TOKEN_POSTS:
             continue
         preferred = [r for r in ("liaison", "member") if r in roles] or sorted(roles)
         who = None if ANYONE in roles else principal(preferred[0], communities=[A], unit="U1",
@@ -532,3 +535,21 @@ def test_server_owned_fields_are_refused_per_endpoint(db_settings, apps):
     assert _count(apps["verification"], Review.__table__, Review.decision == "rejected") == 1
     for app in apps.values():
         assert _count(app, app.extensions["microwish.db"].outbox) == 0
+
+
+def test_token_routes_take_their_shared_token_and_no_user_session(db_settings, apps):
+    """The gateway's routes: public as far as sessions go, but nobody without the token gets
+    in: not anonymous callers, not any role's session, not a wrong token."""
+    call = _caller(apps, db_settings)
+    declared = {(s, r.rule) for s, r, m, roles in _rules(apps) if m == "POST"
+                and roles is not None and ANYONE in roles and r.rule.startswith("/api/v1/notif")}
+    assert declared == TOKEN_POSTS
+    for service, path in TOKEN_POSTS:
+        assert (call(service, "POST", path, json=[]).status_code, _code(
+            call(service, "POST", path, json=[]))) == (401, "invalid_api_key")
+        for role in ROLES:
+            resp = call(service, "POST", path, principal(role, communities=[A]), json=[])
+            assert (resp.status_code, _code(resp)) == (401, "invalid_api_key"), role
+        resp = apps[service].test_client().post(path, json=[],
+                                                headers={"X-Receipt-Token": "guessed"})
+        assert (resp.status_code, _code(resp)) == (401, "invalid_api_key")

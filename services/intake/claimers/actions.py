@@ -63,7 +63,7 @@ def register_person(uow, sealer, data: dict) -> Member:
                     **{k: data.get(k) for k in _PROFILE})
     session.add(member)
     session.flush()
-    uow.emit(REGISTERED, event_of(member), correlation_id=member.id)
+    uow.emit(REGISTERED, event_of(member, sealer), correlation_id=member.id)
     return member
 
 
@@ -76,7 +76,7 @@ def create_profile(uow, sealer, account: Account, data: dict) -> Member:
     uow.session.add(member)
     _sync_account(member)
     uow.session.flush()
-    uow.emit(REGISTERED, event_of(member), correlation_id=member.id)
+    uow.emit(REGISTERED, event_of(member, sealer), correlation_id=member.id)
     return member
 
 
@@ -92,7 +92,7 @@ def update_person(uow, sealer, member: Member, changes: dict) -> Member:
         setattr(member, key, value)
     member.updated_at = utcnow()
     _sync_account(member)
-    uow.emit(UPDATED, event_of(member), correlation_id=member.id)
+    uow.emit(UPDATED, event_of(member, sealer), correlation_id=member.id)
     return member
 
 
@@ -104,6 +104,8 @@ def update_admin(uow, sealer, member: Member, changes: dict) -> Member:
         member.name = changes["name"]
     member.updated_at = utcnow()
     _sync_account(member)
+    if "phone" in changes:  # matching's notices follow the new number
+        uow.emit(UPDATED, event_of(member, sealer), correlation_id=member.id)
     return member
 
 
@@ -116,8 +118,16 @@ def _sync_account(member: Member) -> None:
         account.unit_code = member.unit_code
 
 
-def event_of(member: Member) -> dict:
-    """A claimer as matching and scoring keep them: no phone, no other personal data."""
+def contact_of(member: Member, sealer) -> str | None:
+    """Where matching's notices reach the member, sealed: {"phone"} (None without a sealer or
+    a phone); only matching opens it."""
+    if sealer is None or not member.phone_enc:
+        return None
+    return sealer.seal({"phone": sealer.open(member.phone_enc)})
+
+
+def event_of(member: Member, sealer=None) -> dict:
+    """A claimer as matching and scoring keep them: personal data only sealed (the contact)."""
     org = member.organisation
     return {"member_id": member.id, "kind": member.kind,
             "display_name": org.name if org else member.name,
@@ -125,4 +135,5 @@ def event_of(member: Member) -> dict:
             "unit_name": member.unit_name, "community_code": member.community_code,
             "skills": list(member.skills or ()),
             "available_times": list(member.available_times or ()),
-            "org_code": member.org_code, "org_type": org.type if org else None}
+            "org_code": member.org_code, "org_type": org.type if org else None,
+            "contact_sealed": contact_of(member, sealer)}

@@ -40,7 +40,7 @@ def add_admin(uow, sealer, org: Organisation, admin: dict) -> Member:
     _copy_organisation(org, member)
     session.add(member)
     session.flush()
-    uow.emit(REGISTERED, event_of(member), correlation_id=member.id)
+    uow.emit(REGISTERED, event_of(member, sealer), correlation_id=member.id)
     return member
 
 
@@ -55,7 +55,7 @@ def update_organisation(uow, sealer, org: Organisation, changes: dict) -> Organi
         _copy_organisation(org, admin)
         admin.updated_at = org.updated_at
         admin.account.communities = [org.community_code]
-        uow.emit(UPDATED, event_of(admin), correlation_id=admin.id)
+        uow.emit(UPDATED, event_of(admin, sealer), correlation_id=admin.id)
     return org
 
 

@@ -8,6 +8,7 @@ from shared.clock import CHINA
 
 QUIET_FROM, QUIET_UNTIL = time(22, 0), time(8, 0)
 RATE_WINDOW = timedelta(minutes=10)  # how long a person over their hourly notices waits
+MAX_ATTEMPTS = 20  # failed deliveries before a notice is given up (about half a day of tries)
 
 
 def rung(due_on: date, today: date, ladder: tuple[int, ...]) -> int | None:
@@ -37,3 +38,15 @@ def retry_at(now: datetime, attempts: int) -> datetime:
     """When a failed delivery is tried again: 30 s, 1 min, 2 min, … at most an hour apart."""
     return now + timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
 
+
+
+def receipt_applies(held_at: datetime | None, report_at: datetime) -> bool:
+    """A delivery receipt changes a notice only when it reports later than the one it holds:
+    a duplicate (the same report time) or a late, older one changes nothing."""
+    return held_at is None or report_at > held_at
+
+
+def report_time(text: str) -> datetime:
+    """The gateway's `2026-12-10 12:00:05` (China time), or an ISO time with its offset."""
+    at = datetime.fromisoformat(text.strip().replace("T", " "))
+    return at if at.tzinfo is not None else at.replace(tzinfo=CHINA)
