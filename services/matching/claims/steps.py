@@ -63,11 +63,11 @@ def fulfil(uow, claim_id: str, note: str | None, photos: list[dict] = (),
 
 def confirm(uow, claim_id: str) -> Claim:
     """The liaison or the wisher confirms the deed; scoring awards points for it. The phone the
-    wisher let the claimer have is of no more use (dropped); with their consent to publicity
-    the deed becomes a 圆梦 story."""
+    wisher let the claimer have is dropped; with their consent to publicity the deed becomes a
+    圆梦 story."""
     c = _step(uow, "confirm", claim_id, confirmed_at=utcnow())
     wish = uow.session.get(Wish, c.wish_id, populate_existing=True)
-    wish.share_phone, wish.phone_sealed = False, None
+    wish.phone_sealed = None  # the consent stays on record; the phone is of no more use
     if is_story(wish.publicity, c.status):
         wish.story_at = c.confirmed_at
     tell_serving(uow, c, "claim.confirmed", f"confirmed:{c.id}")

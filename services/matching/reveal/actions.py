@@ -18,7 +18,7 @@ def reveal(uow, who, c: Claim, wish: Wish) -> tuple[PhoneReveal, bool]:
     record, created False); refused without the wisher's consent or once the claim is no longer under way."""
     uow.session.refresh(c, with_for_update=True)  # a confirmation racing this one: one order
     uow.session.refresh(wish)
-    problem = rules.reveal_problem(wish.share_phone and wish.phone_sealed is not None, c.status)
+    problem = rules.reveal_problem(wish.share_phone, c.status)
     if problem:
         raise _REFUSED[problem](c.id, rules.problem_fields(problem))
     found = uow.session.scalars(select(PhoneReveal).where(
