@@ -35,6 +35,8 @@ MESSAGES_ZH = {
     "below_joined": "人数不能少于已加入帮帮团的人数",
     "community_window": "该心愿目前仅限本社区报到的党员认领，之后向全市开放",
     "invalid_state": "当前状态不允许此操作",
+    "no_phone_consent": "许愿人未同意将联系电话告知认领人（或未留联系电话）",
+    "claim_not_active": "只有进行中（已认领或待确认）的认领才能告知许愿人的联系电话",
     "payload_too_large": "请求内容过大",
     "method_not_allowed": "不支持该请求方法",
     "bad_request": "请求有误",

@@ -20,6 +20,18 @@ class InvalidState(MatchingError):
     code = "invalid_state"
 
 
+class PhoneNotShared(MatchingError):
+    """The wisher did not agree that the liaison may tell the claimer their phone."""
+
+    code = "no_phone_consent"
+
+
+class ClaimNotActive(MatchingError):
+    """The claim is given up or its deed confirmed: there is nobody to tell the phone to."""
+
+    code = "claim_not_active"
+
+
 class QuotaReached(MatchingError):
     """The claimer holds as many open claims as their quota allows."""
 
@@ -56,5 +68,6 @@ class HandoverRefused(MatchingError):
 
 
 HTTP_STATUS = {NotFound: 404, AlreadyClaimed: 409, InvalidState: 409, CommunityWindow: 403,
+               PhoneNotShared: 409, ClaimNotActive: 409,
                QuotaReached: 409, RoundQuotaReached: 409,
                KeyReused: 422, HandoverRefused: 422}

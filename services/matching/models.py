@@ -50,7 +50,11 @@ class Wish(Base):
                       Index("ix_wishes_wall_category", "category", "published_at", "id",
                             postgresql_include=["community_code"],
                             postgresql_where=text("status = 'published'"),
-                            sqlite_where=text("status = 'published'")))
+                            sqlite_where=text("status = 'published'")),
+                      # 圆梦故事: the confirmed wishes told in public, newest first.
+                      Index("ix_wishes_stories", "story_at", "id",
+                            postgresql_where=text("story_at IS NOT NULL"),
+                            sqlite_where=text("story_at IS NOT NULL")))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     community_code: Mapped[str] = mapped_column(String(32), index=True)
@@ -87,6 +91,13 @@ class Wish(Base):
     # wall, to join) with its claim_id set; it is claimed once the group is full.
     capacity: Mapped[int | None] = mapped_column(Integer)
     places_left: Mapped[int] = mapped_column(Integer, default=0)
+    # The wisher's consents: the liaison may tell its claimer the phone (sealed alone, until the
+    # deed is confirmed), and the deed may be told in public (stories.rules.publicity_counts);
+    # story_at is when it became a 圆梦故事 (its confirmation), None while it is none.
+    share_phone: Mapped[bool] = mapped_column(Boolean, default=False)
+    phone_sealed: Mapped[str | None] = mapped_column(Text)
+    publicity: Mapped[bool] = mapped_column(Boolean, default=False)
+    story_at: Mapped[datetime | None] = mapped_column(Instant)
 
 
 # Open wishes (SQL), said as the wall's indexes say it: a bound 'published' would keep a prepared
@@ -297,3 +308,18 @@ class ClaimPoints(Base):
     points: Mapped[Decimal] = mapped_column(Numeric(8, 2))
     total: Mapped[Decimal] = mapped_column(Numeric(10, 2))  # the member's total after it
     awarded_at: Mapped[datetime] = mapped_column(Instant)
+
+
+class PhoneReveal(Base):
+    """A liaison told a claimer the wisher's phone (with the wisher's consent): who, to whom,
+    when. Only the record is kept; the phone is opened from the wish's seal when shown."""
+
+    __tablename__ = "phone_reveals"
+    __table_args__ = (UniqueConstraint("claim_id", "member_id", name="uq_phone_reveal"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id"), index=True)
+    wish_id: Mapped[str] = mapped_column(String(36), index=True)
+    member_id: Mapped[str] = mapped_column(String(64))  # the claimer it was told to
+    revealed_by: Mapped[str] = mapped_column(String(64))  # the liaison's account id
+    revealed_at: Mapped[datetime] = mapped_column(Instant)

@@ -10,7 +10,7 @@ from services.verification import facts
 from services.verification.case import Case
 from services.verification.categorise import categorise
 from services.verification.models import Review, RoundEntry
-from services.verification.outcomes import announce, record_verdict
+from services.verification.outcomes import announce, record_consents, record_verdict
 from services.verification.policy import Policies
 from shared import audit
 from shared.clock import today_in_china
@@ -50,6 +50,7 @@ def make_verify(sealer: Sealer, hash_key: str, policies: Policies, registry_for)
             uow.session.add(review)
         review.id_number_hash, review.household_hash = wish.id_number_hash, household
         record_verdict(review, plain, wisher, verdict, now)
+        record_consents(review, wish.consents, wisher, sealer)
         facts.keep(uow, review)
         if not facts.hold_place(uow, review):
             # The other wish committed between our look and now; retried, the rules see it.
@@ -79,7 +80,7 @@ def erase(uow, event) -> None:
     review = uow.session.get(Review, wish_id)
     if review is not None:
         review.id_number_hash = review.household_hash = review.wisher_sealed = None
-        review.contact_masked = None
+        review.contact_masked = review.phone_sealed = None
         review.wisher_display = "*"
         review.description = ""
     uow.session.execute(delete(RoundEntry).where(RoundEntry.wish_id == wish_id))

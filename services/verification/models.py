@@ -42,6 +42,10 @@ class Review(Base):
     minor: Mapped[bool] = mapped_column(Boolean, default=False)
     # The wisher's data, still sealed: opened only for the wish's own liaisons at the desk.
     wisher_sealed: Mapped[str | None] = mapped_column(Text)
+    # What the wisher agreed to beyond posting (share_phone, publicity, given_by, minor), passed
+    # on as sent; and, only when they agreed to share it, their phone alone, sealed.
+    consents: Mapped[dict | None] = mapped_column(JSON)
+    phone_sealed: Mapped[str | None] = mapped_column(Text)
     # A keyed hash of the normalised address: wishes from one household, without the address.
     household_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     round: Mapped[str] = mapped_column(String(10), default="")

@@ -17,6 +17,14 @@ def masked_contact(wisher: dict) -> dict:
             "address": mask_address(wisher["address"]) if wisher.get("address") else None}
 
 
+def record_consents(review: Review, consents: dict | None, wisher: dict, sealer) -> None:
+    """Keep what the wisher agreed to; seal their phone alone for matching only if they agreed
+    that the liaison may tell it to the claimer (never in clear on the bus)."""
+    review.consents = dict(consents or {})
+    phone = wisher.get("phone") if review.consents.get("share_phone") else None
+    review.phone_sealed = sealer.seal(phone) if phone else None
+
+
 def record_verdict(review: Review, wish: dict, wisher: dict, verdict: d.Verdict,
                    now: datetime) -> None:
     """Copy the wish and the rules' verdict onto its review (decided by the service)."""
@@ -65,6 +73,7 @@ def announce(uow, review: Review, fields_needed: list[str] | None = None) -> Non
             "preferred_times_note": details.get("preferred_times_note"),
             "category": review.category, "service_standard": review.service_standard,
             "deadline": review.deadline.isoformat() if review.deadline else None,
+            "consents": review.consents or {}, "phone_sealed": review.phone_sealed,
         }, correlation_id=review.wish_id)
     elif review.decision == d.REJECTED:
         uow.emit("wish.rejected", {**source, "reasons": review.reasons or []},

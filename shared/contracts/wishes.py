@@ -34,6 +34,9 @@ class WishSubmitted(WishDetails):
     # 1 when first submitted; one more each time the submitter answers a request for information.
     revision = fields.Integer(load_default=1)
     attachments = fields.List(fields.Dict(), load_default=list)  # ids and types, never the bytes
+    # What the wisher agreed to beyond posting: share_phone, publicity (yes/no), given_by (the
+    # consent's relation: self, guardian, ...) and minor.
+    consents = fields.Dict(load_default=dict)
 
 
 class WishVerified(WishDetails):
@@ -44,6 +47,10 @@ class WishVerified(WishDetails):
     category = fields.String(allow_none=True, load_default=None)
     service_standard = fields.String(allow_none=True, load_default=None)
     deadline = fields.String(allow_none=True, load_default=None)  # ISO date
+    # As wish.submitted carried them: share_phone, publicity, given_by, minor.
+    consents = fields.Dict(load_default=dict)
+    # The wisher's phone alone, sealed (shared.pii.Sealer), only when they agreed to share it.
+    phone_sealed = fields.String(allow_none=True, load_default=None)
 
 
 class WishRejected(SourceRef):

@@ -89,7 +89,8 @@ def _submit_everything(platform, settings, events, auth) -> dict:
     hotline = System.on_queue(settings.broker_url, "gov-hotline")  # published as the guest
     posts = {
         "ouyang": (auth["liaison"], submission(
-            **SCHOOLBAG, community_code="chuanhui-wenming", consent=_consent(), wisher={
+            **SCHOOLBAG, community_code="chuanhui-wenming",
+            consent={**_consent(), "share_phone": True, "publicity": True}, wisher={
                 "name": "欧阳秀英", "id_number": OUYANG, "phone": PHONES[0],
                 "address": ADDRESSES[0], **ELIGIBLE})),
         "zhuge": (auth["liaison"], submission(
@@ -153,8 +154,19 @@ def _drive_and_read(http, auth, subs) -> None:
         r = auth["member"].claim(subs[key])
         assert r.status_code == 201, r.get_data(as_text=True)
         claims[key] = r.json["id"]
-    auth["member"].fulfil(claims["ouyang"], note="已送达")
+    # 欧阳 agreed: her liaison tells the claimer her phone, seen in clear by them alone (a private
+    # read), and gone once the deed is confirmed; her story is then public, without it.
+    reveal = auth["liaison"].post(f"/api/v1/claims/{claims['ouyang']}/phone-reveal", json={})
+    assert reveal.status_code == 201, reveal.get_data(as_text=True)
+    told = auth["member"].get(f"/api/v1/claims/{claims['ouyang']}", private=True).json
+    assert told["wish"]["contact"]["phone"] == PHONES[0]
+    done = auth["member"].post(f"/api/v1/claims/{claims['ouyang']}/fulfilment",
+                               json={"note": "已送达"}, private=True)  # their view, still told
+    assert done.json["wish"]["contact"]["phone"] == PHONES[0]
     assert auth["liaison"].confirm(claims["ouyang"]).status_code == 200
+    stories = http("GET", "/api/v1/stories").json["items"]
+    assert [s["wish_id"] for s in stories] == [subs["ouyang"]]
+    assert TITLE in http("GET", "/stories").get_data(as_text=True)
     points = f"/api/v1/points/{auth['member'].id}"
     wait_for(lambda: auth["member"].get(points).json["total"] == 1, what="a point awarded")
     wait_for(lambda: auth["liaison"].get(f"/api/v1/submissions/{subs['ouyang']}").json["status"]

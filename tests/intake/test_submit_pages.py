@@ -91,7 +91,10 @@ def test_form_is_phone_ready_and_fits_the_role(browser_of, liaison):
                      html)
     assert len(_hidden(html)["idempotency_key"]) == 36
     resident = browser_of(principal("resident", communities=[A])).get("/submit").text
-    assert "consent." not in resident and "本人同意" not in resident
+    # no consent to record (posting is theirs), only the two choices they may tick
+    assert not re.search(r'name="consent\.(relation|method|name|at)"', resident)
+    assert "本人同意" not in resident
+    assert 'name="consent.share_phone"' in resident and 'name="consent.publicity"' in resident
     assert _hidden(resident)["community_code"] == A and "提交我的心愿" in resident
 
 

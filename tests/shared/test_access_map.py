@@ -25,7 +25,7 @@ SERVER_OWNED = {"id": "x", "status": "confirmed", "member_id": "someone", "claim
                 "points": 99, "submitted_by": "x", "created_at": "2020-01-01",
                 "role": "district_admin", "decided_by": "x"}
 DESK_FORMS = "/review/<wish_id>/<any(approve, reject, 'request-info', edit, reopen):name>"
-TRACKING_FORMS = "/tracking/claims/<claim_id>/<any(confirm, dispute, reinstate):action>"
+TRACKING_FORMS = "/tracking/claims/<claim_id>/<any(confirm, dispute, reinstate, reveal):action>"
 FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes/<wish_id>/claim"),
               ("matching", "/my/claims/<claim_id>/leave"),
               ("matching", "/my/claims/<claim_id>/fulfilment"),
@@ -309,6 +309,13 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         expect(404, "matching", "GET", f"/api/v1/claims/{claim}/photos/no-such-photo",
                liaison_b, liaison_a)
 
+    def phone_reveal():
+        """Only the wish's liaisons tell its claimer the phone (here the wisher did not agree)."""
+        path = f"/api/v1/claims/{claim}/phone-reveal"
+        expect(404, "matching", "POST", path, liaison_b, json={})
+        resp = call("matching", "POST", path, liaison_a, json={})
+        assert (resp.status_code, _code(resp)) == (409, "no_phone_consent")
+
     def reassign():
         expect(404, "matching", "POST", f"/api/v1/claims/{claim}/reassignment", liaison_b,
                json={"to": other_member.id})
@@ -326,7 +333,7 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
 
     def tracking_forms():
         """Only the wish's liaisons settle its claims from their tracking page."""
-        for action in ("confirm", "dispute", "reinstate"):
+        for action in ("confirm", "dispute", "reinstate", "reveal"):
             expect(404, "matching", "POST", f"/tracking/claims/{claim}/{action}", liaison_b,
                    data={"reason": "没有完成"})
 
@@ -458,6 +465,7 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         ("matching", "/api/v1/handovers/<handover_id>/acceptance", "POST"): handover,
         ("matching", "/api/v1/handovers/<handover_id>/declination", "POST"): handover,
         ("matching", "/api/v1/claims/<claim_id>/reassignment", "POST"): reassign,
+        ("matching", "/api/v1/claims/<claim_id>/phone-reveal", "POST"): phone_reveal,
         ("matching", "/api/v1/wishes/<wish_id>/assignment", "POST"): assignment,
         ("matching", "/api/v1/claims/<claim_id>/messages", "GET"): messages,
         ("matching", "/api/v1/claims/<claim_id>/photos/<photo_id>", "GET"): proof_photo,

@@ -40,7 +40,9 @@ SubmissionView = _shape(
     attachments=_req(fields.List, fields.Nested(_shape(
         "AttachmentInfo", "id purpose content_type", size=_req(fields.Integer)))),
     wisher_masked=_req(fields.Nested, _shape("Masked", "", "name id_number phone address")),
-    consent=_req(fields.Nested, _shape("ConsentView", "", "relation method at")),
+    consent=_req(fields.Nested, _shape("ConsentView", "", "relation method at",
+                                       share_phone=_req(fields.Boolean),
+                                       publicity=_req(fields.Boolean))),
     created_at=_req(fields.String, **_TIME), history=_req(fields.List, fields.Nested(_Step)))
 SubmissionList = _shape("SubmissionList", items=_req(fields.List, fields.Nested(SubmissionView)))
 PersonalData = _shape(

@@ -63,7 +63,9 @@ def submit(uow, protection: Protection, by: Submitter, source_ref: str, data: di
                      request_digest=sent_digest,
                      consent_relation=given["relation"], consent_method=given["method"],
                      consent_at=given["at"], consent_photo_ref=given.get("photo_ref"),
-                     consent_name_enc=protection.sealer.seal_optional(given.get("name")))
+                     consent_name_enc=protection.sealer.seal_optional(given.get("name")),
+                     consent_share_phone=bool(given.get("share_phone")),
+                     consent_publicity=bool(given.get("publicity")))
     wisher = fill(sub, protection, data)
     sub.advance("received", now)
     uow.session.add(sub)
@@ -93,6 +95,8 @@ def announce(uow, protection: Protection, sub: Submission, role: str | None,
         "wisher_sealed": protection.sealer.seal(wisher),
         "id_number_hash": sub.id_number_hash, "minor": sub.minor,
         "attachments": attachments.summary(sub.attachments),
+        "consents": rules.consents(sub.consent_share_phone, sub.consent_publicity,
+                                   sub.consent_relation, sub.minor),
     }, correlation_id=sub.id)
 
 

@@ -15,7 +15,9 @@ _WISHER = ("wisher.name", "wisher.id_number", "wisher.phone", "wisher.address",
 WISH_FIELDS = ("community_code", "title", "description", "kind", "wish_type", "team.name",
                "team.size", "estimated_value", "urgent", "skills", "skills_other",
                "preferred_times", "preferred_times_note", *_WISHER)
-CONSENT_FIELDS = ("consent.relation", "consent.method", "consent.name", "consent.at")
+# The two yes/no choices: a liaison records them with the consent, a resident ticks them.
+CHOICES = ("consent.share_phone", "consent.publicity")
+CONSENT_FIELDS = ("consent.relation", "consent.method", "consent.name", "consent.at", *CHOICES)
 ANSWER_FIELDS = ("title", "description", "estimated_value", *_WISHER)
 PHOTOS = {"photo": "wish_card", "consent_photo": "consent_card"}  # file input → purpose
 _INTS = {"estimated_value", "team.size", "wisher.household_size", "wisher.household_monthly_income"}
@@ -39,7 +41,7 @@ def value(form, name: str):
     """One field as the schema wants it: lists, numbers, China time; None when left blank."""
     if name in _LISTS:
         return form.getlist(name) or None
-    if name == "urgent":
+    if name in ("urgent", *CHOICES):  # a ticked box; unticked is left out (no)
         return True if form.get(name) else None
     text = form.get(name, "").strip()
     if name in _COMPACT:

@@ -55,6 +55,10 @@ class Submission(Base):
     consent_at: Mapped[datetime | None] = mapped_column(Instant)
     consent_name_enc: Mapped[str | None] = mapped_column(Text)
     consent_photo_ref: Mapped[str | None] = mapped_column(String(200))
+    # Explicit yes/no, no by default: the liaison may tell the claimer the phone; the deed's
+    # photo and story may be shown in public (圆梦故事).
+    consent_share_phone: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_publicity: Mapped[bool] = mapped_column(Boolean, default=False)
     submitted_by: Mapped[str | None] = mapped_column(String(36), index=True)
     created_at: Mapped[datetime] = mapped_column(Instant)
     closed_at: Mapped[datetime | None] = mapped_column(Instant, index=True)

@@ -13,13 +13,13 @@ from services.intake import config
 from services.intake.communities import actions as communities
 from services.intake.errors import ConsentMissing, Inconsistent, KeyReused
 from services.intake.submissions import actions, http as api, personal, rules
-from services.intake.submissions.forms import (ANSWER_FIELDS, CONSENT_FIELDS, PHOTOS, WISH_FIELDS,
-                                               errors_by_input, photos, read)
+from services.intake.submissions.forms import (ANSWER_FIELDS, CHOICES, CONSENT_FIELDS, PHOTOS,
+                                               WISH_FIELDS, errors_by_input, photos, read)
 from services.intake.submissions.models import Submission
 from services.intake.submissions.schemas import InfoAnswerSchema, SubmissionSchema
 from shared.access import LIAISON, allow, require_principal
 from shared.clock import CHINA
-from shared.envelope import new_id
+from shared.envelope import new_id, utcnow
 from shared.errors import MESSAGES_ZH, ApiError, field_errors
 from shared.pages import SUBMITTERS, render
 from shared.vocab import (ATTACHMENT_PURPOSES, CONSENT_METHODS, CONSENT_RELATIONS, KIND_LABELS,
@@ -80,6 +80,10 @@ def submit_post():
     try:
         loaded = SubmissionSchema().load(data)
         by = api.submitter(who, loaded["community_code"])
+        if who.role != LIAISON:  # posting it is the consent; the two choices are what they ticked
+            ticked = read(form, CHOICES).get("consent", {})
+            if ticked:
+                loaded["consent"] = rules.self_service(utcnow(), **ticked)
     except ValidationError as exc:
         return _form_page(form, errors_by_input(field_errors(exc.messages), sources))
     except ApiError as refused:
@@ -149,7 +153,7 @@ def answer_info(submission_id: str):
 def _form_page(form, errors: dict | None = None, status: int | None = None,
                key: str | None = None, sent_before: str | None = None):
     errors, who = errors or {}, require_principal()
-    placed = _PLACED if who.role == LIAISON else _PLACED - {"consent", *CONSENT_FIELDS}
+    placed = _PLACED if who.role == LIAISON else _PLACED - {"consent", *CONSENT_FIELDS} | {*CHOICES}
     return _page("submit.html", status or (422 if errors else 200), form=form, errors=errors,
                  communities=_named(who.communities),
                  others=[m for n, ms in errors.items() if n not in placed for m in ms],

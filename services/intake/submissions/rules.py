@@ -40,10 +40,17 @@ def consent_problems(consent: dict | None, minor: bool, on_behalf: bool, now: da
     return found
 
 
-def self_service(now: datetime) -> dict:
-    """A resident posting their own wish consents by doing so."""
+def self_service(now: datetime, share_phone: bool = False, publicity: bool = False) -> dict:
+    """A resident posting their own wish consents by doing so (and to what they ticked)."""
     return {"relation": "self", "method": "self_service", "name": None, "at": now,
-            "photo_ref": None}
+            "photo_ref": None, "share_phone": share_phone, "publicity": publicity}
+
+
+def consents(share_phone: bool, publicity: bool, relation: str | None, minor: bool) -> dict:
+    """What the wisher agreed to beyond posting, and who agreed, as the other services read it
+    (matching's stories.rules.publicity_counts decides whether a child's publicity counts)."""
+    return {"share_phone": bool(share_phone), "publicity": bool(publicity),
+            "given_by": relation, "minor": bool(minor)}
 
 
 def _err(field: str, code: str) -> dict:

@@ -46,6 +46,10 @@ class ConsentSchema(Strict):
     at = fields.AwareDateTime(required=True, error_messages={"invalid": "invalid_datetime",
                                                               "invalid_awareness": "invalid_datetime"})
     photo_ref = text(1, 200, load_default=None)
+    # Two explicit choices, no unless said: the phone told to the claimer by the liaison, and the
+    # deed's photo and story shown in public (for a child, only a guardian's yes counts).
+    share_phone = Flag(load_default=False)
+    publicity = Flag(load_default=False)
 
 
 class TeamSchema(Strict):

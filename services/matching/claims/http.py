@@ -15,6 +15,7 @@ from services.matching.claims.quota import theirs
 from services.matching.errors import AlreadyClaimed, CommunityWindow, KeyReused, NotFound
 from services.matching.models import (RATE_LIMITS, Claim, ClaimPoints, Member, ProofPhoto,
                                       TeamMember, Wish)
+from services.matching.reveal import actions as reveal
 from services.matching.web.http import community_names
 from services.matching.web.views import claim_view
 from shared import audit
@@ -73,9 +74,16 @@ def run_step(step, *args) -> tuple[Claim, Wish]:
 
 def shown(c: Claim, wish: Wish) -> dict:
     """One claim as its answer shows it, its community by name, a group with its members, a
-    reported deed with its photos (what they are, not what they show)."""
+    reported deed with its photos (what they are, not what they show); for its claimer, once the
+    liaison told them, the wisher's phone in clear until the deed is confirmed."""
     team = [m for m, _unit in serving(uow(), c)] if c.team else None
     view = claim_view(c, wish, community_names([wish]), team)
+    told = reveal.revealed_to(uow().session, [c.id]).get(c.id, set())
+    view["phone_revealed"] = c.member_id in told
+    phone = reveal.phone_for(require_principal().id, c, wish, told,
+                             current_app.extensions["microwish.sealer"])
+    if phone:
+        view["wish"]["contact"] = {**(wish.contact_masked or {}), "phone": phone}
     if c.status in ("fulfilled", "confirmed"):
         view["photos"] = [{"id": p.id, "content_type": p.content_type, "size": p.size}
                           for p in uow().session.scalars(
@@ -186,4 +194,4 @@ def list_claims():
 @bp.get("/api/v1/claims/<claim_id>")
 @allow(*_CLAIM_READERS)
 def get_claim(claim_id: str):
-    return shown(*load_claim(claim_id, concerns))
+    return shown(*load_claim(claim_id, concerns)), {"Cache-Control": "no-store"}

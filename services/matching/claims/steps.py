@@ -11,6 +11,7 @@ from services.matching.claims.rules import EVENTS, STEPS, WISH_TAKEN, reinstate_
 from services.matching.errors import InvalidState, NotFound
 from services.matching.models import Claim, ProofPhoto, Wish
 from services.matching.notices.actions import tell_liaisons, tell_released, tell_serving
+from services.matching.stories.rules import is_story
 from shared.envelope import new_id, utcnow
 from shared.photos import decode
 from shared.pii import mask_typed
@@ -63,8 +64,14 @@ def fulfil(uow, claim_id: str, note: str | None, photos: list[dict] = (),
 
 
 def confirm(uow, claim_id: str) -> Claim:
-    """The liaison or the wisher confirms the deed; scoring awards points for it."""
+    """The liaison or the wisher confirms the deed; scoring awards points for it. The phone the
+    wisher let the claimer have is dropped; with their consent to publicity the deed becomes a
+    圆梦 story."""
     c = _step(uow, "confirm", claim_id, confirmed_at=utcnow())
+    wish = uow.session.get(Wish, c.wish_id, populate_existing=True)
+    wish.phone_sealed = None  # the consent stays on record; the phone is of no more use
+    if is_story(wish.publicity, c.status):
+        wish.story_at = c.confirmed_at
     tell_serving(uow, c, "claim.confirmed", f"confirmed:{c.id}")
     return c
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from services.matching.channel import actions as channel
 from services.matching.config import Config
 from services.matching.errors import InvalidState
-from services.matching.models import Wish
+from services.matching.models import Claim, ProofPhoto, Wish
 from services.matching.publication import rules
+from services.matching.stories.rules import publicity_counts
 from shared import audit
 from shared.clock import CHINA
 from shared.envelope import utcnow
@@ -42,6 +43,9 @@ def publish(uow, w, config: Config, rule: MeetingRule | None, now: datetime | No
         service_standard=w.service_standard, urgent=urgent, wish_type=w.wish_type or "individual",
         capacity=config.team_capacity if w.wish_type == "team" else None,
         deadline=date.fromisoformat(w.deadline) if w.deadline else None,
+        share_phone=bool((w.consents or {}).get("share_phone")) and w.phone_sealed is not None,
+        phone_sealed=w.phone_sealed if (w.consents or {}).get("share_phone") else None,
+        publicity=publicity_counts(w.consents),
     )
     uow.session.add(wish)
     uow.remember("wish", w.wish_id, wish)
@@ -143,10 +147,15 @@ def _require_scheduled(wish: Wish) -> None:
 
 
 def erase(uow, wish_id: str) -> None:
-    """Intake erased the wisher's data after retention: drop our copies too, and what was said
-    about the wish on its claims' channels."""
+    """Intake erased the wisher's data after retention: drop our copies too, what was said
+    about the wish on its claims' channels, the phone they let us tell and its 圆梦 story."""
     wish = uow.session.get(Wish, wish_id)
     if wish is not None:
         wish.wisher_display, wish.contact_masked, wish.description = "*", None, ""
+        wish.share_phone, wish.phone_sealed = False, None
+        wish.publicity, wish.story_at = False, None
+    # the deed's photos show the wisher's home, often the wisher: they go too
+    uow.session.execute(delete(ProofPhoto).where(ProofPhoto.claim_id.in_(
+        select(Claim.id).where(Claim.wish_id == wish_id))))
     channel.erase(uow, wish_id)
     uow.forget_sent(wish_id)

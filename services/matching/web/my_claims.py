@@ -14,6 +14,7 @@ from services.matching.claims.http import load_claim, run_step
 from services.matching.claims.quota import theirs
 from services.matching.errors import NotFound
 from services.matching.models import Claim, Wish
+from services.matching.reveal import actions as reveal
 from services.matching.web.http import community_names
 from services.matching.web.pages import render_page
 from shared.access import ANYONE, CLAIMERS, allow, principal
@@ -39,9 +40,14 @@ def my_claims_page(status: int = 200, error: str | None = None):
     sealer = current_app.extensions["microwish.sealer"]
     threads = {c.id: channel.read(uow(), sealer, c.id, channel_rules.CLAIMER)
                for c, _w in rows if c.status in ("claimed", "fulfilled")}
-    return render_page("my_claims.html", status, rows=rows, people=people, teams=teams,
-                       communities=community_names(w for _c, w in rows), error=error,
-                       reasons=rules.RELEASE_REASONS, masked=mask_typed, threads=threads)
+    told = reveal.revealed_to(uow().session, [c.id for c, _w in rows])
+    phones = {c.id: phone for c, w in rows
+              if (phone := reveal.phone_for(who.id, c, w, told.get(c.id, set()), sealer))}
+    body, status = render_page("my_claims.html", status, rows=rows, people=people, teams=teams,
+                               communities=community_names(w for _c, w in rows), error=error,
+                               reasons=rules.RELEASE_REASONS, masked=mask_typed,
+                               threads=threads, phones=phones)
+    return body, status, {"Cache-Control": "no-store"}  # a phone told to this claimer alone
 
 
 @bp.post("/my/claims/<claim_id>/leave")

@@ -1,5 +1,6 @@
 """认领跟踪: the liaison's page over their communities' claims — overdue, due soon, reported
-done and awaiting them, and the wishes nobody took — with confirm, dispute and reinstate."""
+done and awaiting them, those whose wisher lets the claimer have the phone, and the wishes
+nobody took — with confirm, dispute, reinstate and telling the claimer the phone."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,12 +10,15 @@ from sqlalchemy import select
 
 from services.matching.claims import steps
 from services.matching.claims.http import load_claim, run_step
+from services.matching.errors import MatchingError
 from services.matching.models import PUBLISHED, Claim, Wish
+from services.matching.reveal import actions as reveal
+from services.matching.reveal.http import reveal_as_caller
 from services.matching.web.http import community_names
 from services.matching.web.pages import render_page
 from shared.access import ANYONE, LIAISON, allow, in_communities, in_scope, principal
 from shared.clock import today_in_china
-from shared.web import uow
+from shared.web import as_api_error, uow
 
 bp = Blueprint("tracking", __name__)
 DUE_SOON_DAYS = 3
@@ -43,18 +47,30 @@ def tracking_page(status: int = 200, error: str | None = None):
         "reported": [(c, w) for c, w in rows if c.status == "fulfilled"],
         "released": [(c, w) for c, w in rows if c.status == "released"
                      and w.status == "published" and w.claim_id is None],
+        "phone": [(c, w) for c, w in rows if c.status in ("claimed", "fulfilled")
+                  and w.share_phone and w.phone_sealed is not None],
     }
+    told = reveal.revealed_to(uow().session, [c.id for c, _w in groups["phone"]])
     names = community_names([*(w for _c, w in rows), *escalated])
     return render_page("tracking.html", status, groups=groups, escalated=escalated,
-                       communities=names, error=error)
+                       communities=names, error=error,
+                       told={c.id for c, _w in groups["phone"] if c.member_id in told.get(c.id, ())})
 
 
-@bp.post("/tracking/claims/<claim_id>/<any(confirm, dispute, reinstate):action>")
+@bp.post("/tracking/claims/<claim_id>/<any(confirm, dispute, reinstate, reveal):action>")
 @allow(LIAISON)
 def tracking_form(claim_id: str, action: str):
-    """Confirm a reported deed, dispute it (saying why), or undo a release made by mistake."""
+    """Confirm a reported deed, dispute it (saying why), undo a release made by mistake, or tell
+    the claimer the wisher's phone (as they agreed)."""
     load_claim(claim_id, lambda who, _c, wish: in_scope(who, wish.community_code))
-    if action == "confirm":
+    if action == "reveal":
+        try:
+            reveal_as_caller(claim_id)
+        except MatchingError as refused:
+            uow().session.rollback()
+            said = as_api_error(refused)
+            return tracking_page(said.status, said.message)
+    elif action == "confirm":
         run_step(steps.confirm, claim_id)
     elif action == "dispute":
         reason = (request.form.get("reason") or "").strip()

@@ -1,7 +1,7 @@
 """claim points: what each member's share of a confirmed deed earned, as scoring announced it
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-02 01:05:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 from shared.timestamps import Instant
 
 revision: str = '0020'
-down_revision: Union[str, Sequence[str], None] = '0018'
+down_revision: Union[str, Sequence[str], None] = '0019'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
