@@ -402,6 +402,14 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
                principal("district_admin"))
         assert expect(200, "scoring", "GET", path, member).get_json()["total"] == 2
 
+    def stats():
+        """A street admin counts only their communities; asking for another's finds nothing."""
+        for path in ("/api/v1/stats", "/api/v1/stats/export.xlsx", "/stats"):
+            expect(404, "scoring", "GET", f"{path}?community={A}",
+                   principal("street_admin", communities=[B]))
+            expect(200, "scoring", "GET", f"{path}?community={A}",
+                   principal("street_admin", communities=[A]), principal("district_admin"))
+
     scope = {
         ("intake", SUBS, "GET"): submission_list,
         ("intake", "/api/v1/submissions/<submission_id>", "GET"): submission_view,
@@ -466,6 +474,9 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
             scheduled("/api/v1/wishes/{}/publish-now", "published"),
         ("intake", "/api/v1/communities/<code>", "PATCH"): community_update,
         ("scoring", "/api/v1/points/<member_id>", "GET"): points,
+        ("scoring", "/api/v1/stats", "GET"): stats,
+        ("scoring", "/api/v1/stats/export.xlsx", "GET"): stats,
+        ("scoring", "/stats", "GET"): stats,
         ("intake", f"{ORGS}/<code>", "GET"): org_page,
         ("intake", f"{ORGS}/<code>", "PATCH"): org_update,
         ("intake", f"{ORGS}/<code>/admins", "POST"): org_admins,
