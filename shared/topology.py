@@ -76,7 +76,12 @@ QUEUES: dict[str, list[Queue]] = {
     ],
     "scoring": [quorum_queue("scoring.wish-confirmed", EVENTS, ["wish.confirmed"]),
                 quorum_queue("scoring.members", EVENTS, ["member.*"]),
-                quorum_queue("scoring.communities", EVENTS, ["community.*"])],
+                quorum_queue("scoring.communities", EVENTS, ["community.*"]),
+                # every step of a wish's life the programme's figures count (stats.facts.EVENTS)
+                quorum_queue("scoring.wish-facts", EVENTS, [
+                    "wish.submitted", "wish.verified", "wish.rejected", "wish.published",
+                    "wish.erased", "wish.claimed", "wish.reinstated", "wish.disputed",
+                    "wish.fulfilled", "wish.confirmed", "wish.released"])],
 }
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 from services.scoring import communities, members
 from services.scoring.ledger import handlers as ledger, http as ledger_http
 from services.scoring.models import Base
+from services.scoring.stats import handlers as stats
+from services.scoring.stats import http as stats_http
+from services.scoring.stats import pages as stats_pages
 from services.scoring.web import http as points_http
 from shared import topology
 from shared.consumer import Handler
@@ -18,6 +21,8 @@ def create_app(settings=None, db=None):
     app = make_app(__name__, SERVICE, METADATA, settings or from_env(), db)
     app.register_blueprint(points_http.bp)
     app.register_blueprint(ledger_http.bp)
+    app.register_blueprint(stats_http.bp)
+    app.register_blueprint(stats_pages.bp)
     return app
 
 
@@ -25,4 +30,5 @@ def handlers(settings) -> list[Handler]:
     """Queue → handler: every message scoring takes from the bus."""
     return [Handler(topology.queue("scoring.wish-confirmed"), ledger.on_confirmed),
             Handler(topology.queue("scoring.members"), members.keep),
-            Handler(topology.queue("scoring.communities"), communities.keep)]
+            Handler(topology.queue("scoring.communities"), communities.keep),
+            Handler(topology.queue("scoring.wish-facts"), stats.on_wish_event)]

@@ -424,6 +424,14 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         expect(201, "scoring", "POST", f"/api/v1/ledger/{entry}/reversal",
                principal("district_admin"), **body)
 
+    def stats():
+        """A street admin counts only their communities; asking for another's finds nothing."""
+        for path in ("/api/v1/stats", "/api/v1/stats/export.xlsx", "/stats"):
+            expect(404, "scoring", "GET", f"{path}?community={A}",
+                   principal("street_admin", communities=[B]))
+            expect(200, "scoring", "GET", f"{path}?community={A}",
+                   principal("street_admin", communities=[A]), principal("district_admin"))
+
     scope = {
         ("intake", SUBS, "GET"): submission_list,
         ("intake", "/api/v1/submissions/<submission_id>", "GET"): submission_view,
@@ -490,6 +498,10 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         ("intake", "/api/v1/communities/<code>", "PATCH"): community_update,
         ("scoring", "/api/v1/points/<member_id>", "GET"): points,
         ("scoring", "/api/v1/ledger/<entry_id>/reversal", "POST"): reversal,
+
+        ("scoring", "/api/v1/stats", "GET"): stats,
+        ("scoring", "/api/v1/stats/export.xlsx", "GET"): stats,
+        ("scoring", "/stats", "GET"): stats,
         ("intake", f"{ORGS}/<code>", "GET"): org_page,
         ("intake", f"{ORGS}/<code>", "PATCH"): org_update,
         ("intake", f"{ORGS}/<code>/admins", "POST"): org_admins,

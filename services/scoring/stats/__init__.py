@@ -1,0 +1,1 @@
+"""Programme statistics: facts kept from the wish's events, the seed reports' figures over them."""
