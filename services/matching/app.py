@@ -13,7 +13,8 @@ from services.matching.notices.senders import sender_from
 from services.matching.publication import actions as publication_actions
 from services.matching.publication import handlers as publication
 from services.matching.publication import http as publication_http
-from services.matching.web import http as wall_http, my_claims, pages, tracking
+from services.matching.web import (http as wall_http, my_claims, my_claims_forms, pages, tracking,
+                                   tracking_forms)
 from shared import topology
 from shared.consumer import Handler
 from shared.pii import Sealer
@@ -25,7 +26,7 @@ SERVICE = "matching"
 METADATA = Base.metadata
 BLUEPRINTS = (wall_http.bp, claims_http.bp, steps_http.bp, team_http.bp, handover_http.bp,
               publication_http.bp, escalation_http.bp, channel_http.bp, pages.bp, my_claims.bp,
-              tracking.bp)
+              my_claims_forms.bp, tracking.bp, tracking_forms.bp)
 
 
 def create_app(settings=None, db=None, config=None):
