@@ -45,7 +45,9 @@ def my_claims_page(status: int = 200, error: str | None = None):
     rows = session.execute(
         select(Claim, Wish).join(Wish, Wish.id == Claim.wish_id)
         .where(theirs(who.id)).order_by(Claim.claimed_at.desc())).all()
-    teams = {c.id: [m for m, _unit in serving(uow(), c)] for c, _w in rows if c.team}
+    servers = {c.id: [m for m, _unit in serving(uow(), c)] for c, _w in rows
+               if c.team or c.status == "claimed"}
+    teams = {c.id: servers[c.id] for c, _w in rows if c.team}
     sealer = current_app.extensions["microwish.sealer"]
     threads = {c.id: channel.read(uow(), sealer, c.id, channel_rules.CLAIMER)
                for c, _w in rows if c.status in ("claimed", "fulfilled")}
@@ -61,11 +63,12 @@ def my_claims_page(status: int = 200, error: str | None = None):
                                       Assignment.expires_at > now)).all()
     me = session.get(Member, who.id)
     home = me.community_code if me is not None and me.community_code else None
-    serving_on = {m for ms in teams.values() for m in ms} | {who.id}
+    # Only who serves on a claim hands it (or their place) on, to someone not serving on it.
     takers = {c.id: member_copies.of_community(session, home or w.community_code,
-                                               leave_out=serving_on) for c, w in rows if c.status == "claimed" and c.id not in mine}
+                                               leave_out=servers[c.id]) for c, w in rows
+              if c.status == "claimed" and c.id not in mine and who.id in servers[c.id]}
     people = member_copies.display_names(session, (
-        *(m for c, _w in rows for m in c.members or ()), *serving_on,
+        *(m for c, _w in rows for m in c.members or ()), *(m for ms in teams.values() for m in ms),
         *(h.to_member for h in mine.values()), *(h.from_member for h, _w in to_me)))
     wishes = [w for _c, w in rows] + [w for _h, w in to_me] + [w for _a, w in assigned]
     return render_page("my_claims.html", status, rows=rows, people=people, teams=teams,
