@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 
 import click
 from werkzeug.serving import run_simple
 
-from services import demo
+from services import demo, demo_story
+from services.matching import config as matching_config
 from services.worker import runtime, service_module
 from shared.db import Database
 from shared.local_bus import LocalBus
@@ -98,6 +100,9 @@ def run() -> None:
     platform.migrate()
     platform.start()
     created = demo.seed(platform.dbs["intake"], platform.settings)
+    if demo_story.enabled(os.environ):  # once the wishes reach the wall; the site serves meanwhile
+        threading.Thread(target=demo_story.run_when_ready, name="demo-story", daemon=True,
+                         args=(platform.dbs, matching_config.from_env())).start()
     host = os.environ.get("MICROWISH_HOST", "127.0.0.1")
     port = int(os.environ.get("MICROWISH_PORT", "8000"))
     click.echo(f"微心愿 all-in-one: {created} demo wishes submitted; open http://{host}:{port}/")

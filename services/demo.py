@@ -31,7 +31,8 @@ COMMUNITIES = [
 # What the demo runs with unless told otherwise: 浦东's online wall is open to the whole city at
 # once (the seed report: anyone in the city claims there); 川汇's wishes are for their community's
 # members for the first 48 hours.
-SETTINGS = {"MICROWISH_COMMUNITY_WINDOW_HOURS_BY_DISTRICT": "pudong=0"}
+# The demo story (services/demo_story.py) plays itself out on the wall's 浦东 wishes.
+SETTINGS = {"MICROWISH_COMMUNITY_WINDOW_HOURS_BY_DISTRICT": "pudong=0", "MICROWISH_DEMO_STORY": "on"}
 # 川汇 publishes on the meeting day (例会日: the Saturday of the month's first week); 浦东's
 # online wall takes each wish once it is verified.
 MEETING_DAYS = {"chuanhui": {"nth": 1, "weekday": 6}, "pudong": None}

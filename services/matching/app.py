@@ -16,7 +16,8 @@ from services.matching.publication import handlers as publication
 from services.matching.publication import http as publication_http
 from services.matching.reveal import http as reveal_http
 from services.matching.stories import http as stories_http
-from services.matching.web import http as wall_http, my_claims, pages, tracking
+from services.matching.web import (http as wall_http, my_claims, my_claims_forms, pages, tracking,
+                                   tracking_forms)
 from shared import topology
 from shared.consumer import Handler
 from shared.pii import Sealer
@@ -28,7 +29,8 @@ SERVICE = "matching"
 METADATA = Base.metadata
 BLUEPRINTS = (wall_http.bp, claims_http.bp, steps_http.bp, team_http.bp, handover_http.bp,
               publication_http.bp, escalation_http.bp, channel_http.bp, pages.bp, my_claims.bp,
-              tracking.bp, notices_http.bp, reveal_http.bp, stories_http.bp)
+              my_claims_forms.bp, tracking.bp, tracking_forms.bp, notices_http.bp, reveal_http.bp,
+              stories_http.bp)
 
 
 def create_app(settings=None, db=None, config=None):

@@ -34,3 +34,17 @@ def display_names(session, ids: Iterable[str]) -> dict[str, str]:
     found = dict(session.execute(select(Member.id, Member.display_name).where(
         Member.id.in_(wanted))).all()) if wanted else {}
     return {i: found.get(i, i) for i in wanted}
+
+
+def of_community(session, code: str | None, kinds: tuple[str, ...] = ("person",),
+                 leave_out: Iterable[str] = (), most: int = 100) -> list[Member]:
+    """Those registered (报到) in the community, by the names they go by: whom a claimer hands a
+    claim to, or a liaison reassigns or assigns one to (display names are public; nothing else
+    of them is shown)."""
+    if not code:
+        return []
+    query = select(Member).where(Member.community_code == code, Member.kind.in_(kinds))
+    left_out = set(leave_out)
+    if left_out:
+        query = query.where(Member.id.not_in(left_out))
+    return list(session.scalars(query.order_by(Member.display_name, Member.id).limit(most)))

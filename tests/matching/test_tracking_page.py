@@ -60,3 +60,78 @@ def test_the_liaison_follows_and_settles_their_communities_claims(db, browser_of
     assert other.form("/tracking/claims/c-late/confirm", "/tracking").status_code == 404
     member = browser_of(principal("member", id="m-1"))
     assert member.get("/tracking").headers["Location"].startswith("/login")
+
+
+def _member(member_id: str, name: str, kind: str = "person"):
+    from services.matching.models import Member
+
+    return Member(id=member_id, kind=kind, display_name=name, party_member=True, unit_code=None,
+                  community_code=COMMUNITY, skills=[], available_times=[], as_of=utcnow())
+
+
+def test_the_liaison_sees_the_deed_s_photos_reassigns_and_replies(db, browser_of):
+    from services.matching.channel import actions as channel, rules as channel_rules
+    from services.matching.models import ClaimMessage, ProofPhoto
+    from shared.pii import Sealer
+    from shared.settings import from_env
+
+    rows = [_claim("late", "claimed", -2), _claim("done", "fulfilled", 3)]
+    add(db, *[w for w, _c in rows], _member("m-1", "李明"), _member("m-2", "王芳"),
+        _member("org-1", "高桥财务党支部", kind="organisation"))
+    add(db, *[c for _w, c in rows])
+    add(db, ProofPhoto(id="p-1", claim_id="c-done", content_type="image/png", size=8,
+                       sha256="0" * 64, data_sealed="x", created_at=utcnow()))
+    with db.uow() as uow:
+        channel.post(uow, Sealer(from_env({}).pii_keys), uow.session.get(Claim, "c-late"), "m-1",
+                     channel_rules.CLAIMER, "老人电话13812341234打不通")
+        uow.commit()
+    liaison = browser_of(LIAISON)
+    page = liaison.get("/tracking").text
+    assert 'href="/api/v1/claims/c-done/photos/p-1"' in page and "照片1" in page
+    assert "留言（1）" in page and "认领人：老人电话13812341234打不通" in page
+    assert 'action="/tracking/claims/c-late/reassignment"' in page
+    assert 'action="/tracking/claims/c-done/reassignment"' not in page  # reported: settle it
+    empty = liaison.form("/tracking/claims/c-late/reassignment", "/tracking", to="")
+    assert empty.status_code == 422 and "请从名单中选择" in empty.text
+    unknown = liaison.form("/tracking/claims/c-late/reassignment", "/tracking", to_id="nobody")
+    assert unknown.status_code == 422 and 'role="alert"' in unknown.text
+    assert liaison.form("/tracking/claims/c-late/reassignment", "/tracking",
+                        to="m-2").status_code == 303
+    blank = liaison.form("/tracking/claims/c-late/messages", "/tracking", body=" ")
+    assert blank.status_code == 422 and "回复不能为空" in blank.text
+    assert liaison.form("/tracking/claims/c-late/messages", "/tracking",
+                        body="已换王芳同志去").status_code == 303
+    with db.uow() as uow:
+        assert uow.session.get(Claim, "c-late").member_id == "m-2"
+        sides = [m.side for m in uow.session.scalars(
+            select(ClaimMessage).order_by(ClaimMessage.created_at))]
+    assert sides == ["claimer", "liaison"]
+    assert "联络员：已换王芳同志去" in liaison.get("/tracking").text
+
+
+def test_the_liaison_assigns_an_escalated_wish_to_a_member_or_an_organisation(db, browser_of):
+    from services.matching.models import Assignment
+
+    add(db, published_wish("alone", title="想去公园看看", escalated_at=utcnow()),
+        published_wish("gone", title="想请人打扫", status="claimed", escalated_at=utcnow()),
+        _member("m-2", "王芳"), _member("org-1", "高桥财务党支部", kind="organisation"))
+    liaison = browser_of(LIAISON)
+    page = liaison.get("/tracking").text
+    assert 'action="/tracking/wishes/alone/assignment"' in page
+    assert '<option value="org-1">高桥财务党支部（组织）</option>' in page
+    empty = liaison.form("/tracking/wishes/alone/assignment", "/tracking", to="")
+    assert empty.status_code == 422 and "请从名单中选择" in empty.text
+    unknown = liaison.form("/tracking/wishes/alone/assignment", "/tracking", to_id="nobody")
+    assert unknown.status_code == 422 and "该党员或组织尚未登记，不能指派" in unknown.text
+    taken = liaison.form("/tracking/wishes/gone/assignment", "/tracking", to="m-2")
+    assert taken.status_code == 409 and "不能再指派" in taken.text
+    assert liaison.form("/tracking/wishes/alone/assignment", "/tracking",
+                        to="org-1").status_code == 303
+    assert "已指派给 高桥财务党支部，等待答复" in liaison.get("/tracking").text
+    assert liaison.form("/tracking/wishes/alone/assignment", "/tracking",
+                        to="m-2").status_code == 303  # again: the first offer withdrawn
+    with db.uow() as uow:
+        offers = sorted((a.to_member, a.outcome) for a in uow.session.scalars(select(Assignment)))
+    assert offers == [("m-2", "offered"), ("org-1", "withdrawn")]
+    far = browser_of(principal("liaison", communities=["pudong-gaoqiao"]))
+    assert far.form("/tracking/wishes/alone/assignment", "/tracking", to="m-2").status_code == 404

@@ -26,12 +26,18 @@ SERVER_OWNED = {"id": "x", "status": "confirmed", "member_id": "someone", "claim
                 "role": "district_admin", "decided_by": "x"}
 DESK_FORMS = "/review/<wish_id>/<any(approve, reject, 'request-info', edit, reopen):name>"
 TRACKING_FORMS = "/tracking/claims/<claim_id>/<any(confirm, dispute, reinstate, reveal):action>"
+MY_HANDOVERS = "/my/handovers/<handover_id>/<any(accept, decline):answer>"
+MY_ASSIGNMENTS = "/my/assignments/<assignment_id>/<any(accept, decline):answer>"
 FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes/<wish_id>/claim"),
               ("matching", "/my/claims/<claim_id>/leave"),
               ("matching", "/my/claims/<claim_id>/fulfilment"),
               ("matching", "/my/claims/<claim_id>/release"),
               ("matching", "/my/claims/<claim_id>/messages"),
               ("matching", TRACKING_FORMS),
+              ("matching", "/my/claims/<claim_id>/handover"), ("matching", MY_HANDOVERS),
+              ("matching", MY_ASSIGNMENTS), ("matching", "/tracking/claims/<claim_id>/reassignment"),
+              ("matching", "/tracking/claims/<claim_id>/messages"),
+              ("matching", "/tracking/wishes/<wish_id>/assignment"),
               ("intake", "/submit"), ("intake", "/my/wishes/<submission_id>/info"),
               ("intake", "/join"), ("intake", "/join/organisation"),
               ("verification", "/review/approve"), ("verification", DESK_FORMS)}
@@ -337,6 +343,28 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
             expect(404, "matching", "POST", f"/tracking/claims/{claim}/{action}", liaison_b,
                    data={"reason": "没有完成"})
 
+    def offer_forms():
+        """From 我的认领: only who serves on a claim hands it over; only the member an offer or
+        an assignment is made to answers it (the offers the API checks above made)."""
+        expect(404, "matching", "POST", f"/my/claims/{claim}/handover", other_member,
+               data={"to": member.id})
+        for kind in ("handovers", "assignments"):
+            [made, *_] = call("matching", "GET", f"/api/v1/{kind}", other_member).get_json()["items"]
+            for answer in ("accept", "decline"):
+                expect(404, "matching", "POST", f"/my/{kind}/{made['id']}/{answer}", member,
+                       principal("member"), data={})
+
+    def tracking_more_forms():
+        """From 认领跟踪: only the wish's liaisons reassign its claim, reply on it, assign it."""
+        expect(404, "matching", "POST", f"/tracking/claims/{claim}/reassignment", liaison_b,
+               data={"to": other_member.id})
+        expect(404, "matching", "POST", f"/tracking/claims/{claim}/messages", liaison_b,
+               data={"body": "你好"})
+        expect(303, "matching", "POST", f"/tracking/claims/{claim}/messages", liaison_a,
+               data={"body": "你好"})
+        expect(404, "matching", "POST", "/tracking/wishes/wish-lonely/assignment", liaison_b,
+               data={"to": other_member.id})
+
     def my_claim_forms():
         """Only the claimer reports their deed done or gives it up from their claims page."""
         for form in ("fulfilment", "release", "messages"):
@@ -486,6 +514,12 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         ("matching", "/my/claims/<claim_id>/release", "POST"): my_claim_forms,
         ("matching", "/my/claims/<claim_id>/messages", "POST"): my_claim_forms,
         ("matching", TRACKING_FORMS, "POST"): tracking_forms,
+        ("matching", "/my/claims/<claim_id>/handover", "POST"): offer_forms,
+        ("matching", MY_HANDOVERS, "POST"): offer_forms,
+        ("matching", MY_ASSIGNMENTS, "POST"): offer_forms,
+        ("matching", "/tracking/claims/<claim_id>/reassignment", "POST"): tracking_more_forms,
+        ("matching", "/tracking/claims/<claim_id>/messages", "POST"): tracking_more_forms,
+        ("matching", "/tracking/wishes/<wish_id>/assignment", "POST"): tracking_more_forms,
         ("matching", "/api/v1/wishes/<wish_id>/capacity", "POST"): capacity,
         ("matching", "/api/v1/claims/<claim_id>/fulfilment", "POST"): fulfilment,
         ("matching", "/api/v1/claims/<claim_id>/confirmation", "POST"): confirmation,

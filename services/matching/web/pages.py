@@ -11,6 +11,7 @@ from services.matching.claims.http import ClaimSchema, claim_as_caller
 from services.matching.models import Wish
 from services.matching.web import wall as wall_query
 from services.matching.web.http import community_names, viewer_community, with_window
+from shared.clock import CHINA
 from shared.access import CLAIMERS, ORG_ADMIN, allow, principal, public
 from shared.envelope import new_id, utcnow
 from shared.errors import ApiError, DomainError
@@ -28,9 +29,15 @@ class ClaimForm(ClaimSchema):
     key = text(1, 200, load_default=None)
 
 
+def china_time(at) -> str:
+    """An instant as a phone in China shows it: 12月7日 09:00."""
+    at = at.astimezone(CHINA)
+    return f"{at.month}月{at.day}日 {at:%H:%M}"
+
+
 def render_page(template: str, status: int = 200, **context):
     return render(template, status, status_zh=STATUS_LABELS, categories=CATEGORIES, skills=SKILLS,
-                  wish_types=WISH_TYPES, claim_key=new_id, **context)
+                  wish_types=WISH_TYPES, claim_key=new_id, china_time=china_time, **context)
 
 
 def _cards(wishes: list[Wish], names: dict[str, str] | None = None, **context) -> dict:

@@ -1,27 +1,33 @@
 """认领跟踪: the liaison's page over their communities' claims — overdue, due soon, reported
-done and awaiting them, those whose wisher lets the claimer have the phone, and the wishes
-nobody took — with confirm, dispute, reinstate and telling the claimer the phone."""
+done (with the deed's photos) and awaiting them, the messages on them, those whose wisher lets
+the claimer have the phone, and the wishes nobody took — with confirm, dispute, reinstate and
+telling the claimer the phone (here), reassign, reply and assign (tracking_forms)."""
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import timedelta
 
-from flask import Blueprint, redirect, request
+from flask import Blueprint, current_app, redirect, request
 from sqlalchemy import select
 
+from services.matching import members as member_copies
+from services.matching.channel import actions as channel, rules as channel_rules
 from services.matching.claims import steps
 from services.matching.claims.http import load_claim, run_step
-from services.matching.errors import MatchingError
-from services.matching.models import PUBLISHED, Claim, Wish
+from services.matching.handover import rules as offers
+from services.matching.models import PUBLISHED, Assignment, Claim, ClaimMessage, ProofPhoto, Wish
 from services.matching.reveal import actions as reveal
 from services.matching.reveal.http import reveal_as_caller
+from services.matching.web.forms import refusals_on
 from services.matching.web.http import community_names
 from services.matching.web.pages import render_page
 from shared.access import ANYONE, LIAISON, allow, in_communities, in_scope, principal
 from shared.clock import today_in_china
-from shared.web import as_api_error, uow
+from shared.web import uow
 
 bp = Blueprint("tracking", __name__)
 DUE_SOON_DAYS = 3
+ASSIGNABLE = ("person", "organisation")  # 指派 goes to a member or an organisation
 
 
 @bp.get("/tracking")
@@ -31,12 +37,12 @@ def tracking_page(status: int = 200, error: str | None = None):
     who = principal()
     if who is None or who.role != LIAISON:
         return redirect("/login?next=/tracking", 303)
-    today = today_in_china()
-    rows = uow().session.execute(in_communities(
+    today, session = today_in_china(), uow().session
+    rows = session.execute(in_communities(
         select(Claim, Wish).join(Wish, Wish.id == Claim.wish_id)
         .where(Claim.status.in_(("claimed", "fulfilled", "released"))), who, Wish.community_code)
         .order_by(Claim.due_on, Claim.claimed_at).limit(500)).all()
-    escalated = list(uow().session.scalars(in_communities(
+    escalated = list(session.scalars(in_communities(
         select(Wish).where(PUBLISHED, Wish.claim_id.is_(None), Wish.escalated_at.is_not(None)),
         who, Wish.community_code).order_by(Wish.escalated_at).limit(200)))
     groups = {
@@ -50,11 +56,31 @@ def tracking_page(status: int = 200, error: str | None = None):
         "phone": [(c, w) for c, w in rows if c.status in ("claimed", "fulfilled")
                   and w.share_phone and w.phone_sealed is not None],
     }
-    told = reveal.revealed_to(uow().session, [c.id for c, _w in groups["phone"]])
-    names = community_names([*(w for _c, w in rows), *escalated])
+    live = {c.id: (c, w) for c, w in rows if c.status in ("claimed", "fulfilled")}
+    photos = defaultdict(list)
+    for p in session.scalars(select(ProofPhoto).where(ProofPhoto.claim_id.in_(
+            [c.id for c, _w in groups["reported"]])).order_by(ProofPhoto.created_at, ProofPhoto.id)):
+        photos[p.claim_id].append(p.id)
+    talked = set(session.scalars(select(ClaimMessage.claim_id).distinct().where(
+        ClaimMessage.claim_id.in_(live))))
+    sealer = current_app.extensions["microwish.sealer"]
+    threads = [(*live[i], channel.read(uow(), sealer, i, channel_rules.LIAISON))
+               for i in live if i in talked]
+    codes = {w.community_code for _c, w in rows} | {w.community_code for w in escalated}
+    people = {code: member_copies.of_community(session, code, ASSIGNABLE) for code in codes}
+    pending = {a.wish_id: a for a in session.scalars(select(Assignment).where(
+        Assignment.wish_id.in_([w.id for w in escalated]), Assignment.outcome == offers.OFFERED))}
+    names = member_copies.display_names(session, (
+        *(c.member_id for c, _w in rows), *(a.to_member for a in pending.values())))
+    told = reveal.revealed_to(session, [c.id for c, _w in groups["phone"]])
     return render_page("tracking.html", status, groups=groups, escalated=escalated,
-                       communities=names, error=error,
+                       communities=community_names([*(w for _c, w in rows), *escalated]),
+                       error=error, photos=photos, threads=threads, people=people,
+                       claimer_names=names, pending=pending,
                        told={c.id for c, _w in groups["phone"] if c.member_id in told.get(c.id, ())})
+
+
+refusals_on(bp, tracking_page, "/tracking")
 
 
 @bp.post("/tracking/claims/<claim_id>/<any(confirm, dispute, reinstate, reveal):action>")
@@ -64,12 +90,7 @@ def tracking_form(claim_id: str, action: str):
     the claimer the wisher's phone (as they agreed)."""
     load_claim(claim_id, lambda who, _c, wish: in_scope(who, wish.community_code))
     if action == "reveal":
-        try:
-            reveal_as_caller(claim_id)
-        except MatchingError as refused:
-            uow().session.rollback()
-            said = as_api_error(refused)
-            return tracking_page(said.status, said.message)
+        reveal_as_caller(claim_id)  # a refusal is said on the page (refusals_on)
     elif action == "confirm":
         run_step(steps.confirm, claim_id)
     elif action == "dispute":
