@@ -80,6 +80,19 @@ TEAMS = {
     "敬老院的老人想理个发": {"name": "南码头敬老院", "size": 20},
     "残疾人之家想请人打扫卫生": {"name": "高桥镇残疾人之家", "size": 12},
 }
+# What each wisher agreed to beyond the posting (anything left out: no): the liaison may tell a
+# claimer their phone (share_phone), the deed may be shown as a 圆梦 story (publicity; a child's
+# only because a guardian gave the consent).
+CONSENTS = {
+    "想要一套棉衣棉裤": {"share_phone": True, "publicity": True},
+    "希望有人陪我聊聊天": {"share_phone": True},
+    "需要一部方便出行的轮椅车": {"share_phone": True},
+    "想要一个血压仪": {"publicity": True},
+    "孩子们想添置新学期的装备": {"publicity": True},  # the demo story confirms it: a 圆梦 story
+    "想要一个新书包": {"publicity": True},
+    "想去公园看看": {"publicity": True},
+    "敬老院的老人想理个发": {"publicity": True},
+}
 # Party members who reported (报到) to a community: who joins a team wish's group and whom an
 # organisation names to serve. (username, name, community, skills)
 MEMBERS = [
@@ -167,7 +180,8 @@ def _wish(n: int, community: str, title: str, desc: str, kind: str, name: str, b
     wisher = {"name": name, "id_number": demo_id_number(birth, n), "phone": phone,
               "address": _AREAS[community.split("-")[0]] + f"{n}号楼{n}0{n}室", **facts}
     consent = {"relation": "guardian" if minor else "self", "method": "in_person",
-               "name": name[0] + "监护人" if minor else None, "at": utcnow(), "photo_ref": None}
+               "name": name[0] + "监护人" if minor else None, "at": utcnow(), "photo_ref": None,
+               **CONSENTS.get(title, {})}
     team = {"wish_type": "team", "team": TEAMS[title]} if title in TEAMS else {}
     return {"community_code": community, "title": title, "description": desc, "kind": kind,
             "wisher": wisher, "consent": consent, "urgent": n == 1, "estimated_value": value,
