@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from services.scoring import communities, members
+from services.scoring.honours import http as honours_http, pages as honour_pages
 from services.scoring.ledger import handlers as ledger, http as ledger_http
 from services.scoring.models import Base
 from services.scoring.web import http as points_http
@@ -18,6 +19,8 @@ def create_app(settings=None, db=None):
     app = make_app(__name__, SERVICE, METADATA, settings or from_env(), db)
     app.register_blueprint(points_http.bp)
     app.register_blueprint(ledger_http.bp)
+    app.register_blueprint(honours_http.bp)
+    app.register_blueprint(honour_pages.bp)
     return app
 
 
