@@ -36,10 +36,11 @@ def listed(honours) -> list[dict]:
 def list_honours():
     """The year's honours the caller oversees, with a count per status (?status= for one)."""
     query, who = query_args(), require_principal()
-    honours = views.visible(uow().session, who, query)
+    every = views.visible(uow().session, who, {**query, "status": None})
     counts = {s: 0 for s in STATUSES}
-    for h in honours:
+    for h in every:
         counts[h.status] += 1
+    honours = [h for h in every if query.get("status") in (None, h.status)]
     return {"year": views.year_or_now(query.get("year")), "counts": counts,
             "items": listed(honours)}
 

@@ -80,7 +80,7 @@ class HonourError(ApiError):
 
 def refused(status: int, code: str, field: str = "honour", detail: str | None = None):
     return HonourError(status, code, [{"field": field, "code": code,
-                                       "message": detail or HONOUR_MESSAGES[code]}])
+                                       "message": detail or HONOUR_MESSAGES.get(code) or MESSAGES_ZH[code]}])
 
 
 @dataclass(frozen=True)
