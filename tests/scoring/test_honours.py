@@ -137,7 +137,7 @@ def test_the_year_is_chinas_a_deed_at_0030_on_new_years_day_counts_in_the_new_ye
 def test_the_district_selects_its_own_from_nominations_of_members_above_30(
         db, db_settings, client):
     nominate = lambda who, **body: client.post("/api/v1/honours/nominations", headers=as_(
-        db_settings, who), json={"member_id": "m-1", "year": 2026, "note": "常年照顾独居老人",
+        db_settings, who), json={"nominee": "m-1", "year": 2026, "note": "常年照顾独居老人",
                                  **body})
     deliver(db, db_settings, WISH, confirmed("c-1", at(6, 1)), confirmed("c-2", at(6, 2)))
     early = nominate(LIAISON)

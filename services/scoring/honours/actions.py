@@ -119,13 +119,13 @@ def nominate(uow, who, member_id: str, year: int, note: str, now: datetime) -> H
     session = uow.session
     member = session.get(Member, member_id)
     if member is None or not in_scope(who, member.community_code or ""):
-        raise refused(404, "not_found", "member_id", "未找到该党员")
+        raise refused(404, "not_found", "nominee", "未找到该党员")
     total = year_total(session, member_id, year)
     if not rules.may_nominate(total, config.thresholds()):
-        raise refused(422, "not_eligible", "member_id")
+        raise refused(422, "not_eligible", "nominee")
     if session.scalar(select(Honour.id).where(Honour.member_id == member_id, Honour.year == year,
                                               Honour.level == DISTRICT)):
-        raise refused(409, "already_nominated", "member_id")
+        raise refused(409, "already_nominated", "nominee")
     honour = Honour(member_id=member_id, year=year, level=DISTRICT, status=NOMINATED,
                     points=total, community_code=member.community_code,
                     unit_code=member.unit_code, unit_name=member.unit_name, granted_at=now,

@@ -81,7 +81,7 @@ def take_step(honour_id: str, step: str):
 def nominate():
     """Put a member of one's community above the street's threshold forward to the district."""
     data, who = load_json(_NOMINATION), require_principal()
-    honour = actions.nominate(uow(), who, data["member_id"], data["year"], data["note"].strip(),
+    honour = actions.nominate(uow(), who, data["nominee"], data["year"], data["note"].strip(),
                               utcnow())
     uow().commit()
     return listed([honour])[0], 201

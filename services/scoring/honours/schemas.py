@@ -10,7 +10,7 @@ _YEAR = {"validate": validate.Range(2000, 2100, error="out_of_range")}
 
 
 class NominationSchema(Strict):
-    member_id = text(1, 64, required=True)
+    nominee = text(1, 64, required=True)  # the member's account id
     year = fields.Integer(strict=True, required=True, **_YEAR)
     note = text(1, 500, required=True)  # why the member stands out
 
