@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from services.scoring.honours import config, rules
 from services.scoring.honours.rules import (DISTRICT, DRAFTED, LISTED, NOMINATED, REVOKED, Counted,
@@ -39,6 +39,7 @@ def after_entry(uow, entry: LedgerEntry, now: datetime) -> None:
     year's total now reaches, revoke those it fell below. Once: the unique key per member, year
     and level holds, and a replayed deed appends no entry."""
     session, limits = uow.session, config.thresholds()
+    _one_at_a_time(session, entry.member_id)
     year = year_of_entry(session, entry)
     total = year_total(session, entry.member_id, year)
     held = {h.level: h for h in session.scalars(
@@ -51,6 +52,14 @@ def after_entry(uow, entry: LedgerEntry, now: datetime) -> None:
     for honour in held.values():
         if honour.status != REVOKED and not rules.kept(honour.level, total, limits):
             _revoke(uow, honour, total, now)
+
+
+def _one_at_a_time(session, member_id: str) -> None:
+    """Two deeds of one member committing at once would each count without the other's points
+    and neither cross 20: the second waits here, then counts both (SQLite writes one at a time)."""
+    if session.bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                        {"key": f"honours:{member_id}"})
 
 
 def _draft(uow, member_id: str, year: int, level: str, total: Decimal, now: datetime,
