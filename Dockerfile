@@ -6,6 +6,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# Honour letters (PDF) embed a CJK font; HanaMinB covers rare characters (CJK Extension B).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk fonts-hanazono \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml ./
 COPY shared ./shared

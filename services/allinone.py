@@ -30,7 +30,7 @@ ROUTES = {
     "/api/v1/reviews": "verification", "/review": "verification",
     "/api/v1/wishes": "matching", "/api/v1/claims": "matching",
     "/api/v1/points": "scoring", "/api/v1/honours": "scoring", "/api/v1/reports": "scoring",
-    "/api/v1/stats": "scoring", "/stats": "scoring",
+    "/api/v1/stats": "scoring", "/stats": "scoring", "/honours": "scoring",
 }
 DEFAULT = "matching"
 

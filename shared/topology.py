@@ -73,6 +73,7 @@ QUEUES: dict[str, list[Queue]] = {
         quorum_queue("matching.members", EVENTS, ["member.*"]),
         quorum_queue("matching.communities", EVENTS, ["community.*"]),
         quorum_queue("matching.points", EVENTS, ["points.awarded"]),
+        quorum_queue("matching.honours", EVENTS, ["honour.granted", "honour.revoked"]),
     ],
     "scoring": [quorum_queue("scoring.wish-confirmed", EVENTS, ["wish.confirmed"]),
                 quorum_queue("scoring.members", EVENTS, ["member.*"]),

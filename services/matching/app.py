@@ -9,6 +9,7 @@ from services.matching.escalation import http as escalation_http, jobs as escala
 from services.matching.handover import actions as handover_actions, http as handover_http
 from services.matching.models import Base
 from services.matching.notices import http as notices_http, jobs as notice_jobs
+from services.matching.notices import honours as honour_notices
 from services.matching.notices.contacts import AddressBook
 from services.matching.notices.senders import sender_from
 from services.matching.publication import actions as publication_actions
@@ -53,7 +54,8 @@ def handlers(settings, config=None) -> list[Handler]:
             Handler(topology.queue("matching.wish-erased"), publication.on_erased),
             Handler(topology.queue("matching.members"), members.keep),
             Handler(topology.queue("matching.communities"), communities.keep),
-            Handler(topology.queue("matching.points"), points.on_awarded)]
+            Handler(topology.queue("matching.points"), points.on_awarded),
+            Handler(topology.queue("matching.honours"), honour_notices.on_honour)]
 
 
 def jobs(settings, config=None, sender=None) -> list[Job]:

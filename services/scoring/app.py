@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from services.scoring import communities, members
+from services.scoring.honours import http as honours_http, pages as honour_pages
 from services.scoring.ledger import handlers as ledger, http as ledger_http
 from services.scoring.models import Base
 from services.scoring.stats import handlers as stats
@@ -23,6 +24,8 @@ def create_app(settings=None, db=None):
     app.register_blueprint(ledger_http.bp)
     app.register_blueprint(stats_http.bp)
     app.register_blueprint(stats_pages.bp)
+    app.register_blueprint(honours_http.bp)
+    app.register_blueprint(honour_pages.bp)
     return app
 
 

@@ -67,3 +67,48 @@ class Member(MemberCopy, Base):
 
 class Community(CommunityCopy, Base):
     """Scoring's copy of the communities intake keeps: the names its answers show."""
+
+
+class Honour(Base):
+    """A member's annual honour at one level (honours.rules), once per member, year and level:
+    drafted when the year's points cross its threshold, then reviewed, issued and listed."""
+
+    __tablename__ = "honours"
+    # One per member, year and level: a replayed or concurrent crossing finds it there.
+    __table_args__ = (UniqueConstraint("member_id", "year", "level", name="uq_honour"),
+                      UniqueConstraint("year", "number", name="uq_honour_number"),
+                      UniqueConstraint("year", "revoked_number", name="uq_honour_revoked_number"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[str] = mapped_column(String(64), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    level: Mapped[str] = mapped_column(String(20))  # letter, star, district
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    points: Mapped[Decimal] = mapped_column(Numeric(8, 2))  # the year's total when drafted
+    # The member's community (党员报到) and employer unit when drafted: who reviews it, and
+    # which unit the letter goes to.
+    community_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    unit_code: Mapped[str | None] = mapped_column(String(32))
+    unit_name: Mapped[str | None] = mapped_column(String(100))
+    granted_at: Mapped[datetime] = mapped_column(Instant)
+    nominated_by: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)  # the nomination's reason
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    issued_by: Mapped[str | None] = mapped_column(String(64))
+    number: Mapped[int | None] = mapped_column(Integer)  # 〔year〕表字第N号
+    issued_on: Mapped[date | None] = mapped_column(Date)  # the China date the document bears
+    listed_by: Mapped[str | None] = mapped_column(String(64))
+    revoked_number: Mapped[int | None] = mapped_column(Integer)  # 〔year〕撤字第N号
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+    # Every step, in order: {"step", "by", "at", ...}; the audit trail has them too.
+    history: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class HonourSerial(Base):
+    """The last number given in one series of a year's documents (表 for honours, 撤 for
+    revocation notices), taken under a row lock so no number is given twice."""
+
+    __tablename__ = "honour_serials"
+
+    series: Mapped[str] = mapped_column(String(16), primary_key=True)  # 2026-表
+    last: Mapped[int] = mapped_column(Integer)

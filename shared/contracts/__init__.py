@@ -7,6 +7,7 @@ from marshmallow import Schema
 from shared.contracts.audit import AuditRecorded
 from shared.contracts.claims import ClaimEvent, PointsAwarded, Share
 from shared.contracts.common import KINDS, FieldError, Reason, SourceRef
+from shared.contracts.honours import HonourGranted, HonourRevoked
 from shared.contracts.master_data import CommunityProfile, MeetingDay, MemberProfile
 from shared.contracts.receipts import SubmissionAccepted, SubmissionRejected, SubmissionStatus
 from shared.contracts.wishes import (WishDetails, WishErased, WishEscalated, WishNeedsInfo,
@@ -14,8 +15,9 @@ from shared.contracts.wishes import (WishDetails, WishErased, WishEscalated, Wis
                                      WishReopened, WishScheduled, WishSubmitted, WishVerified)
 
 __all__ = ["KINDS", "SCHEMAS", "schema_for", "AuditRecorded", "ClaimEvent", "PointsAwarded",
-           "Share", "FieldError", "Reason", "SourceRef", "CommunityProfile", "MeetingDay",
-           "MemberProfile", "SubmissionAccepted", "SubmissionRejected", "SubmissionStatus",
+           "Share", "HonourGranted", "HonourRevoked", "FieldError", "Reason", "SourceRef",
+           "CommunityProfile", "MeetingDay", "MemberProfile", "SubmissionAccepted",
+           "SubmissionRejected", "SubmissionStatus",
            "WishDetails", "WishErased", "WishNeedsInfo", "WishOpenedCitywide", "WishPublished",
            "WishRejected", "WishReopened", "WishScheduled", "WishSubmitted", "WishVerified"]
 
@@ -38,6 +40,8 @@ SCHEMAS: dict[str, type[Schema]] = {
     "wish.erased": WishErased,
     "audit.recorded": AuditRecorded,
     "points.awarded": PointsAwarded,
+    "honour.granted": HonourGranted,
+    "honour.revoked": HonourRevoked,
     "submission.accepted": SubmissionAccepted,
     "submission.rejected": SubmissionRejected,
     "submission.status": SubmissionStatus,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from services.intake.submissions.models import Submission
 from services.matching.models import Claim, Member, Wish
-from services.scoring.models import LedgerEntry
+from services.scoring.models import Honour, LedgerEntry
 from services.verification.models import Review
 from services.worker import service_module
 from shared.access import ANYONE, ROLES, allowed_roles
@@ -28,12 +28,13 @@ DESK_FORMS = "/review/<wish_id>/<any(approve, reject, 'request-info', edit, reop
 TRACKING_FORMS = "/tracking/claims/<claim_id>/<any(confirm, dispute, reinstate, reveal):action>"
 MY_HANDOVERS = "/my/handovers/<handover_id>/<any(accept, decline):answer>"
 MY_ASSIGNMENTS = "/my/assignments/<assignment_id>/<any(accept, decline):answer>"
+HONOUR_STEPS = "/honours/<honour_id>/<any(select, review, issue, publish):step>"
 FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes/<wish_id>/claim"),
               ("matching", "/my/claims/<claim_id>/leave"),
               ("matching", "/my/claims/<claim_id>/fulfilment"),
               ("matching", "/my/claims/<claim_id>/release"),
               ("matching", "/my/claims/<claim_id>/messages"),
-              ("matching", TRACKING_FORMS),
+              ("matching", TRACKING_FORMS), ("scoring", HONOUR_STEPS),
               ("matching", "/my/claims/<claim_id>/handover"), ("matching", MY_HANDOVERS),
               ("matching", MY_ASSIGNMENTS), ("matching", "/tracking/claims/<claim_id>/reassignment"),
               ("matching", "/tracking/claims/<claim_id>/messages"),
@@ -460,7 +461,47 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
             expect(200, "scoring", "GET", f"{path}?community={A}",
                    principal("street_admin", communities=[A]), principal("district_admin"))
 
+    def honour(status: str = "drafted", **changes) -> int:
+        """A letter honour of `member` in community A, as the ledger's crossing drafts it (one a
+        year: a member has one letter a year)."""
+        honour_years.append(2000 + len(honour_years))
+        row = Honour(member_id=member.id, year=honour_years[-1], level="letter", status=status, points=20,
+                     community_code=A, unit_code="U1", unit_name="测试单位", granted_at=utcnow(),
+                     history=[], **changes)
+        _add(apps["scoring"], row)
+        return row.id
+
+    honour_years: list[int] = []
+
+    def honour_view():
+        path = f"/api/v1/honours/{honour()}"
+        expect(404, "scoring", "GET", path, liaison_b, principal("street_admin", communities=[B]))
+        expect(200, "scoring", "GET", path, liaison_a, principal("district_admin"))
+
+    def honour_step():
+        """Only the honour's community's liaison reviews its letter; elsewhere it looks absent."""
+        path = f"/api/v1/honours/{honour()}/review"
+        expect(404, "scoring", "POST", path, liaison_b, json={})
+        expect(200, "scoring", "POST", path, liaison_a, json={})
+
+    def honour_step_form():
+        path = f"/honours/{honour()}/review"
+        expect(404, "scoring", "POST", path, liaison_b, data={})
+        expect(303, "scoring", "POST", path, liaison_a, data={})
+
+    def honour_letter():
+        """The letter is the member's, their unit admin's and the issuing bodies'."""
+        path = f"/api/v1/honours/{honour('issued', number=7, issued_on=utcnow().date())}/letter.pdf"
+        expect(404, "scoring", "GET", path, other_member, principal("unit_admin", unit="U2"),
+               principal("unit_admin"), liaison_b)
+        expect(200, "scoring", "GET", path, member, principal("unit_admin", unit="U1"))
+
     scope = {
+        ("scoring", "/api/v1/honours/<honour_id>", "GET"): honour_view,
+        ("scoring", "/api/v1/honours/<honour_id>/<any(select, review, issue, publish):step>",
+         "POST"): honour_step,
+        ("scoring", HONOUR_STEPS, "POST"): honour_step_form,
+        ("scoring", "/api/v1/honours/<honour_id>/letter.pdf", "GET"): honour_letter,
         ("intake", SUBS, "GET"): submission_list,
         ("intake", "/api/v1/submissions/<submission_id>", "GET"): submission_view,
         ("intake", "/api/v1/submissions/<submission_id>/personal", "GET"): personal,

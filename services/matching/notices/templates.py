@@ -16,6 +16,9 @@ TEMPLATES = {
     "claim.confirmed": "您帮助实现的心愿「{title}」已确认完成，感谢您的爱心！",
     "claim.points": "您帮助实现的心愿「{title}」为您记{points}分，累计{total}分。",
     "claim.points_reversed": "心愿「{title}」的积分经核实冲正，扣减{points}分，累计{total}分。",
+    "honour.granted": "您{year}年度积分已达{points}分，获得“{title}”荣誉，将按程序审核发文。",
+    "honour.revoked": "因积分经核实调整（现为{points}分），您{year}年度的“{title}”荣誉已撤销"
+                      "（{notice}）。",
     "claim.disputed": "您上报完成的心愿「{title}」未被确认：{reason}。请与社区联络员沟通后继续完成。",
     "liaison.escalated": "{community_name}的心愿「{title}」{reason}，已上报社区党组织，请指派党员或组织认领。",
     "assignment.offered": "社区党组织把心愿「{title}」指派给您，请在{hours}小时内接受或拒绝。",

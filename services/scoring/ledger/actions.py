@@ -7,10 +7,12 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from services.scoring.honours import actions as honours
 from services.scoring.ledger.rules import Deed, PointRule, parts, points_for, reversal_problems
 from services.scoring.models import LedgerEntry, PointRuleRow
 from shared import audit
 from shared.clock import today_in_china
+from shared.envelope import utcnow
 from shared.errors import ApiError
 from shared.shares import POINT_QUANTUM
 
@@ -78,7 +80,8 @@ def reverse(uow, entry_id: int, by: str, note: str, now: datetime) -> LedgerEntr
 
 
 def _append(uow, entry: LedgerEntry) -> None:
-    """Write one entry, audited, and announce the member's new total (points.awarded)."""
+    """Write one entry, audited, and announce the member's new total (points.awarded); the
+    honours it earns or loses are decided in the same transaction."""
     uow.session.add(entry)
     uow.session.flush()
     uow.emit("points.awarded", {
@@ -90,3 +93,4 @@ def _append(uow, entry: LedgerEntry) -> None:
     audit.record(uow, entry.by or "service:scoring", action, "claim",
                  entry.claim_id, entry.community_code,
                  {"member_id": entry.member_id, "points": str(entry.points), "entry": entry.id})
+    honours.after_entry(uow, entry, utcnow())
