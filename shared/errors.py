@@ -24,6 +24,7 @@ MESSAGES_ZH = {
     "invalid_choice": "取值不在允许范围内",
     "invalid_length": "长度不符合要求",
     "invalid_phone": "手机号码格式不正确",
+    "invalid_email": "电子邮箱格式不正确",
     "invalid_json": "请求内容不是有效的 JSON",
     "unsupported_media_type": "请求内容类型应为 application/json",
     "validation_failed": "提交的内容有误，请检查标出的字段",

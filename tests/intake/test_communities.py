@@ -38,11 +38,13 @@ def test_a_district_admin_registers_a_community_that_anyone_reads_and_every_serv
     assert created.status_code == 201, created.text
     shown = {"code": COMMUNITY, "name": "文明社区", "street": "七一路街道", "district": "chuanhui",
              "district_name": "川汇区", "meeting_day": {"nth": 1, "weekday": 6},
-             "meeting_day_label": "每月第1个周六"}
+             "meeting_day_label": "每月第1个周六", "office_contact_set": False}
     assert created.get_json() == shown
     assert anyone.get(f"{URL}/{COMMUNITY}").get_json() == shown  # no login needed
     [event] = emitted(db, REGISTERED, COMMUNITY)  # correlated by the community's code
-    assert event == {k: v for k, v in shown.items() if k != "meeting_day_label"}
+    assert event == {**{k: v for k, v in shown.items()
+                        if k not in ("meeting_day_label", "office_contact_set")},
+                     "office_contact_sealed": None}
     assert schema_for(REGISTERED).validate(event) == {}  # the contract's CommunityProfile
 
 
@@ -254,3 +256,39 @@ def test_the_join_form_suggests_registered_communities_by_name_and_welcomes_with
         "password2": "baodao-2026"})
     assert done.status_code == 303, done.text
     assert "您已向文明社区报到" in visitor.get("/join/done").text
+
+
+def test_the_offices_contact_reaches_matching_sealed_where_its_liaisons_are_told(
+        db, app, admin, anyone, make_db):
+    """Set with the community or changed later, checked, never shown, announced sealed; matching
+    keeps it under liaisons:<code> and opens it only to send."""
+    from services.matching import communities as matching_communities
+    from services.matching.notices.contacts import AddressBook
+    from shared.envelope import delivered, make_event
+
+    bad = admin.post(URL, json=community(office_phone="12345", office_email="not-mail"))
+    assert {(f["field"], f["code"]) for f in api_error(bad, 422, "validation_failed")["fields"]} \
+        == {("office_phone", "invalid_phone"), ("office_email", "invalid_email")}
+    created = admin.post(URL, json=community(office_phone="0394-8123456"))
+    assert created.status_code == 201 and created.get_json()["office_contact_set"] is True
+    assert "0394" not in created.text and "0394" not in anyone.get(f"{URL}/{COMMUNITY}").text
+    changed = admin.patch(f"{URL}/{COMMUNITY}", json={"office_email": "wenming@example.cn"})
+    assert changed.status_code == 200
+    same = admin.patch(f"{URL}/{COMMUNITY}", json={"office_email": "wenming@example.cn"})
+    assert same.status_code == 200
+    events = emitted(db, REGISTERED, COMMUNITY) + emitted(db, UPDATED, COMMUNITY)
+    assert len(events) == 2  # the same email again announces nothing
+    sealer = app.extensions["microwish.sealer"]
+    assert sealer.open(events[-1]["office_contact_sealed"]) == {
+        "phone": "0394-8123456", "email": "wenming@example.cn"}
+    matching = make_db("matching")
+    for payload in events:
+        with matching.uow() as uow:
+            matching_communities.keep(uow, delivered(make_event(UPDATED, payload, "intake")))
+            uow.commit()
+    with matching.session() as session:
+        book = AddressBook(sealer)
+        assert book.addresses(session, {f"liaisons:{COMMUNITY}"}, "phone") == {
+            f"liaisons:{COMMUNITY}": "0394-8123456"}
+        assert book.addresses(session, {f"liaisons:{COMMUNITY}"}, "email") == {
+            f"liaisons:{COMMUNITY}": "wenming@example.cn"}

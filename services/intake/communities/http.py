@@ -1,7 +1,7 @@
 """`/api/v1/communities`: anyone reads the list; district admins register and change them."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,7 +18,11 @@ bp = Blueprint("communities", __name__, url_prefix="/api/v1/communities")
 
 
 def community_view(community: Community) -> dict:
-    return {**actions.event_of(community), "meeting_day_label": rules.label(community.meeting_day)}
+    """A community as anyone reads it: whether its office can be told, not the contact."""
+    profile = actions.event_of(community)
+    has_office = profile.pop("office_contact_sealed") is not None
+    return {**profile, "meeting_day_label": rules.label(community.meeting_day),
+            "office_contact_set": has_office}
 
 
 def _check_district(district: str) -> None:
@@ -50,7 +54,7 @@ def register_community():
     _check_district(data["district"])
     unit = uow()
     try:
-        community = actions.register(unit, data)
+        community = actions.register(unit, data, current_app.extensions["microwish.sealer"])
         unit.commit()
     except IntegrityError as exc:  # the same code raced in from another request
         unit.session.rollback()
@@ -66,6 +70,6 @@ def update_community(code: str):
     unit = uow()
     community = actions.find(unit.session, code)
     _check_district(community.district)
-    if actions.update(unit, community, changes):
+    if actions.update(unit, community, changes, current_app.extensions["microwish.sealer"]):
         unit.commit()
     return community_view(community)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.intake.models import Base
@@ -22,5 +22,7 @@ class Community(Base):
     district_name: Mapped[str] = mapped_column(String(50))
     # {"nth": 1-4, "weekday": ISO 1-7}; None: no meeting day, a wish opens once verified (浦东)
     meeting_day: Mapped[dict | None] = mapped_column(JSON)
+    # The office's phone and email ({"phone", "email"}), sealed: where its liaisons are told.
+    office_contact_enc: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(Instant)
     updated_at: Mapped[datetime] = mapped_column(Instant)

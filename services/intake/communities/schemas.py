@@ -1,7 +1,7 @@
 """The community contract at the HTTP edge and in the import file: codes, names, meeting day."""
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.intake.communities import rules
 from shared.fields import Strict, text
@@ -30,13 +30,20 @@ def _district(value: str) -> None:
         raise ValidationError("invalid_district_code")
 
 
+# A mobile number, or a landline with its area code (0394-8123456).
+OFFICE_PHONE = validate.Regexp(r"\A(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})\Z", error="invalid_phone")
+
+
 class CommunityChangesSchema(Strict):
-    """`PATCH /api/v1/communities/<code>`: what may change (the code and district never do)."""
+    """`PATCH /api/v1/communities/<code>`: what may change (the code and district never do);
+    the office's phone and email (null clears one) are where its liaisons are told."""
 
     name = text(1, 50)
     street = text(1, 50)
     district_name = text(1, 50)
     meeting_day = MeetingDay()
+    office_phone = fields.String(allow_none=True, validate=OFFICE_PHONE)
+    office_email = fields.Email(allow_none=True, error_messages={"invalid": "invalid_email"})
 
 
 class CommunitySchema(CommunityChangesSchema):
