@@ -1,0 +1,24 @@
+"""The unit's page (Chinese): its half-yearly feedback reports and the notices issued to it, to
+download; the district sees every unit's."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from services.scoring.feedback import views
+from services.scoring.feedback.http import READERS
+from services.scoring.notices import views as notice_views
+from shared.access import allow, require_principal
+from shared.pages import render
+from shared.web import uow
+
+bp = Blueprint("feedback_pages", __name__)
+
+
+@bp.get("/feedback")
+@allow(*READERS)
+def unit_page():
+    who, session = require_principal(), uow().session
+    reports = [views.summary(r) for r in views.visible(session, who, {})]
+    notices = [notice_views.as_dict(n, who) for n in notice_views.visible(
+        session, who, {"status": "issued"})]
+    return render("feedback.html", reports=reports, notices=notices, unit=who.unit)
