@@ -3,10 +3,12 @@ characters in names), for the notices and the feedback reports alike."""
 from __future__ import annotations
 
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from services.scoring.honours import fonts as font_finder
 
 MARGIN = 20  # mm
+_HEADINGS = FontFace(emphasis="", fill_color=(235, 235, 235))  # one CJK face: no bold to ask for
 
 
 def document(title: str, found: font_finder.Fonts | None = None) -> FPDF:
@@ -45,7 +47,7 @@ def paragraph(pdf: FPDF, text: str, size: int = 13, indent: bool = True) -> None
 def table(pdf: FPDF, headers: list[str], rows: list[list[str]], widths: tuple) -> None:
     pdf.set_font("cjk", size=10)
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=7,
-                   first_row_as_headings=True) as grid:
+                   first_row_as_headings=True, headings_style=_HEADINGS) as grid:
         for cells in [headers, *rows]:
             row = grid.row()
             for cell in cells:
