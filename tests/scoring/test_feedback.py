@@ -134,7 +134,7 @@ def test_the_pdf_and_the_xlsx_hold_the_unit_the_members_the_points_and_the_perio
 
 def test_a_unit_admin_reads_only_their_own_units_reports(db, db_settings, client):
     deliver(db, db_settings, "scoring.members", make_event("member.registered", member_profile(
-        member_id="m-9", display_name="王other", unit_code="other-unit", unit_name="别的单位"),
+        member_id="m-9", display_name="王建华", unit_code="other-unit", unit_name="别的单位"),
         "intake"))
     made = _generate(client, db_settings, 2026, 1).get_json()["items"]
     assert {m["unit_code"] for m in made} == {"zhoukou-power", "other-unit"}
