@@ -2,16 +2,25 @@
 download; the district sees every unit's."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from services.scoring.feedback import views
 from services.scoring.feedback.http import READERS
 from services.scoring.notices import views as notice_views
 from shared.access import allow, require_principal
+from shared.errors import ApiError
 from shared.pages import render
-from shared.web import uow
+from shared.web import as_api_error, page_or_json, uow
 
 bp = Blueprint("feedback_pages", __name__)
+
+
+@bp.errorhandler(ApiError)
+def _refused(refused_):
+    """A browser without a session goes to the login form and comes back here."""
+    err = as_api_error(refused_)
+    return page_or_json(err, request.path, lambda: render(
+        "feedback.html", err.status, reports=[], notices=[], unit=None, error=err.message))
 
 
 @bp.get("/feedback")
