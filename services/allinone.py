@@ -31,6 +31,7 @@ ROUTES = {
     "/api/v1/wishes": "matching", "/api/v1/claims": "matching",
     "/api/v1/points": "scoring", "/api/v1/honours": "scoring", "/api/v1/reports": "scoring",
     "/api/v1/stats": "scoring", "/stats": "scoring", "/honours": "scoring",
+    "/api/v1/notices": "scoring", "/notices": "scoring", "/feedback": "scoring",
 }
 DEFAULT = "matching"
 

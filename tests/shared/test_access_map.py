@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from services.intake.submissions.models import Submission
 from services.matching.models import Claim, Member, Wish
+from services.scoring.feedback.models import FeedbackReport
 from services.scoring.models import Honour, LedgerEntry
+from services.scoring.notices.models import ParticipationNotice
 from services.verification.models import Review
 from services.worker import service_module
 from shared.access import ANYONE, ROLES, allowed_roles
@@ -29,12 +31,17 @@ TRACKING_FORMS = "/tracking/claims/<claim_id>/<any(confirm, dispute, reinstate, 
 MY_HANDOVERS = "/my/handovers/<handover_id>/<any(accept, decline):answer>"
 MY_ASSIGNMENTS = "/my/assignments/<assignment_id>/<any(accept, decline):answer>"
 HONOUR_STEPS = "/honours/<honour_id>/<any(select, review, issue, publish):step>"
+NOTICE_STEPS = "/notices/<notice_id>/<any(review, issue):step>"
+NOTICES = "/api/v1/notices/<notice_id>"
+FEEDBACK = "/api/v1/reports/feedback/<report_id>"
 FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes/<wish_id>/claim"),
               ("matching", "/my/claims/<claim_id>/leave"),
               ("matching", "/my/claims/<claim_id>/fulfilment"),
               ("matching", "/my/claims/<claim_id>/release"),
               ("matching", "/my/claims/<claim_id>/messages"),
               ("matching", TRACKING_FORMS), ("scoring", HONOUR_STEPS),
+              ("scoring", NOTICE_STEPS), ("scoring", "/notices/<notice_id>/wording"),
+              ("scoring", "/notices/drafts"),
               ("matching", "/my/claims/<claim_id>/handover"), ("matching", MY_HANDOVERS),
               ("matching", MY_ASSIGNMENTS), ("matching", "/tracking/claims/<claim_id>/reassignment"),
               ("matching", "/tracking/claims/<claim_id>/messages"),
@@ -496,7 +503,78 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
                principal("unit_admin"), liaison_b)
         expect(200, "scoring", "GET", path, member, principal("unit_admin", unit="U1"))
 
+    def notice(status: str = "drafted", **changes) -> int:
+        """A notice of unit U1's inactive members in community A, as the scan drafts it."""
+        row = ParticipationNotice(
+            kind="inactive_members", unit_code="U1", unit_name="测试单位", scope=A,
+            community_code=A, district="comm", period=f"p{len(notice_periods)}", year=2026,
+            start=utcnow().date(), end=utcnow().date(), status=status,
+            facts={"members": [{"member_id": "m-x", "name": "王建华", "community": "A社区"}],
+                   "community": "A社区", "district": "测试区"},
+            body="贵单位以下在职党员尚未参加社区活动，请予关注。", drafted_at=utcnow(), history=[],
+            **changes)
+        notice_periods.append(row.period)
+        _add(apps["scoring"], row)
+        return row.id
+
+    notice_periods: list[str] = []
+    street_a, street_b = (principal("street_admin", communities=[c]) for c in (A, B))
+
+    def notice_view():
+        """Staff of the notice's community see it; a unit admin only their unit's, once issued."""
+        drafted, issued = notice(), notice("issued", number=90, issued_on=utcnow().date())
+        for path in (f"/api/v1/notices/{drafted}", f"/api/v1/notices/{issued}"):
+            expect(404, "scoring", "GET", path, street_b, principal("unit_admin", unit="U2"))
+            expect(200, "scoring", "GET", path, street_a, principal("district_admin"))
+        expect(404, "scoring", "GET", f"/api/v1/notices/{drafted}",
+               principal("unit_admin", unit="U1"))
+        expect(200, "scoring", "GET", f"/api/v1/notices/{issued}",
+               principal("unit_admin", unit="U1"))
+        expect(200, "scoring", "GET", f"/api/v1/notices/{issued}/notice.pdf",
+               principal("unit_admin", unit="U1"), street_a)
+        expect(404, "scoring", "GET", f"/api/v1/notices/{issued}/notice.pdf",
+               principal("unit_admin", unit="U2"), principal("unit_admin"), street_b)
+
+    def notice_steps():
+        """Only the street admin of the notice's community rewords, reviews and issues it."""
+        body = {"json": {"body": "贵单位以下在职党员尚未参加社区活动，请予关注和提醒。"}}
+        expect(404, "scoring", "PATCH", f"/api/v1/notices/{notice()}", street_b, **body)
+        expect(200, "scoring", "PATCH", f"/api/v1/notices/{notice()}", street_a, **body)
+        path = f"/api/v1/notices/{notice()}/review"
+        expect(404, "scoring", "POST", path, street_b, json={})
+        expect(200, "scoring", "POST", path, street_a, json={})
+        form = f"/notices/{notice()}/review"
+        expect(404, "scoring", "POST", form, street_b, data={})
+        expect(303, "scoring", "POST", form, street_a, data={})
+        wording = f"/notices/{notice()}/wording"
+        expect(404, "scoring", "POST", wording, street_b, data={"body": "请予关注，谢谢贵单位支持。"})
+        expect(303, "scoring", "POST", wording, street_a, data={"body": "请予关注，谢谢贵单位支持。"})
+
+    def feedback():
+        """A unit admin reads their own unit's report only; the district every one."""
+        row = FeedbackReport(unit_code="U1", unit_name="测试单位", year=2026, half=1,
+                             generated_at=utcnow(), generated_by="service:scoring",
+                             facts={"half": "2026-H1", "label": "2026年上半年", "unit_name": "测试单位",
+                                    "totals": {"members": 0, "active": 0, "deeds": 0,
+                                               "points": "0"}, "members": []})
+        _add(apps["scoring"], row)
+        for path in (f"/api/v1/reports/feedback/{row.id}",
+                     f"/api/v1/reports/feedback/{row.id}/report.pdf",
+                     f"/api/v1/reports/feedback/{row.id}/report.xlsx"):
+            expect(404, "scoring", "GET", path, principal("unit_admin", unit="U2"),
+                   principal("unit_admin"))
+            expect(200, "scoring", "GET", path, principal("unit_admin", unit="U1"),
+                   principal("district_admin"))
+
     scope = {
+        ("scoring", NOTICES, "GET"): notice_view,
+        ("scoring", f"{NOTICES}/notice.pdf", "GET"): notice_view,
+        ("scoring", NOTICES, "PATCH"): notice_steps,
+        ("scoring", f"{NOTICES}/<any(review, issue):step>", "POST"): notice_steps,
+        ("scoring", NOTICE_STEPS, "POST"): notice_steps,
+        ("scoring", "/notices/<notice_id>/wording", "POST"): notice_steps,
+        ("scoring", FEEDBACK, "GET"): feedback,
+        ("scoring", f"{FEEDBACK}/report.<any(pdf, xlsx):kind>", "GET"): feedback,
         ("scoring", "/api/v1/honours/<honour_id>", "GET"): honour_view,
         ("scoring", "/api/v1/honours/<honour_id>/<any(select, review, issue, publish):step>",
          "POST"): honour_step,
