@@ -13,11 +13,6 @@ from tests.helpers import principal
 UNIT = "zhoukou-power"
 
 
-@pytest.fixture
-def db(make_db):
-    return make_db("scoring")
-
-
 def deliver(db, settings, queue: str, type_: str, payload: dict, producer: str) -> None:
     """Deliver one event to the handler scoring's composition root reads `queue` with."""
     apply = next(h.apply for h in handlers(settings) if h.queue.name == queue)

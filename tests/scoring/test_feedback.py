@@ -29,11 +29,6 @@ REPORTS = "/api/v1/reports/feedback"
 
 
 @pytest.fixture
-def db(make_db):
-    return make_db("scoring")
-
-
-@pytest.fixture
 def client(db, db_settings):
     c = create_app(db_settings, db).test_client()
     setup(db, db_settings, c)

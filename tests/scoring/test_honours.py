@@ -21,11 +21,6 @@ WISH = "scoring.wish-confirmed"
 
 
 @pytest.fixture
-def db(make_db):
-    return make_db("scoring")
-
-
-@pytest.fixture
 def client(db, db_settings):
     c = create_app(db_settings, db).test_client()
     setup(db, db_settings, c)

@@ -28,11 +28,6 @@ NOW = datetime(2026, 11, 20, 10, tzinfo=CHINA)
 
 
 @pytest.fixture
-def db(make_db):
-    return make_db("scoring")
-
-
-@pytest.fixture
 def client(db, db_settings):
     c = create_app(db_settings, db).test_client()
     setup(db, db_settings, c)  # 张建国 (m-1)

@@ -23,11 +23,6 @@ DISTRICT = principal("district_admin")
 
 
 @pytest.fixture
-def db(make_db):
-    return make_db("scoring")
-
-
-@pytest.fixture
 def client(db, db_settings):
     return create_app(db_settings, db).test_client()
 

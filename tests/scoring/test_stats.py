@@ -18,11 +18,6 @@ from tests.scoring.stats_events import (CHUANHUI, PUDONG, at, chuanhui_round, co
 SPRING = {"from": "2016-01-20", "to": "2016-02-29"}
 
 
-@pytest.fixture
-def db(make_db):
-    return make_db("scoring")
-
-
 def admin(app, settings, role: str = "district_admin", communities=()):
     return Actor.signed(app.test_client(), settings,
                         who=principal(role, communities=communities))

@@ -11,11 +11,6 @@ from tests.scoring.stats_events import CHUANHUI, chuanhui_round, community, deli
 
 
 @pytest.fixture
-def db(make_db):
-    return make_db("scoring")
-
-
-@pytest.fixture
 def chuanhui(db, db_settings):
     deliver(db, db_settings, [community(*c) for c in CHUANHUI] + chuanhui_round())
 

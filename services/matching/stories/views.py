@@ -2,40 +2,22 @@
 newest first (keyset pages, like the wall), and the one photo of each deed shown in public."""
 from __future__ import annotations
 
-import base64
-import binascii
-from datetime import datetime
-
-from marshmallow import ValidationError, fields, validate
+from marshmallow import fields, validate
 from sqlalchemy import and_, or_, select
 
 from services.matching.models import Claim, Community, Member, ProofPhoto, Wish
 from services.matching.stories.rules import public_name
+from services.matching.web.wall import Cursor, cursor_of
 from shared.clock import CHINA
 from shared.fields import Strict
 from shared.pii import mask_typed
-
-
-class StoryCursor(fields.String):
-    """Where the previous page ended: opaque to callers, (story_at, wish id) to us."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            at, _, wish_id = base64.urlsafe_b64decode(value.encode()).decode().partition("|")
-            return datetime.fromisoformat(at), wish_id
-        except (binascii.Error, UnicodeError, ValueError):
-            raise ValidationError("invalid_cursor") from None
 
 
 class StoriesQuery(Strict):
     """GET /api/v1/stories: a page at a time (`next` is the following page's `after`)."""
 
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 100, error="out_of_range"))
-    after = StoryCursor()
-
-
-def _cursor(wish: Wish) -> str:
-    return base64.urlsafe_b64encode(f"{wish.story_at.isoformat()}|{wish.id}".encode()).decode()
+    after = Cursor()
 
 
 def page(session, limit: int, after=None) -> tuple[list, str | None]:
@@ -56,7 +38,7 @@ def page(session, limit: int, after=None) -> tuple[list, str | None]:
                            .limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, _cursor(rows[-1][0]) if more and rows else None
+    return rows, cursor_of(rows[-1][0], "story_at") if more and rows else None
 
 
 def story_view(wish: Wish, claim: Claim, community_name: str | None, member: Member | None,

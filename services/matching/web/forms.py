@@ -2,8 +2,10 @@
 the form came from."""
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, redirect, request
 
+from services.matching.channel import actions as channel, rules as channel_rules
+from shared.access import principal
 from shared.errors import ApiError, DomainError
 from shared.web import as_api_error, page_or_json, uow
 
@@ -39,3 +41,14 @@ def refusals_on(bp, page, back: str) -> None:
         return page_or_json(err, back, lambda: page(err.status, said(err)))
     bp.register_error_handler(ApiError, refused)
     bp.register_error_handler(DomainError, refused)
+
+
+def message_from_form(c, side: str, page, back: str, word: str):
+    """Post the form's message on the claim's channel as the caller, on `side`, and go `back`;
+    an empty or overlong one is said on `page` (`word`: what the page calls a message)."""
+    body = (request.form.get("body") or "").strip()
+    if not body or len(body) > channel_rules.MAX_LENGTH:
+        return page(422, f"{word}不能为空，且不超过 {channel_rules.MAX_LENGTH} 字")
+    channel.post(uow(), current_app.extensions["microwish.sealer"], c, principal().id, side, body)
+    uow().commit()
+    return redirect(back, 303)

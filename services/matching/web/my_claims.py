@@ -12,12 +12,12 @@ from services.matching.claims import rules, steps, team
 from services.matching.claims.announce import serving
 from services.matching.claims.http import load_claim, run_step
 from services.matching.claims.quota import theirs
-from services.matching.errors import NotFound
 from services.matching.claims.points import earned, figure
+from services.matching.errors import NotFound
 from services.matching.handover import rules as offers
 from services.matching.models import Assignment, Claim, Handover, Member, Wish
 from services.matching.reveal import actions as reveal
-from services.matching.web.forms import refusals_on
+from services.matching.web.forms import message_from_form, refusals_on
 from services.matching.web.http import community_names
 from services.matching.web.pages import render_page
 from shared.access import ANYONE, CLAIMERS, allow, principal
@@ -111,13 +111,7 @@ def message_form(claim_id: str):
     c = uow().session.get(Claim, claim_id)
     if c is None or principal().id not in [m for m, _unit in serving(uow(), c)]:
         raise NotFound(claim_id)
-    body = (request.form.get("body") or "").strip()
-    if not body or len(body) > channel_rules.MAX_LENGTH:
-        return my_claims_page(422, f"留言不能为空，且不超过 {channel_rules.MAX_LENGTH} 字")
-    channel.post(uow(), current_app.extensions["microwish.sealer"], c, principal().id,
-                 channel_rules.CLAIMER, body)
-    uow().commit()
-    return redirect("/my/claims", 303)
+    return message_from_form(c, channel_rules.CLAIMER, my_claims_page, "/my/claims", "留言")
 
 
 def own(claim_id: str) -> Claim:

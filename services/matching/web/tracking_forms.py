@@ -2,15 +2,16 @@
 a claim's channel, and assigning (指派) an escalated wish to a member or an organisation."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, request
+from flask import Blueprint, redirect
 
-from services.matching.channel import actions as channel, rules as channel_rules
+from services.matching.channel import rules as channel_rules
 from services.matching.claims.http import load_claim
 from services.matching.errors import NotFound
 from services.matching.escalation import assignment
 from services.matching.handover import actions as handover
 from services.matching.models import Wish
-from services.matching.web.forms import name_problem, named_member, refusals_on
+from services.matching.web.forms import (message_from_form, name_problem, named_member,
+                                         refusals_on)
 from services.matching.web.tracking import tracking_page
 from shared.access import LIAISON, allow, in_scope, principal
 from shared.web import uow
@@ -42,14 +43,8 @@ def reassign_form(claim_id: str):
 @allow(LIAISON)
 def reply_form(claim_id: str):
     """The liaison's reply on a claim's channel; those who serve on it are told."""
-    c = _theirs(claim_id)
-    body = (request.form.get("body") or "").strip()
-    if not body or len(body) > channel_rules.MAX_LENGTH:
-        return tracking_page(422, f"回复不能为空，且不超过 {channel_rules.MAX_LENGTH} 字")
-    channel.post(uow(), current_app.extensions["microwish.sealer"], c, principal().id,
-                 channel_rules.LIAISON, body)
-    uow().commit()
-    return redirect("/tracking", 303)
+    return message_from_form(_theirs(claim_id), channel_rules.LIAISON, tracking_page,
+                             "/tracking", "回复")
 
 
 @bp.post("/tracking/wishes/<wish_id>/assignment")

@@ -19,7 +19,8 @@ from shared.vocab import CATEGORIES, KIND_LABELS, SKILLS, WISH_TYPES
 
 
 class Cursor(fields.String):
-    """Where the previous page ended: opaque to callers, (published_at, id) to us."""
+    """Where the previous page ended: opaque to callers, (the time it is ordered by, wish id) to
+    us (the wall's published_at, the stories' story_at)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
@@ -29,9 +30,9 @@ class Cursor(fields.String):
             raise ValidationError("invalid_cursor") from None
 
 
-def cursor_of(wish) -> str:
-    """The cursor after `wish` (a Wish or a Shown row)."""
-    return base64.urlsafe_b64encode(f"{wish.published_at.isoformat()}|{wish.id}".encode()).decode()
+def cursor_of(wish, at: str = "published_at") -> str:
+    """The cursor after `wish` (a Wish or a Shown row), ordered by its `at`."""
+    return base64.urlsafe_b64encode(f"{getattr(wish, at).isoformat()}|{wish.id}".encode()).decode()
 
 
 class WallQuery(Strict):

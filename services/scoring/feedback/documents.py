@@ -9,7 +9,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from services.scoring.feedback import paper
+from services.scoring import paper
 from services.scoring.honours.rules import date_zh, points_zh
 
 HEADERS = ["姓名", "报到社区", "心愿", "服务社区", "日期", "积分", "荣誉"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fpdf import FPDF
 
+from services.scoring import paper
 from services.scoring.honours import fonts as font_finder
 from services.scoring.honours.rules import LEVELS, LETTER, LetterFacts, date_zh
 
@@ -12,19 +13,7 @@ _MARGIN = 25  # mm: an official letter's wide margins
 
 def render(facts: LetterFacts, found: font_finder.Fonts | None = None) -> bytes:
     """The letter's PDF bytes; `cjk_font_missing` when the machine has no CJK font."""
-    found = found or font_finder.find()
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
-    pdf.set_auto_page_break(True, _MARGIN)
-    pdf.set_title(f"{facts.number} {LEVELS[facts.level].document}")
-    pdf.set_creator("微心愿平台")
-    pdf.add_font("cjk", fname=found.main.path, collection_font_number=found.main.index)
-    names = []
-    for n, extra in enumerate(found.fallbacks):
-        names.append(f"fallback{n}")
-        pdf.add_font(names[-1], fname=extra.path, collection_font_number=extra.index)
-    pdf.set_fallback_fonts(names)
-    pdf.add_page()
+    pdf = paper.document(f"{facts.number} {LEVELS[facts.level].document}", found, _MARGIN)
     _write(pdf, facts)
     return bytes(pdf.output())
 

@@ -2,7 +2,7 @@
 organisation; the members by the names they registered and their community, nothing more."""
 from __future__ import annotations
 
-from services.scoring.feedback import paper
+from services.scoring import paper
 from services.scoring.notices import rules
 from services.scoring.notices.models import ParticipationNotice as Notice
 

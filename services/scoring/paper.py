@@ -1,5 +1,5 @@
 """An A4 Chinese document set in the CJK fonts honours.fonts finds (fallbacks for rare
-characters in names), for the notices and the feedback reports alike."""
+characters in names), for the honours' letters, the notices and the feedback reports alike."""
 from __future__ import annotations
 
 from fpdf import FPDF
@@ -11,12 +11,12 @@ MARGIN = 20  # mm
 _HEADINGS = FontFace(emphasis="", fill_color=(235, 235, 235))  # one CJK face: no bold to ask for
 
 
-def document(title: str, found: font_finder.Fonts | None = None) -> FPDF:
+def document(title: str, found: font_finder.Fonts | None = None, margin: int = MARGIN) -> FPDF:
     """A new document with its first page; `cjk_font_missing` (503) without a CJK font."""
     found = found or font_finder.find()
     pdf = FPDF(format="A4", unit="mm")
-    pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.set_auto_page_break(True, MARGIN)
+    pdf.set_margins(margin, margin, margin)
+    pdf.set_auto_page_break(True, margin)
     pdf.set_title(title)
     pdf.set_creator("微心愿平台")
     pdf.add_font("cjk", fname=found.main.path, collection_font_number=found.main.index)
