@@ -31,6 +31,8 @@ ROUTES = {
     "/api/v1/wishes": "matching", "/api/v1/claims": "matching",
     "/api/v1/points": "scoring", "/api/v1/honours": "scoring", "/api/v1/reports": "scoring",
     "/api/v1/stats": "scoring", "/stats": "scoring", "/honours": "scoring",
+    "/api/v1/leaderboards": "scoring", "/api/v1/leaderboard": "scoring",
+    "/leaderboards": "scoring", "/my/points": "scoring",
 }
 DEFAULT = "matching"
 

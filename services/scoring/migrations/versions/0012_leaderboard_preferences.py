@@ -1,0 +1,32 @@
+"""members' choice to be left off the public leaderboard
+
+Revision ID: 0012
+Revises: 0010
+Create Date: 2026-12-02 03:00:00
+
+"""
+from typing import Sequence, Union
+
+import sqlalchemy as sa
+from alembic import op
+
+from shared.timestamps import Instant
+
+revision: str = '0012'
+# The integrator rechains this after 0011 (notices and feedback), built in parallel.
+down_revision: Union[str, Sequence[str], None] = '0010'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'leaderboard_preferences',
+        sa.Column('member_id', sa.String(length=64), primary_key=True),
+        sa.Column('listed', sa.Boolean(), nullable=False),
+        sa.Column('set_at', Instant(), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('leaderboard_preferences')
