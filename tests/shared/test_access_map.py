@@ -35,6 +35,7 @@ FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes
               ("matching", "/my/claims/<claim_id>/release"),
               ("matching", "/my/claims/<claim_id>/messages"),
               ("matching", TRACKING_FORMS), ("scoring", HONOUR_STEPS),
+              ("scoring", "/my/points/listing"),
               ("matching", "/my/claims/<claim_id>/handover"), ("matching", MY_HANDOVERS),
               ("matching", MY_ASSIGNMENTS), ("matching", "/tracking/claims/<claim_id>/reassignment"),
               ("matching", "/tracking/claims/<claim_id>/messages"),
@@ -496,7 +497,28 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
                principal("unit_admin"), liaison_b)
         expect(200, "scoring", "GET", path, member, principal("unit_admin", unit="U1"))
 
+    def points_card():
+        """The card is the caller's own: another member's shows none of these entries."""
+        mine = call("scoring", "GET", "/my/points", member)
+        others = call("scoring", "GET", "/my/points", other_member)
+        assert mine.status_code == others.status_code == 200
+        assert 'data-entry-id="' in mine.get_data(as_text=True)
+        assert 'data-entry-id="' not in others.get_data(as_text=True)
+
+    def leaderboards():
+        """Public: masked names only, never a member's id; a member's choice is their own."""
+        for board in ("members", "units", "communities"):
+            resp = call("scoring", "GET", f"/api/v1/leaderboards?board={board}")
+            assert resp.status_code == 200 and member.id not in resp.get_data(as_text=True)
+        expect(200, "scoring", "PUT", "/api/v1/leaderboard/preference", other_member,
+               json={"listed": False})
+        assert call("scoring", "GET", "/api/v1/leaderboard/preference", member).get_json() == {
+            "listed": True}
+
     scope = {
+        ("scoring", "/my/points", "GET"): points_card,
+        ("scoring", "/api/v1/leaderboards", "GET"): leaderboards,
+        ("scoring", "/api/v1/leaderboard/preference", "PUT"): leaderboards,
         ("scoring", "/api/v1/honours/<honour_id>", "GET"): honour_view,
         ("scoring", "/api/v1/honours/<honour_id>/<any(select, review, issue, publish):step>",
          "POST"): honour_step,

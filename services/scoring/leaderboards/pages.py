@@ -16,8 +16,9 @@ bp = Blueprint("leaderboard_pages", __name__)
 
 def _page(status: int = 200, wanted: dict | None = None, **context):
     wanted = wanted or http.query()
-    return render("leaderboards.html", status, boards=BOARDS, board_zh=BOARD_ZH,
-                  **http.answer(wanted), **context)
+    found = http.answer(wanted)
+    return render("leaderboards.html", status, boards=BOARDS, names_zh=BOARD_ZH,
+                  year=found["year"], board=found["board"], items=found["items"], **context)
 
 
 @bp.errorhandler(ApiError)
