@@ -14,7 +14,7 @@ import threading
 import click
 from werkzeug.serving import run_simple
 
-from services import demo, demo_story
+from services import demo, demo_points, demo_story
 from services.matching import config as matching_config
 from services.worker import runtime, service_module
 from shared.db import Database
@@ -102,6 +102,9 @@ def run() -> None:
     platform.migrate()
     platform.start()
     created = demo.seed(platform.dbs["intake"], platform.settings)
+    if demo_points.enabled(os.environ):  # the year so far on the points cards, once
+        threading.Thread(target=demo_points.run_when_ready, name="demo-points", daemon=True,
+                         args=(platform.dbs, platform.settings)).start()
     if demo_story.enabled(os.environ):  # once the wishes reach the wall; the site serves meanwhile
         threading.Thread(target=demo_story.run_when_ready, name="demo-story", daemon=True,
                          args=(platform.dbs, matching_config.from_env())).start()
