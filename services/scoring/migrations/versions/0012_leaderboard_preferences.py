@@ -1,4 +1,5 @@
-"""members' choice to be left off the public leaderboard
+"""members' choice to be left off the public leaderboard, and the ledger indexed by time for
+the year's boards
 
 Revision ID: 0012
 Revises: 0010
@@ -26,7 +27,9 @@ def upgrade() -> None:
         sa.Column('listed', sa.Boolean(), nullable=False),
         sa.Column('set_at', Instant(), nullable=False),
     )
+    op.create_index('ix_ledger_at', 'ledger', ['at'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_ledger_at', table_name='ledger')
     op.drop_table('leaderboard_preferences')
