@@ -14,7 +14,7 @@ import threading
 import click
 from werkzeug.serving import run_simple
 
-from services import demo, demo_story
+from services import demo, demo_points, demo_story
 from services.matching import config as matching_config
 from services.worker import runtime, service_module
 from shared.db import Database
@@ -27,11 +27,15 @@ ROUTES = {
     "/api/v1/submissions": "intake", "/api/v1/members": "intake", "/api/v1/auth": "intake",
     "/api/v1/audit": "intake", "/api/v1/openapi.json": "intake", "/login": "intake",
     "/logout": "intake", "/submit": "intake", "/my/wishes": "intake", "/join": "intake",
+    "/api/v1/communities": "intake",
     "/api/v1/reviews": "verification", "/review": "verification",
     "/api/v1/wishes": "matching", "/api/v1/claims": "matching",
     "/api/v1/points": "scoring", "/api/v1/honours": "scoring", "/api/v1/reports": "scoring",
+    "/api/v1/point-rules": "scoring", "/api/v1/ledger": "scoring",
     "/api/v1/stats": "scoring", "/stats": "scoring", "/honours": "scoring",
     "/api/v1/notices": "scoring", "/notices": "scoring", "/feedback": "scoring",
+    "/api/v1/leaderboards": "scoring", "/api/v1/leaderboard": "scoring",
+    "/leaderboards": "scoring", "/my/points": "scoring",
 }
 DEFAULT = "matching"
 
@@ -101,6 +105,9 @@ def run() -> None:
     platform.migrate()
     platform.start()
     created = demo.seed(platform.dbs["intake"], platform.settings)
+    if demo_points.enabled(os.environ):  # the year so far on the points cards, once
+        threading.Thread(target=demo_points.run_when_ready, name="demo-points", daemon=True,
+                         args=(platform.dbs, platform.settings)).start()
     if demo_story.enabled(os.environ):  # once the wishes reach the wall; the site serves meanwhile
         threading.Thread(target=demo_story.run_when_ready, name="demo-story", daemon=True,
                          args=(platform.dbs, matching_config.from_env())).start()

@@ -31,8 +31,10 @@ COMMUNITIES = [
 # What the demo runs with unless told otherwise: 浦东's online wall is open to the whole city at
 # once (the seed report: anyone in the city claims there); 川汇's wishes are for their community's
 # members for the first 48 hours.
-# The demo story (services/demo_story.py) plays itself out on the wall's 浦东 wishes.
-SETTINGS = {"MICROWISH_COMMUNITY_WINDOW_HOURS_BY_DISTRICT": "pudong=0", "MICROWISH_DEMO_STORY": "on"}
+# The demo story (services/demo_story.py) plays itself out on the wall's 浦东 wishes; the year's
+# deeds so far (services/demo_points.py) fill 张建国's points card up to his honours.
+SETTINGS = {"MICROWISH_COMMUNITY_WINDOW_HOURS_BY_DISTRICT": "pudong=0", "MICROWISH_DEMO_STORY": "on",
+            "MICROWISH_DEMO_POINTS": "on"}
 # 川汇 publishes on the meeting day (例会日: the Saturday of the month's first week); 浦东's
 # online wall takes each wish once it is verified.
 MEETING_DAYS = {"chuanhui": {"nth": 1, "weekday": 6}, "pudong": None}

@@ -4,7 +4,9 @@ from __future__ import annotations
 from services.scoring import communities, members
 from services.scoring.feedback import actions as feedback, http as feedback_http
 from services.scoring.feedback import pages as feedback_pages
+from services.scoring.card import pages as card_pages
 from services.scoring.honours import http as honours_http, pages as honour_pages
+from services.scoring.leaderboards import http as boards_http, pages as board_pages
 from services.scoring.ledger import handlers as ledger, http as ledger_http
 from services.scoring.models import Base
 from services.scoring.notices import actions as notices, config as notice_config
@@ -35,6 +37,9 @@ def create_app(settings=None, db=None):
     app.register_blueprint(notice_pages.bp)
     app.register_blueprint(feedback_http.bp)
     app.register_blueprint(feedback_pages.bp)
+    app.register_blueprint(card_pages.bp)
+    app.register_blueprint(boards_http.bp)
+    app.register_blueprint(board_pages.bp)
     return app
 
 

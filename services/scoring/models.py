@@ -38,7 +38,8 @@ class LedgerEntry(Base):
     claim_id: Mapped[str] = mapped_column(String(36))
     points: Mapped[Decimal] = mapped_column(Numeric(8, 2))  # their share of the deed's points
     reason: Mapped[str] = mapped_column(String(50))  # wish.confirmed, or correction
-    at: Mapped[datetime] = mapped_column(Instant)  # when the deed was confirmed (or corrected)
+    # When the deed was confirmed (or corrected); indexed for the year's leaderboards.
+    at: Mapped[datetime] = mapped_column(Instant, index=True)
     title: Mapped[str | None] = mapped_column(String(200))  # the wish's, as the wall shows it
     # A correction: the award it reverses, who made it and why.
     reverses: Mapped[int | None] = mapped_column(ForeignKey("ledger.id"), unique=True)

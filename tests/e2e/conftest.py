@@ -49,7 +49,9 @@ class AllInOneProcess:
         self.env = {**os.environ, "MICROWISH_VAR_DIR": str(tmp_path / "var"),
                     "MICROWISH_HOST": "127.0.0.1", "MICROWISH_PORT": str(self.port),
                     # the demo story would claim the wishes the tests mean to: off unless asked
-                    "MICROWISH_DEMO_STORY": "off"}
+                    "MICROWISH_DEMO_STORY": "off",
+                    # the demo's past deeds would give `member` points the tests count: off too
+                    "MICROWISH_DEMO_POINTS": "off"}
         for key in ("MICROWISH_BROKER_URL", "MICROWISH_DATABASE_URL"):
             self.env.pop(key, None)  # the embedded default: the local bus and SQLite
         self.proc: subprocess.Popen | None = None

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from services.scoring.app import create_app, handlers
+from services.scoring.ledger import actions
 from services.scoring.ledger.rules import Deed, PointRule, points_for, rule_for
 from services.scoring.models import LedgerEntry
 from shared.clock import CHINA
@@ -159,3 +160,16 @@ def test_the_card_totals_each_year_in_china_time(db, db_settings, client):
     assert card["years"] == [{"year": 2027, "points": "2.00"}, {"year": 2026, "points": "1.00"}]
     assert [(e["title"], e["year"]) for e in card["entries"]] == [
         ("想要一个血压仪", 2026), ("想要一个血压仪", 2027), ("想要一个血压仪", 2027)]
+
+
+def test_a_correction_in_january_counts_in_its_deeds_year_on_the_card(db, db_settings, client):
+    _deliver(db, db_settings, "scoring.wish-confirmed",
+             _confirmed("c-dec", datetime(2026, 12, 31, 20, 0, tzinfo=CHINA)))
+    [(entry_id,)] = db.engine.connect().execute(select(LedgerEntry.id)).all()
+    with db.uow() as uow:
+        actions.reverse(uow, entry_id, "district-1", "重复记分",
+                        datetime(2027, 1, 5, 9, 0, tzinfo=CHINA))
+        uow.commit()
+    card = client.get("/api/v1/points/m-1", headers=_district(client)).get_json()
+    assert card["years"] == [{"year": 2026, "points": "0.00"}]
+    assert [e["year"] for e in card["entries"]] == [2026, 2026]

@@ -42,6 +42,7 @@ FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes
               ("matching", TRACKING_FORMS), ("scoring", HONOUR_STEPS),
               ("scoring", NOTICE_STEPS), ("scoring", "/notices/<notice_id>/wording"),
               ("scoring", "/notices/drafts"),
+              ("scoring", "/my/points/listing"),
               ("matching", "/my/claims/<claim_id>/handover"), ("matching", MY_HANDOVERS),
               ("matching", MY_ASSIGNMENTS), ("matching", "/tracking/claims/<claim_id>/reassignment"),
               ("matching", "/tracking/claims/<claim_id>/messages"),
@@ -566,6 +567,24 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
             expect(200, "scoring", "GET", path, principal("unit_admin", unit="U1"),
                    principal("district_admin"))
 
+    def points_card():
+        """The card is the caller's own: another member's shows none of these entries."""
+        mine = call("scoring", "GET", "/my/points", member)
+        others = call("scoring", "GET", "/my/points", other_member)
+        assert mine.status_code == others.status_code == 200
+        assert 'data-entry-id="' in mine.get_data(as_text=True)
+        assert 'data-entry-id="' not in others.get_data(as_text=True)
+
+    def leaderboards():
+        """Public: masked names only, never a member's id; a member's choice is their own."""
+        for board in ("members", "units", "communities"):
+            resp = call("scoring", "GET", f"/api/v1/leaderboards?board={board}")
+            assert resp.status_code == 200 and member.id not in resp.get_data(as_text=True)
+        expect(200, "scoring", "PUT", "/api/v1/leaderboard/preference", other_member,
+               json={"listed": False})
+        assert call("scoring", "GET", "/api/v1/leaderboard/preference", member).get_json() == {
+            "listed": True}
+
     scope = {
         ("scoring", NOTICES, "GET"): notice_view,
         ("scoring", f"{NOTICES}/notice.pdf", "GET"): notice_view,
@@ -575,6 +594,9 @@ def test_wrong_community_and_other_peoples_objects_look_absent(db_settings, apps
         ("scoring", "/notices/<notice_id>/wording", "POST"): notice_steps,
         ("scoring", FEEDBACK, "GET"): feedback,
         ("scoring", f"{FEEDBACK}/report.<any(pdf, xlsx):kind>", "GET"): feedback,
+        ("scoring", "/my/points", "GET"): points_card,
+        ("scoring", "/api/v1/leaderboards", "GET"): leaderboards,
+        ("scoring", "/api/v1/leaderboard/preference", "PUT"): leaderboards,
         ("scoring", "/api/v1/honours/<honour_id>", "GET"): honour_view,
         ("scoring", "/api/v1/honours/<honour_id>/<any(select, review, issue, publish):step>",
          "POST"): honour_step,

@@ -17,6 +17,7 @@ from shared.errors import ApiError
 from shared.shares import POINT_QUANTUM
 
 AWARD, CORRECTION = "wish.confirmed", "correction"
+FIGURES = ("base", "material", "spiritual", "urgent", "team")
 
 
 def total(session, member_id: str) -> Decimal:
@@ -40,6 +41,26 @@ def as_rule(row: PointRuleRow) -> PointRule:
     return PointRule(row.scope, row.applies_from, **{
         k: Decimal(v[k]) for k in ("base", "material", "spiritual", "urgent", "team") if k in v},
         categories={c: Decimal(p) for c, p in (v.get("categories") or {}).items()})
+
+
+def set_rule(uow, who, data: dict, now: datetime) -> PointRuleRow:
+    """Set a scope's rule from a day on (PointRuleSchema's fields); the same scope and day
+    again replaces it. Entries already written keep what they were paid."""
+    values = {k: str(data[k]) for k in FIGURES}
+    values["categories"] = {c: str(p) for c, p in data["categories"].items()}
+    session = uow.session
+    row = session.scalars(select(PointRuleRow).where(
+        PointRuleRow.scope == data["scope"], PointRuleRow.applies_from == data["applies_from"])
+        .with_for_update()).first()
+    if row is None:
+        row = PointRuleRow(scope=data["scope"], applies_from=data["applies_from"])
+        session.add(row)
+    row.values, row.set_by, row.set_at = values, who.id, now
+    session.flush()
+    audit.record(uow, who, "point_rule.set", "point_rule", str(row.id),
+                 data["scope"] if "-" in data["scope"] else None,
+                 {"applies_from": row.applies_from.isoformat(), **values})
+    return row
 
 
 def award(uow, deed, confirmed_at: datetime) -> None:

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from services.scoring.ledger import actions
 from services.scoring.ledger.schemas import PointRuleSchema, ReversalSchema
 from services.scoring.models import Community, PointRuleRow
-from shared import audit
 from shared.access import DISTRICT_ADMIN, LIAISON, STREET_ADMIN, allow, require_principal
 from shared.envelope import utcnow
 from shared.errors import ApiError
@@ -16,7 +15,6 @@ from shared.web import load_json, uow
 
 bp = Blueprint("ledger", __name__)
 _RULE, _REVERSAL = PointRuleSchema(), ReversalSchema()
-_FIGURES = ("base", "material", "spiritual", "urgent", "team")
 
 
 def rule_view(row: PointRuleRow) -> dict:
@@ -40,20 +38,7 @@ def set_rule():
     day again replaces it. Entries already written keep what they were paid."""
     data, who = load_json(_RULE), require_principal()
     _known_scope(data["scope"])
-    values = {k: str(data[k]) for k in _FIGURES}
-    values["categories"] = {c: str(p) for c, p in data["categories"].items()}
-    session = uow().session
-    row = session.scalars(select(PointRuleRow).where(
-        PointRuleRow.scope == data["scope"], PointRuleRow.applies_from == data["applies_from"])
-        .with_for_update()).first()
-    if row is None:
-        row = PointRuleRow(scope=data["scope"], applies_from=data["applies_from"])
-        session.add(row)
-    row.values, row.set_by, row.set_at = values, who.id, utcnow()
-    session.flush()
-    audit.record(uow(), who, "point_rule.set", "point_rule", str(row.id),
-                 data["scope"] if "-" in data["scope"] else None,
-                 {"applies_from": row.applies_from.isoformat(), **values})
+    row = actions.set_rule(uow(), who, data, utcnow())
     uow().commit()
     return rule_view(row)
 

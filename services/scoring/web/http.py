@@ -7,9 +7,9 @@ from flask import Blueprint
 from sqlalchemy import func, select
 
 from services.scoring import communities
+from services.scoring.honours.rules import counted_year
 from services.scoring.models import LedgerEntry, Member
 from shared.access import CLAIMERS, DISTRICT_ADMIN, UNIT_ADMIN, allow, require_principal
-from shared.clock import today_in_china
 from shared.errors import ApiError
 from shared.web import uow
 
@@ -41,22 +41,30 @@ def get_points(member_id: str):
     if not entries and (query is None or require_principal().role == UNIT_ADMIN):
         raise ApiError(404, "not_found")
     names = communities.names(uow().session, (e.community_code for e in entries))
+    years = counted_years(entries)
     return {"member_id": member_id, "total": float(sum(e.points for e in entries)),
             "years": [{"year": year, "points": str(points)}
                       for year, points in year_totals(entries).items()],
             "entries": [{"id": e.id, "wish_id": e.wish_id, "claim_id": e.claim_id,
                          "title": e.title, "points": float(e.points), "reason": e.reason,
-                         "at": e.at.isoformat(), "year": today_in_china(e.at).year,
+                         "at": e.at.isoformat(), "year": years[e.id],
                          "reverses": e.reverses, "note": e.note,
                          **_community(e.community_code, names)} for e in entries]}
+
+
+def counted_years(entries) -> dict[int, int]:
+    """Each entry's China year, a correction counting in the year of the deed it undoes (as the
+    honours and the card count it: a deed of 31 December corrected in January is last year's)."""
+    by_id = {e.id: e for e in entries}
+    return {e.id: counted_year(e.at, by_id[e.reverses].at if e.reverses in by_id else None)
+            for e in entries}
 
 
 def year_totals(entries) -> dict[int, Decimal]:
     """Each year's points, newest first, a year being China's (a deed confirmed at 00:30 on
     1 January in 周口 counts in the new year, though UTC is still in the old one)."""
     years: dict[int, Decimal] = {}
-    for e in entries:
-        year = today_in_china(e.at).year
+    for e, year in zip(entries, counted_years(entries).values()):
         years[year] = years.get(year, Decimal(0)) + e.points
     return dict(sorted(years.items(), reverse=True))
 
