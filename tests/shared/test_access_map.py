@@ -29,7 +29,8 @@ TRACKING_FORMS = "/tracking/claims/<claim_id>/<any(confirm, dispute, reinstate, 
 MY_HANDOVERS = "/my/handovers/<handover_id>/<any(accept, decline):answer>"
 MY_ASSIGNMENTS = "/my/assignments/<assignment_id>/<any(accept, decline):answer>"
 HONOUR_STEPS = "/honours/<honour_id>/<any(select, review, issue, publish):step>"
-FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes/<wish_id>/claim"),
+FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("intake", "/ops/replay"),
+              ("matching", "/wishes/<wish_id>/claim"),
               ("matching", "/my/claims/<claim_id>/leave"),
               ("matching", "/my/claims/<claim_id>/fulfilment"),
               ("matching", "/my/claims/<claim_id>/release"),
