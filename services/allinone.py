@@ -27,7 +27,7 @@ ROUTES = {
     "/api/v1/submissions": "intake", "/api/v1/members": "intake", "/api/v1/auth": "intake",
     "/api/v1/audit": "intake", "/api/v1/openapi.json": "intake", "/login": "intake",
     "/logout": "intake", "/submit": "intake", "/my/wishes": "intake", "/join": "intake",
-    "/api/v1/communities": "intake",
+    "/api/v1/communities": "intake", "/ops": "intake",
     "/api/v1/reviews": "verification", "/review": "verification",
     "/api/v1/wishes": "matching", "/api/v1/claims": "matching",
     "/api/v1/points": "scoring", "/api/v1/honours": "scoring", "/api/v1/reports": "scoring",

@@ -7,6 +7,7 @@ from services.allinone import run
 from services.intake.accounts.systems import systems
 from services.intake.communities.cli import communities
 from services.intake.importer.cli import import_wishes
+from services.ops.cli import ops
 from services.stack import stack
 from services.verification.registry_cli import registry
 from services.worker import worker
@@ -18,7 +19,8 @@ def main() -> None:
     """微心愿 platform: run it, migrate it, import into it. Settings come from MICROWISH_* variables."""
 
 
-for command in (run, stack, worker, migrate, import_wishes, registry, systems, communities):
+for command in (run, stack, worker, migrate, import_wishes, registry, systems, communities,
+                ops):
     main.add_command(command)
 
 

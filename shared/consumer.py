@@ -13,10 +13,12 @@ from kombu.mixins import ConsumerProducerMixin
 
 from shared import envelope
 from shared.batch import Outcome, answer_poison, apply_batch
+from shared.dead_letters import keep
 from shared.errors import Poison
 from shared.failures import Unavailable
 from shared.publisher import ConfirmingPublisher
 from shared.retries import next_copy, restore_sender
+from shared.topology import DEAD
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +137,10 @@ class QueueConsumer(ConsumerProducerMixin):
         copies = {id(o.message): next_copy(self.handler.queue.name, o, self.retry_backoff,
                                            self.connection.userid)
                   for o in failed if id(o.message) not in unsettled}
+        # Our sealed copy first, so ops can read and replay it after the broker's copy expires.
+        keep(self.db, self.handler.queue.name, [
+            (o.message, copies[id(o.message)].headers["x-reason"]) for o in failed
+            if id(o.message) in copies and copies[id(o.message)].exchange.name == DEAD.name])
         if copies:
             unsettled |= self._publish(copies)
         self._ack([o.message for o in outcomes], unsettled)

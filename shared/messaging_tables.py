@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text, text
 
+from shared.dead_letters import add_dead_letter_table
 from shared.timestamps import Instant
 
 _Id = BigInteger().with_variant(Integer, "sqlite")
@@ -35,6 +36,7 @@ def add_messaging_tables(metadata: MetaData) -> None:
         Column("message_id", String(200), primary_key=True),
         Column("processed_at", Instant, nullable=False),
     )
+    add_dead_letter_table(metadata)
 
 
 

@@ -10,6 +10,7 @@ from typing import Callable
 
 from kombu import Connection
 
+from shared import dead_letters
 from shared.consumer import QueueConsumer
 from shared.relay import Relay
 from shared.topology import declare
@@ -35,7 +36,8 @@ class ServiceRuntime:
                  on_declare: Callable[[Connection], None] | None = None):
         self.db = db
         self.settings = settings
-        self.jobs = jobs or []
+        # Every service keeps copies of its dead letters; each sheds them past their retention.
+        self.jobs = (jobs or []) + [Job("dead-letter-copies", 3600.0, dead_letters.expire)]
         self.on_declare = on_declare
         self._stopping = threading.Event()
         chosen = [h for h in handlers if queues is None or h.queue.name in queues]

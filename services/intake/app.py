@@ -11,6 +11,7 @@ from services.intake.claimers import models as _claimer_tables  # noqa: F401 (th
 from services.intake.communities import http as communities_http
 from services.intake.contracts import openapi
 from services.intake.models import Base
+from services.intake.ops import pages as ops_pages
 from services.intake.submissions import (actions as submissions, handlers as submission_handlers,
                                          http as submissions_http, jobs as submission_jobs,
                                          pages as submissions_pages)
@@ -25,7 +26,7 @@ SERVICE = "intake"
 METADATA = Base.metadata  # every sub-area's models, imported above, have joined it
 BLUEPRINTS = (submissions_http.bp, submissions_pages.bp, accounts_http.bp, accounts_pages.bp,
               claimers_http.bp, organisations_http.bp, claimers_pages.bp, communities_http.bp,
-              audit_http.bp, openapi.bp)
+              audit_http.bp, openapi.bp, ops_pages.bp)
 
 
 def _resolve_api_key(key: str):

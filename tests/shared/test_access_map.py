@@ -34,7 +34,8 @@ HONOUR_STEPS = "/honours/<honour_id>/<any(select, review, issue, publish):step>"
 NOTICE_STEPS = "/notices/<notice_id>/<any(review, issue):step>"
 NOTICES = "/api/v1/notices/<notice_id>"
 FEEDBACK = "/api/v1/reports/feedback/<report_id>"
-FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("matching", "/wishes/<wish_id>/claim"),
+FORM_POSTS = {("intake", "/login"), ("intake", "/logout"), ("intake", "/ops/replay"),
+              ("matching", "/wishes/<wish_id>/claim"),
               ("matching", "/my/claims/<claim_id>/leave"),
               ("matching", "/my/claims/<claim_id>/fulfilment"),
               ("matching", "/my/claims/<claim_id>/release"),

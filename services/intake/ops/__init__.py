@@ -1,0 +1,1 @@
+"""The ops page: queues, dead letters by reason, a replay button (for the ops role)."""
