@@ -11,12 +11,13 @@ from typing import Any, Callable
 from kombu import Queue
 from kombu.mixins import ConsumerProducerMixin
 
-from shared import envelope
+from shared import envelope, metrics
 from shared.batch import Outcome, answer_poison, apply_batch
 from shared.errors import Poison
 from shared.failures import Unavailable
 from shared.publisher import ConfirmingPublisher
 from shared.retries import next_copy, restore_sender
+from shared.topology import DEAD
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,15 @@ def inbox_name(db, handler: Handler) -> str:
     return f"{db.service}:{handler.queue.name}"
 
 
+def count_copies(service: str, queue: str, copies: list) -> None:
+    """Count the copies the broker took: to the dead queue, or round a retry tier."""
+    dead = sum(c.exchange.name == DEAD.name for c in copies)
+    if dead:
+        metrics.DEAD_LETTERED.labels(service, queue).inc(dead)
+    if len(copies) > dead:
+        metrics.RETRIED.labels(service, queue).inc(len(copies) - dead)
+
+
 class QueueConsumer(ConsumerProducerMixin):
     """Consume one queue in batches; publish retries and dead letters on a separate connection."""
 
@@ -64,6 +74,7 @@ class QueueConsumer(ConsumerProducerMixin):
         self.batch_wait = batch_wait  # how long a batch's first message waits for company
         self.retry_backoff = retry_backoff
         self.inbox_name = inbox_name(db, handler)
+        self._received = metrics.RECEIVED.labels(db.service, handler.queue.name)
         self.pending: list = []
         self._since = 0.0
         self._publisher = None
@@ -77,6 +88,7 @@ class QueueConsumer(ConsumerProducerMixin):
     def _take(self, message) -> None:
         if not self.pending:
             self._since = time.monotonic()
+        self._received.inc()
         self.pending.append(message)
 
     def consume(self, limit=None, timeout=None, safety_interval=1, **kwargs):
@@ -137,6 +149,8 @@ class QueueConsumer(ConsumerProducerMixin):
                   for o in failed if id(o.message) not in unsettled}
         if copies:
             unsettled |= self._publish(copies)
+            count_copies(self.db.service, self.handler.queue.name,
+                         [c for key, c in copies.items() if key not in unsettled])
         self._ack([o.message for o in outcomes], unsettled)
 
     def _publish(self, copies: dict) -> set:
