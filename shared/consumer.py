@@ -11,7 +11,7 @@ from typing import Any, Callable
 from kombu import Queue
 from kombu.mixins import ConsumerProducerMixin
 
-from shared import envelope, metrics
+from shared import envelope, logs, metrics
 from shared.batch import Outcome, answer_poison, apply_batch
 from shared.errors import Poison
 from shared.failures import Unavailable
@@ -122,7 +122,8 @@ class QueueConsumer(ConsumerProducerMixin):
         delay = self.retry_backoff
         while True:
             try:
-                outcomes = apply_batch(self.db, self.handler, self.inbox_name, batch)
+                with logs.bound(queue=self.handler.queue.name):
+                    outcomes = apply_batch(self.db, self.handler, self.inbox_name, batch)
                 break
             except Unavailable as exc:
                 # Nothing can be applied now: hold the batch (unacked) rather than burn retries.
@@ -139,11 +140,13 @@ class QueueConsumer(ConsumerProducerMixin):
         unsettled = set()
         for outcome in failed:
             if outcome.poison is not None:
-                log.warning("poison message %s on %s: %s",
-                            outcome.message.properties.get("message_id"),
-                            self.handler.queue.name, outcome.poison.reason)
-                if not answer_poison(self.db, self.handler, self.inbox_name, outcome):
-                    unsettled.add(id(outcome.message))
+                props = outcome.message.properties
+                with logs.bound(queue=self.handler.queue.name, message_id=props.get("message_id"),
+                                correlation_id=props.get("correlation_id")):
+                    log.warning("poison message %s on %s: %s", props.get("message_id"),
+                                self.handler.queue.name, outcome.poison.reason)
+                    if not answer_poison(self.db, self.handler, self.inbox_name, outcome):
+                        unsettled.add(id(outcome.message))
         copies = {id(o.message): next_copy(self.handler.queue.name, o, self.retry_backoff,
                                            self.connection.userid)
                   for o in failed if id(o.message) not in unsettled}

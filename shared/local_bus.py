@@ -7,7 +7,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
-from shared import metrics
+from shared import logs, metrics
 from shared.batch import answer_poison, apply_batch
 from shared.consumer import Handler, inbox_name
 from shared.relay import drain, due, settle
@@ -69,8 +69,9 @@ class LocalBus:
                 consumer = inbox_name(target, handler)
                 labels = (target.service, handler.queue.name)
                 metrics.RECEIVED.labels(*labels).inc(len(bound))
-                outcomes = apply_batch(target, handler, consumer,
-                                       [as_message(r, db.service) for r in bound])
+                with logs.bound(queue=handler.queue.name):
+                    outcomes = apply_batch(target, handler, consumer,
+                                           [as_message(r, db.service) for r in bound])
                 for row, outcome in zip(bound, outcomes):
                     if outcome.poison is not None and answer_poison(target, handler, consumer,
                                                                     outcome):

@@ -16,6 +16,8 @@ from contextvars import ContextVar
 from pythonjsonlogger.json import JsonFormatter
 
 FIELDS = ("service", "process", "queue", "message_id", "correlation_id", "request_id")
+# A LogRecord has a `process` of its own (the pid): ours travels as mw_process, shown as process.
+_ATTR = {name: name for name in FIELDS} | {"process": "mw_process"}
 _context: ContextVar[dict] = ContextVar("microwish_log_context", default={})
 _process: dict[str, str | None] = {"service": None, "process": None}
 
@@ -54,8 +56,8 @@ class ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         context = _context.get()
         for name in FIELDS:
-            if not hasattr(record, name):
-                setattr(record, name, context.get(name) or _process.get(name))
+            if not hasattr(record, _ATTR[name]):
+                setattr(record, _ATTR[name], context.get(name) or _process.get(name))
         return True
 
 
@@ -72,9 +74,10 @@ class TextFormatter(logging.Formatter):
 def formatter(fmt: str) -> logging.Formatter:
     if fmt == "text":
         return TextFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
-    return JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s", *(),
+    return JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s",
+                         datefmt="%Y-%m-%dT%H:%M:%S%z",
                          rename_fields={"asctime": "time", "levelname": "level",
-                                        "name": "logger"},
+                                        "name": "logger", "mw_process": "process"},
                          json_ensure_ascii=False, reserved_attrs=_RESERVED)
 
 
