@@ -22,9 +22,18 @@ _context: ContextVar[dict] = ContextVar("microwish_log_context", default={})
 _process: dict[str, str | None] = {"service": None, "process": None}
 
 
+_SCOPE = "_scope"  # set by bind and begin: a unit of work inside may note its wish
+
+
 def bind(**fields):
     """Add `fields` to the log context of this thread (or request); a token for `unbind`."""
-    return _context.set({**_context.get(), **{k: v for k, v in fields.items() if v}})
+    return _context.set({**_context.get(), _SCOPE: True,
+                         **{k: v for k, v in fields.items() if v}})
+
+
+def begin(**fields):
+    """Start a fresh context (a request: nothing from before it applies); a token for `unbind`."""
+    return _context.set({_SCOPE: True, **{k: v for k, v in fields.items() if v}})
 
 
 def unbind(token) -> None:
@@ -41,13 +50,15 @@ def bound(**fields):
 
 
 def note_correlation(correlation_id: str | None) -> None:
-    """The wish this work is about, once it is known (the first one named wins)."""
-    if correlation_id and "correlation_id" not in _context.get():
+    """The wish this work is about, once it is known (the first one named wins) — only inside a
+    request, a message or a job, whose end forgets it; never for a thread as a whole."""
+    context = _context.get()
+    if correlation_id and context.get(_SCOPE) and "correlation_id" not in context:
         bind(correlation_id=correlation_id)
 
 
 def current() -> dict:
-    return dict(_context.get())
+    return {k: v for k, v in _context.get().items() if k != _SCOPE}
 
 
 class ContextFilter(logging.Filter):

@@ -2,22 +2,18 @@
 from __future__ import annotations
 
 import hmac
-import logging
-import re
 import secrets
-import time
-import uuid
 from contextlib import contextmanager
 from urllib.parse import quote
 
-from flask import Flask, Response, current_app, g, jsonify, redirect, request
+from flask import Flask, current_app, g, jsonify, redirect, request
 from flask.sessions import SecureCookieSessionInterface
 from marshmallow import Schema, ValidationError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shared import characters, health, logs, metrics
+from shared import characters, web_ops
 from shared.access import CSRF_FIELD, check_request, public
 from shared.db import Database
 from shared.errors import MESSAGES_ZH, ApiError, DomainError, field_errors
@@ -28,12 +24,6 @@ from shared.tokens import Tokens
 
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
-_requests = logging.getLogger("microwish.http")  # one line a request: the rule, never the path
-REQUEST_ID = "X-Request-Id"
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")  # a caller's id we echo: nothing else
-# The view args that name a wish (a submission's id is its wish's), for the log's correlation id.
-_WISH_ARGS = ("wish_id", "submission_id")
-_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}  # any other: "other"
 
 
 def make_app(import_name: str, service: str, metadata, settings: Settings | None = None,
@@ -60,22 +50,16 @@ def make_app(import_name: str, service: str, metadata, settings: Settings | None
     app.extensions["microwish.tokens"] = Tokens(settings.token_keys)
     # Characters first: not even the credentials' look-up may see a NUL. This reads the body, so
     # a blueprint that allows a bigger one raises the limit in a url_value_preprocessor.
-    app.extensions["microwish.service"] = service
-    app.before_request(_begin_request)  # first: even a refused request has an id and a count
+    web_ops.install(app, service)  # first: even a refused request has an id and a count
     app.before_request(refuse_control_characters)
     app.before_request(check_request)
     app.teardown_appcontext(_close_uow)
-    app.after_request(_end_request)
-    app.teardown_request(_unbind_log_context)
     app.extensions["microwish.http_status"] = http_status or {}
     app.register_error_handler(ApiError, api_error)
     app.register_error_handler(DomainError, lambda exc: api_error(as_api_error(exc)))
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DBAPIError, _database_error)
     app.add_url_rule("/healthz", "healthz", public(lambda: {"status": "ok", "service": service}))
-    app.add_url_rule("/readyz", "readyz", public(_ready))
-    # Public as far as tokens go (the scraper has none); the gateway refuses it from outside.
-    app.add_url_rule("/metrics", "metrics", public(_metrics))
     return app
 
 
@@ -236,50 +220,3 @@ def _database_error(exc: DBAPIError):
         raise exc
     current_app.logger.warning("database unavailable: %s", describe(exc))
     return api_error(ApiError(503, "not_ready", retry_after=1))
-
-
-def _ready():
-    """The database and the broker answer; the relay's lag (its oldest unsent row) with it."""
-    status, body = health.readiness(database(), settings().broker_url)
-    if status != 200:
-        return {**ApiError(503, "not_ready").to_dict(), **body}, 503
-    return body
-
-
-def _metrics():
-    data, content_type = metrics.exposition()
-    return Response(data, content_type=content_type)
-
-
-def _begin_request() -> None:
-    """The request's id (the caller's X-Request-Id when sane, else a new one) and its clock."""
-    g.started = time.perf_counter()
-    sent = request.headers.get(REQUEST_ID, "")
-    g.request_id = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
-    wish = next((request.view_args[k] for k in _WISH_ARGS if k in (request.view_args or {})), None)
-    g.log_token = logs.bind(service=current_app.extensions["microwish.service"],
-                            request_id=g.request_id,
-                            correlation_id=wish if wish and len(wish) <= 64 else None)
-
-
-def _end_request(response):
-    """Echo the request id; count the request by its URL rule (never the raw path)."""
-    response.headers[REQUEST_ID] = g.get("request_id") or uuid.uuid4().hex
-    route = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
-    service = current_app.extensions["microwish.service"]
-    method = request.method if request.method in _METHODS else "other"
-    metrics.HTTP_REQUESTS.labels(service, route, method, str(response.status_code)).inc()
-    if "started" in g:
-        seconds = time.perf_counter() - g.started
-        metrics.HTTP_SECONDS.labels(service, route, method).observe(seconds)
-        _requests.info("%s %s %s %.1fms", method, route, response.status_code, seconds * 1000)
-    return response
-
-
-def _unbind_log_context(_exc=None) -> None:
-    token = g.pop("log_token", None)
-    if token is not None:
-        try:
-            logs.unbind(token)
-        except ValueError:  # set in another context (a test client's nested request)
-            pass
