@@ -81,9 +81,11 @@ def names() -> set[str]:
     for metric in (RECEIVED, APPLIED, DUPLICATES, RETRIED, DEAD_LETTERED, RELAY_BATCHES,
                    RELAY_CONFIRMED, RELAY_RETURNED, RELAY_NACKED, RELAY_FAILURES, OUTBOX_PARKED,
                    JOB_RUNS, NOTICES_SENT, NOTICES_FAILED, HTTP_REQUESTS):
-        out |= {f"{metric._name}_total", f"{metric._name}_created"}
+        name = metric.describe()[0].name
+        out |= {f"{name}_total", f"{name}_created"}
     for metric in (HANDLER_SECONDS, JOB_SECONDS, HTTP_SECONDS):
-        out |= {metric._name + s for s in ("_bucket", "_sum", "_count", "_created")}
+        name = metric.describe()[0].name
+        out |= {name + s for s in ("_bucket", "_sum", "_count", "_created")}
     return out
 
 
