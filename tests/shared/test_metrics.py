@@ -4,11 +4,12 @@ HTTP requests by their URL rule, never the raw path."""
 from __future__ import annotations
 
 import requests
+from kombu import Connection, Producer
 from prometheus_client.parser import text_string_to_metric_families
 
 from services.matching import app as matching
 from services.worker import runtime
-from shared import metrics
+from shared import metrics, topology
 from shared.envelope import make_event
 from tests.factories import community_profile
 from tests.helpers import publish_event, wait_for
@@ -54,6 +55,15 @@ def test_a_worker_counts_received_applied_and_duplicates_and_the_relay_its_confi
                          "microwish_messages_applied_total": 1,
                          "microwish_messages_duplicate_total": 1,
                          "microwish_handler_seconds_count": 1}
+
+        # Poison (not even JSON) goes to the dead queue at once, and is counted there.
+        with Connection(settings.broker_url) as conn:
+            Producer(conn.default_channel).publish(
+                b"not json", exchange=topology.EVENTS, routing_key="community.registered",
+                message_id="m-poison-1", content_type="application/json", retry=False)
+        wait_for(lambda: value(scrape(url), "microwish_messages_dead_lettered_total", **QUEUE)
+                 == value(before, "microwish_messages_dead_lettered_total", **QUEUE) + 1,
+                 what="the poison dead-lettered")
 
         # The relay: one event some queue binds (confirmed), one nobody binds (returned).
         with db.uow() as uow:
