@@ -18,5 +18,6 @@ RUN pip install . \
     && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin microwish
 
 USER microwish
-EXPOSE 8000
+# 8000: gunicorn (its /metrics too); 9100: a worker's /metrics, /healthz, /readyz (MICROWISH_METRICS_PORT)
+EXPOSE 8000 9100
 # No default command: docker-compose.yml names each process (gunicorn, worker or migrate).

@@ -7,19 +7,21 @@ so a kill loses nothing; with an amqp:// URL the services use RabbitMQ as the st
 """
 from __future__ import annotations
 
-import logging
 import os
 import threading
 
 import click
 from werkzeug.serving import run_simple
+from werkzeug.wrappers import Response
 
 from services import demo, demo_points, demo_story
 from services.matching import config as matching_config
 from services.worker import runtime, service_module
+from shared import logs
 from shared.db import Database
 from shared.local_bus import LocalBus
 from shared.migrate import upgrade
+from shared.probe import Probe
 from shared.settings import SERVICES, from_env
 
 # Which app answers which API prefix (DESIGN §2); everything else, the wall included, is matching's.
@@ -38,6 +40,9 @@ ROUTES = {
     "/leaderboards": "scoring", "/my/points": "scoring",
 }
 DEFAULT = "matching"
+# Never answered through the gateway (deploy/nginx/nginx.conf denies them too): the scraper reads
+# each process directly, on its own port.
+INTERNAL = ("/metrics",)
 
 
 class PrefixDispatcher:
@@ -55,7 +60,16 @@ class PrefixDispatcher:
         return self.default
 
     def __call__(self, environ, start_response):
-        return self.app_for(environ.get("PATH_INFO", ""))(environ, start_response)
+        path = environ.get("PATH_INFO", "")
+        if any(path == p or path.startswith(p + "/") for p in INTERNAL):
+            return refused(environ, start_response)
+        return self.app_for(path)(environ, start_response)
+
+
+def refused(environ, start_response):
+    """What the gateway answers for an internal path: 404, as if it did not exist."""
+    body = '{"error": {"code": "not_found", "message": "页面不存在", "fields": []}}'
+    return Response(body, 404, content_type="application/json")(environ, start_response)
 
 
 class AllInOne:
@@ -74,6 +88,7 @@ class AllInOne:
         bus = {"queues": [], "relay": False} if self.bus else {}
         self.runtimes = [runtime(s, self.settings, self.dbs[s], **bus) for s in SERVICES]
         self.wsgi = PrefixDispatcher(self.apps)
+        self.probe = None
 
     def migrate(self) -> None:
         for service in SERVICES:
@@ -84,8 +99,18 @@ class AllInOne:
             self.bus.start()
         for rt in self.runtimes:
             rt.start()
+        if self.settings.metrics_port:  # every service's metrics and health on one port
+            self.probe = Probe(self.settings.metrics_port, list(self.dbs.values()),
+                               self.settings.broker_url, self.alive).start()
+
+    def alive(self) -> bool:
+        threads = [t for rt in self.runtimes for t in rt.threads] + (self.bus.threads
+                                                                      if self.bus else [])
+        return all(t.is_alive() for t in threads)
 
     def stop(self) -> None:
+        if self.probe is not None:
+            self.probe.stop()
         if self.bus is not None:
             self.bus.stop()
         for rt in self.runtimes:
@@ -98,9 +123,10 @@ def run() -> None:
 
     Serves http://127.0.0.1:8000; MICROWISH_HOST and MICROWISH_PORT change where.
     """
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    os.environ.setdefault("MICROWISH_LOG_FORMAT", "text")  # a terminal reads text better
     for name, value in demo.SETTINGS.items():
         os.environ.setdefault(name, value)
+    logs.configure(None, "allinone")
     platform = AllInOne()
     platform.migrate()
     platform.start()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -30,30 +31,52 @@ SPLIT_WORKERS = {"intake": {"intake-worker": "intake.submissions",
                             "intake-audit-worker": "intake.audit"}}
 
 
+# Each worker's /metrics, /healthz and /readyz (MICROWISH_METRICS_PORT), numbered from here in
+# the order of `commands`; in docker-compose.yml every container has its own 9100.
+METRICS_PORT_BASE = 9101
+
+
 def commands(service: str, port: int) -> dict[str, list[str]]:
     """The processes of one service, exactly as docker-compose.yml runs them."""
     worker = [sys.executable, "-m", "services.worker", service]
     workers = {name: [*worker, "--queues", queues]
                for name, queues in SPLIT_WORKERS.get(service, {}).items()}
     return {
+        # shared/gunicorn_conf.py: Prometheus multiprocess mode and JSON logs (one line a request)
         f"{service}-http": [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-                            "--workers", "2", "--no-control-socket", "--access-logfile", "-",
+                            "--workers", "2", "--no-control-socket",
+                            "--config", "python:shared.gunicorn_conf",
                             f"services.{service}.app:create_app()"],
         **(workers or {f"{service}-worker": worker}),
     }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class Stack:
     """Start, kill and restart the stack's processes; used by `make stack` and the e2e tests."""
 
     def __init__(self, env: dict[str, str] | None = None, ports: dict[str, int] | None = None,
-                 log_dir=None):
+                 log_dir=None, metrics_ports: dict[str, int] | None = None):
         self.env = {**os.environ, **STACK_DEFAULTS, **(env or {})}
         self.ports = ports or PORTS
         self.log_dir = log_dir
         self.commands = {name: cmd for s in SERVICES
                          for name, cmd in commands(s, self.ports[s]).items()}
+        workers = [name for name in self.commands if not name.endswith("-http")]
+        # Fixed numbers for `microwish stack`; free ones for a stack on ports of its own (tests).
+        self.metrics_ports = metrics_ports or {
+            name: METRICS_PORT_BASE + n if ports is None else _free_port()
+            for n, name in enumerate(workers)}
         self.procs: dict[str, subprocess.Popen] = {}
+
+    def metrics_url(self, name: str) -> str:
+        """Where a worker process serves /metrics, /healthz and /readyz."""
+        return f"http://127.0.0.1:{self.metrics_ports[name]}"
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -67,8 +90,11 @@ class Stack:
             out = None
             if self.log_dir is not None:
                 out = open(os.path.join(self.log_dir, f"{proc_name}.log"), "ab")
+            env = self.env
+            if proc_name in self.metrics_ports:
+                env = {**env, "MICROWISH_METRICS_PORT": str(self.metrics_ports[proc_name])}
             self.procs[proc_name] = subprocess.Popen(
-                self.commands[proc_name], env=self.env, cwd=ROOT, stdout=out,
+                self.commands[proc_name], env=env, cwd=ROOT, stdout=out,
                 stderr=subprocess.STDOUT if out else None)
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> int:

@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 import importlib
-import logging
 
 import click
 
+from shared import logs
 from shared.db import Database
 from shared.runtime import ServiceRuntime
 from shared.settings import SERVICES, from_env
@@ -51,9 +51,9 @@ def worker(service: str, queues: str) -> None:
     if unknown:
         raise click.BadParameter(f"{', '.join(unknown)} (the queues of {service}: "
                                  f"{', '.join(queue_names(service))})", param_hint="--queues")
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    runtime(service, from_env(), queues=chosen).run_forever()
+    settings = from_env()
+    logs.configure(service, "worker", settings.log_format)
+    runtime(service, settings, queues=chosen).run_forever()
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@ for the lot, and a message that fails takes only itself out."""
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from shared import logs, metrics
 from shared.errors import DomainError, Poison
 from shared.failures import Unavailable, describe, is_invalid_data, is_unavailable
 
@@ -22,6 +24,7 @@ class Outcome:
     message: Any
     poison: Poison | None = None
     error: str | None = None  # a transient failure, described without the message's values
+    duplicate: bool = False  # in the inbox already: acknowledged and skipped
 
     @property
     def applied(self) -> bool:
@@ -45,6 +48,23 @@ def apply_batch(db, handler, consumer: str, messages: list) -> list[Outcome]:
     Three passes, each only when the one before failed: the whole batch with no savepoint (its
     reads prefetched, its writes flushed once at commit); each message in its own savepoint;
     each message in its own transaction."""
+    outcomes = _apply_batch(db, handler, consumer, messages)
+    _count(db.service, handler.queue.name, outcomes)
+    return outcomes
+
+
+def _count(service: str, queue: str, outcomes: list[Outcome]) -> None:
+    """Count what was committed: applied, or skipped as a duplicate (failures count where they
+    are sent on: a retry tier or the dead queue)."""
+    duplicates = sum(o.duplicate for o in outcomes if o.applied)
+    applied = sum(o.applied for o in outcomes) - duplicates
+    if applied:
+        metrics.APPLIED.labels(service, queue).inc(applied)
+    if duplicates:
+        metrics.DUPLICATES.labels(service, queue).inc(duplicates)
+
+
+def _apply_batch(db, handler, consumer: str, messages: list) -> list[Outcome]:
     outcomes = [Outcome(m) for m in messages]
     decoded = []
     for outcome in outcomes:
@@ -66,6 +86,7 @@ def apply_batch(db, handler, consumer: str, messages: list) -> list[Outcome]:
                         "one by one" if savepoints else "in savepoints")
                 for outcome, _item in decoded:
                     outcome.poison = outcome.error = None
+                    outcome.duplicate = False
     for outcome, item in decoded:
         try:
             _commit(db, handler, consumer, [(outcome, item)], savepoints=False)
@@ -91,7 +112,7 @@ def _commit(db, handler, consumer, pairs, savepoints: bool) -> None:
                 if savepoints:
                     _apply_in_savepoint(uow, handler, consumer, outcome, item)
                 else:
-                    _apply(uow, handler, consumer, outcome.message, item)
+                    outcome.duplicate = _apply(uow, handler, consumer, outcome.message, item)
             uow.commit()
     except Exception as exc:
         _raise_if_unavailable(exc)
@@ -101,7 +122,7 @@ def _commit(db, handler, consumer, pairs, savepoints: bool) -> None:
 def _apply_in_savepoint(uow, handler, consumer, outcome: Outcome, item) -> None:
     savepoint, mark = uow.session.begin_nested(), uow.mark()
     try:
-        _apply(uow, handler, consumer, outcome.message, item)
+        outcome.duplicate = _apply(uow, handler, consumer, outcome.message, item)
         uow.session.flush()
     except Exception as exc:
         _raise_if_unavailable(exc)
@@ -131,13 +152,21 @@ def _fail(outcome: Outcome, exc: Exception) -> None:
         log.warning("transient failure of %s: %s", _message_id(outcome.message), outcome.error)
 
 
-def _apply(uow, handler, consumer: str, message, item) -> None:
-    if uow.first_delivery(consumer, handler.key(message, item)):
-        handler.apply(uow, item)
-        return
-    log.info("duplicate %s skipped by %s", _message_id(message), consumer)
-    if handler.on_resend is not None and resent(message):
-        handler.on_resend(uow, item)
+def _apply(uow, handler, consumer: str, message, item) -> bool:
+    """Apply one message unless the inbox has it; True when it was a duplicate."""
+    props = message.properties or {}
+    with logs.bound(queue=handler.queue.name, message_id=props.get("message_id"),
+                    correlation_id=props.get("correlation_id")):
+        if uow.first_delivery(consumer, handler.key(message, item)):
+            started = time.perf_counter()
+            handler.apply(uow, item)
+            metrics.HANDLER_SECONDS.labels(uow.db.service, handler.queue.name).observe(
+                time.perf_counter() - started)
+            return False
+        log.info("duplicate %s skipped by %s", _message_id(message), consumer)
+        if handler.on_resend is not None and resent(message):
+            handler.on_resend(uow, item)
+        return True
 
 
 def _message_id(message) -> str:

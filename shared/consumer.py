@@ -11,7 +11,7 @@ from typing import Any, Callable
 from kombu import Queue
 from kombu.mixins import ConsumerProducerMixin
 
-from shared import envelope
+from shared import envelope, logs, metrics
 from shared.batch import Outcome, answer_poison, apply_batch
 from shared.dead_letters import keep
 from shared.errors import Poison
@@ -54,6 +54,15 @@ def inbox_name(db, handler: Handler) -> str:
     return f"{db.service}:{handler.queue.name}"
 
 
+def count_copies(service: str, queue: str, copies: list) -> None:
+    """Count the copies the broker took: to the dead queue, or round a retry tier."""
+    dead = sum(c.exchange.name == DEAD.name for c in copies)
+    if dead:
+        metrics.DEAD_LETTERED.labels(service, queue).inc(dead)
+    if len(copies) > dead:
+        metrics.RETRIED.labels(service, queue).inc(len(copies) - dead)
+
+
 class QueueConsumer(ConsumerProducerMixin):
     """Consume one queue in batches; publish retries and dead letters on a separate connection."""
 
@@ -66,6 +75,7 @@ class QueueConsumer(ConsumerProducerMixin):
         self.batch_wait = batch_wait  # how long a batch's first message waits for company
         self.retry_backoff = retry_backoff
         self.inbox_name = inbox_name(db, handler)
+        self._received = metrics.RECEIVED.labels(db.service, handler.queue.name)
         self.pending: list = []
         self._since = 0.0
         self._publisher = None
@@ -79,6 +89,7 @@ class QueueConsumer(ConsumerProducerMixin):
     def _take(self, message) -> None:
         if not self.pending:
             self._since = time.monotonic()
+        self._received.inc()
         self.pending.append(message)
 
     def consume(self, limit=None, timeout=None, safety_interval=1, **kwargs):
@@ -112,7 +123,8 @@ class QueueConsumer(ConsumerProducerMixin):
         delay = self.retry_backoff
         while True:
             try:
-                outcomes = apply_batch(self.db, self.handler, self.inbox_name, batch)
+                with logs.bound(queue=self.handler.queue.name):
+                    outcomes = apply_batch(self.db, self.handler, self.inbox_name, batch)
                 break
             except Unavailable as exc:
                 # Nothing can be applied now: hold the batch (unacked) rather than burn retries.
@@ -129,11 +141,13 @@ class QueueConsumer(ConsumerProducerMixin):
         unsettled = set()
         for outcome in failed:
             if outcome.poison is not None:
-                log.warning("poison message %s on %s: %s",
-                            outcome.message.properties.get("message_id"),
-                            self.handler.queue.name, outcome.poison.reason)
-                if not answer_poison(self.db, self.handler, self.inbox_name, outcome):
-                    unsettled.add(id(outcome.message))
+                props = outcome.message.properties
+                with logs.bound(queue=self.handler.queue.name, message_id=props.get("message_id"),
+                                correlation_id=props.get("correlation_id")):
+                    log.warning("poison message %s on %s: %s", props.get("message_id"),
+                                self.handler.queue.name, outcome.poison.reason)
+                    if not answer_poison(self.db, self.handler, self.inbox_name, outcome):
+                        unsettled.add(id(outcome.message))
         copies = {id(o.message): next_copy(self.handler.queue.name, o, self.retry_backoff,
                                            self.connection.userid)
                   for o in failed if id(o.message) not in unsettled}
@@ -143,6 +157,8 @@ class QueueConsumer(ConsumerProducerMixin):
             if id(o.message) in copies and copies[id(o.message)].exchange.name == DEAD.name])
         if copies:
             unsettled |= self._publish(copies)
+            count_copies(self.db.service, self.handler.queue.name,
+                         [c for key, c in copies.items() if key not in unsettled])
         self._ack([o.message for o in outcomes], unsettled)
 
     def _publish(self, copies: dict) -> set:

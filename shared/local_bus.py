@@ -7,6 +7,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
+from shared import logs, metrics
 from shared.batch import answer_poison, apply_batch
 from shared.consumer import Handler, inbox_name
 from shared.relay import drain, due, settle
@@ -66,17 +67,23 @@ class LocalBus:
                 if not bound:
                     continue
                 consumer = inbox_name(target, handler)
-                outcomes = apply_batch(target, handler, consumer,
-                                       [as_message(r, db.service) for r in bound])
+                labels = (target.service, handler.queue.name)
+                metrics.RECEIVED.labels(*labels).inc(len(bound))
+                with logs.bound(queue=handler.queue.name):
+                    outcomes = apply_batch(target, handler, consumer,
+                                           [as_message(r, db.service) for r in bound])
                 for row, outcome in zip(bound, outcomes):
                     if outcome.poison is not None and answer_poison(target, handler, consumer,
                                                                     outcome):
                         failed[row.id] = f"poison at {handler.queue.name}: {outcome.poison.reason}"
                         poisoned.add(row.id)  # retrying cannot help: parked for ops at once
+                        metrics.DEAD_LETTERED.labels(*labels).inc()  # its dead queue: the row
                     elif not outcome.applied:
+                        metrics.RETRIED.labels(*labels).inc()
                         why = outcome.error or "answering the poison failed"
                         failed.setdefault(row.id, f"{handler.queue.name}: {why}")
-            settle(conn, db.outbox, rows, failed, poisoned)
+            parked = settle(conn, db.outbox, rows, failed, poisoned)
+        metrics.OUTBOX_PARKED.labels(db.service).inc(parked)
         return len(rows) - len(failed)
 
     def run(self, db) -> None:

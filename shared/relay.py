@@ -8,6 +8,7 @@ from datetime import timedelta
 from kombu import Connection
 from sqlalchemy import bindparam, select, update
 
+from shared import metrics
 from shared.envelope import utcnow
 from shared.failures import describe, is_unavailable
 from shared.publisher import ConfirmingPublisher, Outgoing
@@ -28,9 +29,21 @@ class Relay:
         self.idle_seconds = idle_seconds
         self.publisher = ConfirmingPublisher(Connection(broker_url))
         self.stopping = threading.Event()
+        service = db.service
+        self.counts = {name: metric.labels(service) for name, metric in (
+            ("batches", metrics.RELAY_BATCHES), ("confirmed", metrics.RELAY_CONFIRMED),
+            ("returned", metrics.RELAY_RETURNED), ("nacked", metrics.RELAY_NACKED),
+            ("failures", metrics.RELAY_FAILURES), ("parked", metrics.OUTBOX_PARKED))}
 
     def publish_batch(self) -> int:
         """Publish one batch; return how many rows were confirmed and marked sent."""
+        try:
+            return self._publish_batch()
+        except Exception:
+            self.counts["failures"].inc()
+            raise
+
+    def _publish_batch(self) -> int:
         with self.db.engine.begin() as conn:
             rows = conn.execute(due(self.db.outbox, self.batch_size)).all()
             if not rows:
@@ -41,8 +54,18 @@ class Relay:
                 for r in rows
             ])
             failed = {r.id: outcomes[r.message_id] for r in rows if outcomes[r.message_id]}
-            settle(conn, self.db.outbox, rows, failed)
+            parked = settle(conn, self.db.outbox, rows, failed)
+        self._count(len(rows), failed, parked)
         return len(rows) - len(failed)
+
+    def _count(self, rows: int, failed: dict[int, str], parked: int) -> None:
+        """After the commit: what the broker confirmed, returned and nacked in one batch."""
+        self.counts["batches"].inc()
+        self.counts["confirmed"].inc(rows - len(failed))
+        returned = sum(why.startswith("returned") for why in failed.values())
+        self.counts["returned"].inc(returned)
+        self.counts["nacked"].inc(sum(why.startswith("nacked") for why in failed.values()))
+        self.counts["parked"].inc(parked)
 
     def run(self) -> None:
         """Relay until stopped; a failure is logged and retried with backoff, never dropped."""
@@ -92,16 +115,16 @@ def due(outbox, limit: int):
     )
 
 
-def settle(conn, outbox, rows: list, failed: dict[int, str], poisoned=frozenset()) -> None:
+def settle(conn, outbox, rows: list, failed: dict[int, str], poisoned=frozenset()) -> int:
     """Mark the rows sent in one statement, but put each failed one off, or park it past the last
-    attempt (a poisoned one at once)."""
+    attempt (a poisoned one at once); how many were parked."""
     now = utcnow()
     sent = [r for r in rows if r.id not in failed]
     if sent:
         conn.execute(update(outbox).where(outbox.c.id.in_([r.id for r in sent]))
                      .values(sent_at=now))
     if not failed:
-        return
+        return 0
     changes = []
     for row in (r for r in rows if r.id in failed):
         attempts = row.attempts + 1
@@ -114,3 +137,4 @@ def settle(conn, outbox, rows: list, failed: dict[int, str], poisoned=frozenset(
     conn.execute(update(outbox).where(outbox.c.id == bindparam("row_id")).values(
         attempts=bindparam("attempts"), last_error=bindparam("last_error"),
         next_attempt_at=bindparam("next_attempt_at"), parked_at=bindparam("parked_at")), changes)
+    return sum(change["parked_at"] is not None for change in changes)

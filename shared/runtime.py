@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from dataclasses import dataclass
 from typing import Callable
 
 from kombu import Connection
 
-from shared import dead_letters
+from shared import dead_letters, logs, metrics
 from shared.consumer import QueueConsumer
+from shared.probe import Probe
 from shared.relay import Relay
 from shared.topology import declare
 
@@ -73,12 +75,29 @@ class ServiceRuntime:
 
     def _schedule(self, job: Job) -> None:
         """Run a job now and every `interval` seconds; a failure waits for the next turn."""
+        service = self.db.service
+        metrics.JOBS.started(service, job.name, job.interval)
         while not self._stopping.is_set():
+            started = time.perf_counter()
             try:
-                job.run(self.db)
+                with logs.bound(service=service):  # whatever a run notes is forgotten after it
+                    job.run(self.db)
             except Exception:
+                metrics.JOB_RUNS.labels(service, job.name, "failed").inc()
                 log.exception("job %s failed; retrying in %ss", job.name, job.interval)
+            else:
+                metrics.JOB_RUNS.labels(service, job.name, "ok").inc()
+                metrics.JOBS.succeeded(service, job.name, job.interval)
+            metrics.JOB_SECONDS.labels(service, job.name).observe(time.perf_counter() - started)
             self._stopping.wait(job.interval)
+
+    def alive(self) -> bool:
+        """Every consumer, the relay and every job still runs, and nobody asked us to stop."""
+        return not self._stopping.is_set() and all(t.is_alive() for t in self.threads)
+
+    def probe(self, port: int) -> Probe:
+        """Serve this worker's metrics, /healthz and /readyz on `port` (0: a free one)."""
+        return Probe(port, [self.db], self.settings.broker_url, self.alive).start()
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop()
@@ -109,6 +128,7 @@ class ServiceRuntime:
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
         self.start()
+        probe = self.probe(self.settings.metrics_port) if self.settings.metrics_port else None
         failed = False
         while not self._stopping.wait(0.5):
             dead = [t.name for t in self.threads if not t.is_alive()]
@@ -119,5 +139,7 @@ class ServiceRuntime:
         for thread in self.threads:
             thread.join(10)
         self._close()
+        if probe is not None:
+            probe.stop()
         if failed:
             raise SystemExit(1)

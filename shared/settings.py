@@ -44,6 +44,9 @@ class Settings:
     cookie_secure: bool = False
     # How many reverse proxies in front of us set X-Forwarded-For; 0 trusts no header.
     trusted_proxy_hops: int = 0
+    # A worker serves /metrics, /healthz and /readyz on this port (0: none); see shared/probe.py.
+    metrics_port: int = 0
+    log_format: str = "json"  # json | text (shared/logs.py)
 
     def database_url(self, service: str) -> str:
         return self.database_urls[service]
@@ -85,6 +88,8 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         token_keys=env.get("MICROWISH_TOKEN_KEYS", _DEV_TOKEN_KEY),
         cookie_secure=env.get("MICROWISH_COOKIE_SECURE", "0").lower() in ("1", "true", "yes"),
         trusted_proxy_hops=env_int(env, "MICROWISH_TRUSTED_PROXY_HOPS", Settings.trusted_proxy_hops),
+        metrics_port=env_int(env, "MICROWISH_METRICS_PORT", Settings.metrics_port),
+        log_format=env.get("MICROWISH_LOG_FORMAT", Settings.log_format),
     )
 
 

@@ -5,6 +5,7 @@ import json
 
 from sqlalchemy import delete, insert, select
 
+from shared import logs
 from shared.envelope import Envelope, make_event, utcnow
 from shared.sql import insert_for
 
@@ -34,6 +35,7 @@ class UnitOfWork:
              routing_key: str = "") -> Envelope:
         """Queue an event for the outbox; it leaves only if this unit of work commits."""
         env = make_event(type_, payload, self.db.service, correlation_id, routing_key)
+        logs.note_correlation(env.correlation_id)  # the request's log lines name its wish
         self._events.append(dict(
             message_id=env.message_id, type=env.type, routing_key=env.key,
             correlation_id=env.correlation_id, body=json.dumps(env.body(), ensure_ascii=False),

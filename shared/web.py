@@ -9,12 +9,11 @@ from urllib.parse import quote
 from flask import Flask, current_app, g, jsonify, redirect, request
 from flask.sessions import SecureCookieSessionInterface
 from marshmallow import Schema, ValidationError
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shared import characters
+from shared import characters, web_ops
 from shared.access import CSRF_FIELD, check_request, public
 from shared.db import Database
 from shared.errors import MESSAGES_ZH, ApiError, DomainError, field_errors
@@ -51,6 +50,7 @@ def make_app(import_name: str, service: str, metadata, settings: Settings | None
     app.extensions["microwish.tokens"] = Tokens(settings.token_keys)
     # Characters first: not even the credentials' look-up may see a NUL. This reads the body, so
     # a blueprint that allows a bigger one raises the limit in a url_value_preprocessor.
+    web_ops.install(app, service)  # first: even a refused request has an id and a count
     app.before_request(refuse_control_characters)
     app.before_request(check_request)
     app.teardown_appcontext(_close_uow)
@@ -60,7 +60,6 @@ def make_app(import_name: str, service: str, metadata, settings: Settings | None
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DBAPIError, _database_error)
     app.add_url_rule("/healthz", "healthz", public(lambda: {"status": "ok", "service": service}))
-    app.add_url_rule("/readyz", "readyz", public(_ready))
     return app
 
 
@@ -221,12 +220,3 @@ def _database_error(exc: DBAPIError):
         raise exc
     current_app.logger.warning("database unavailable: %s", describe(exc))
     return api_error(ApiError(503, "not_ready", retry_after=1))
-
-
-def _ready():
-    try:
-        with database().engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except SQLAlchemyError as exc:
-        raise ApiError(503, "not_ready") from exc
-    return {"status": "ready"}

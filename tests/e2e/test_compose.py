@@ -149,6 +149,16 @@ def test_healthchecks_on_healthz():
         assert "8000" in " ".join(map(str, test)) or name == "nginx", name
 
 
+def test_workers_are_probed_on_their_metrics_port():
+    """A worker's health is its probe port (shared/probe.py), which MICROWISH_METRICS_PORT sets."""
+    for name, svc in _services().items():
+        if _command(svc)[2:3] != ["services.worker"]:
+            continue
+        port = _environment(svc)["MICROWISH_METRICS_PORT"]
+        test = " ".join(map(str, svc["healthcheck"]["test"]))
+        assert f"127.0.0.1:{port}/healthz" in test, name
+
+
 def test_settings_only_through_known_microwish_variables():
     # What every process reads, and each service's own settings (services/<name>/config.py).
     settings_source = "".join(path.read_text(encoding="utf-8") for path in (

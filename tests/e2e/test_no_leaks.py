@@ -1,6 +1,7 @@
 """Issue point 5: known wishers' data shows in no URL, log, response, error or bus message."""
 from __future__ import annotations
 
+import io
 import json
 import logging
 from datetime import datetime, timezone
@@ -11,6 +12,7 @@ from werkzeug.test import Client
 from services import demo
 from services.allinone import AllInOne
 from services.intake.accounts.models import Account
+from shared import logs
 from shared.idnumber import check_char
 from shared.settings import SERVICES
 from tests.actors import Actor, Claimer, DistrictAdmin, Liaison, Resident, System
@@ -201,8 +203,11 @@ def _drive_and_read(http, auth, subs) -> None:
 def test_known_personal_data_appears_only_in_the_liaisons_personal_view(settings):
     """Run the whole flow with known secrets; scan every log line, response and bus message."""
     records, root = Records(), logging.getLogger()
+    json_lines = io.StringIO()  # the same records as the stack writes them (shared/logs.py)
+    as_json = logs.handler("json", json_lines)
     old_level = root.level
     root.addHandler(records)
+    root.addHandler(as_json)
     root.setLevel(logging.DEBUG)
     platform = AllInOne(settings)
     platform.migrate()
@@ -231,6 +236,7 @@ def test_known_personal_data_appears_only_in_the_liaisons_personal_view(settings
     finally:
         platform.stop()
         root.removeHandler(records)
+        root.removeHandler(as_json)
         root.setLevel(old_level)
     dead = Capture(settings.broker_url, queue_name="intake.submissions.dead")
     kept = dead.take(2)
@@ -254,9 +260,15 @@ def test_known_personal_data_appears_only_in_the_liaisons_personal_view(settings
     assert any(TITLE in text for _, text in bus) and any(TITLE in body for _, body in outbox)
     assert {m.headers["x-reason"] for m in kept} == {
         "schema-invalid: wisher.id_number", "app_id not published by its own broker user"}
+    parsed = [json.loads(line) for line in json_lines.getvalue().splitlines()]
+    assert len(parsed) >= len(records.lines) // 2  # one line a record (tracebacks inside it)
+    assert any(p["request_id"] and p["correlation_id"] for p in parsed)  # a request on a wish
+    assert any(p["queue"] and p["message_id"] for p in parsed)  # a consumer's, e.g. the poison
     found = []
     for n, line in enumerate(records.lines):
         found += _leaks(f"log line {n}", line)
+    for n, line in enumerate(json_lines.getvalue().splitlines()):
+        found += _leaks(f"JSON log line {n}", line)
     for request, response in http.seen:
         found += _leaks(f"URL {request}", request) + _leaks(f"response to {request}", response)
     for key, text in bus:

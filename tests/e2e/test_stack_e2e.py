@@ -51,6 +51,9 @@ def stack(settings, tmp_path):
     s.start()
     for service in SERVICES:
         wait_for(lambda: _ready(s, service), timeout=60, what=f"{service} ready")
+    for worker in s.metrics_ports:  # each worker's probe answers once its threads all run
+        wait_for(lambda: _probed(s.metrics_url(worker) + "/healthz"), timeout=60,
+                 what=f"{worker} running")
     yield s
     s.stop()
 
@@ -59,6 +62,13 @@ def _ready(s: Stack, service: str) -> bool:
     try:
         return requests.get(s.url(service) + "/readyz", timeout=2).status_code == 200
     except requests.RequestException:  # not listening yet, or still starting
+        return False
+
+
+def _probed(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
         return False
 
 
@@ -109,6 +119,22 @@ def test_wishes_over_http_and_amqp_reach_the_ledger(settings, stack):
     for wish_id in (by_http, by_amqp):
         wait_for(lambda: _json(liaison.get(f"/api/v1/submissions/{wish_id}"))["status"]
                  == "confirmed", what="intake sees the wish confirmed")
+    # What ops see of it: the scoring worker applied both confirmations (its probe port), and
+    # intake's gunicorn counted the submission by its rule (both workers' counts summed).
+    scoring = _samples(stack.metrics_url("scoring-worker") + "/metrics")
+    assert scoring.get(("microwish_messages_applied_total", "scoring.wish-confirmed"), 0) >= 2
+    assert requests.get(stack.metrics_url("scoring-worker") + "/readyz", timeout=5).ok
+    intake = requests.get(stack.url("intake") + "/metrics", timeout=5).text
+    assert 'route="/api/v1/submissions"' in intake and "microwish_http_request_seconds" in intake
+
+
+def _samples(url: str) -> dict:
+    """{(name, queue): value} of a worker's scrape."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = requests.get(url, timeout=5).text
+    return {(s.name, s.labels.get("queue")): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
 
 
 @pytest.fixture

@@ -23,7 +23,9 @@ def test_readyz_is_503_while_the_database_is_down_and_health_still_answers(unrea
                                                                           service):
     app = service_module(service).create_app(unreachable)
     client = app.test_client()
-    api_error(client.get("/readyz"), 503, "not_ready")
+    ready = client.get("/readyz")
+    api_error(ready, 503, "not_ready")
+    assert ready.get_json()["checks"]["database"] == "down"
     assert client.get("/healthz").status_code == 200
     app.extensions["microwish.db"].dispose()
 
@@ -31,7 +33,8 @@ def test_readyz_is_503_while_the_database_is_down_and_health_still_answers(unrea
 @pytest.mark.parametrize("service", SERVICES)
 def test_readyz_is_200_on_a_database_that_answers(make_db, db_settings, service):
     app = service_module(service).create_app(db_settings, make_db(service))
-    assert app.test_client().get("/readyz").get_json() == {"status": "ready"}
+    body = app.test_client().get("/readyz").get_json()
+    assert body["status"] == "ready" and body["checks"] == {"database": "ok", "broker": "ok"}
 
 
 @pytest.mark.parametrize("service, path, allowed", [

@@ -14,7 +14,7 @@ from services.matching.notices import rules
 from services.matching.notices.actions import notify, tell_liaisons, tell_serving, told
 from services.matching.notices.contacts import AddressBook
 from services.matching.notices.senders import Sender, Undeliverable
-from shared import audit
+from shared import audit, metrics
 from shared.clock import today_in_china
 from shared.envelope import utcnow
 from shared.pii import mask_typed
@@ -118,17 +118,21 @@ def deliver(db, sender: Sender, now: datetime | None = None, limit: int = 100,
                     _give_up(n, now, channel, "too_many_attempts")
                     continue
                 n.deliver_at = rules.retry_at(now, n.attempts)
+                metrics.NOTICES_FAILED.labels(channel, "retry").inc()
                 log.warning("notice %s (%s) to %s not delivered, attempt %d: %s", n.id, n.kind,
                             n.recipient, n.attempts, n.last_error)
                 continue
             n.sent_at, n.channel, n.provider_id, sent = now, channel, provider_id, sent + 1
             recent[n.recipient] += not n.urgent  # an urgent wish's notices count against none
         uow.commit()
+    if sent:  # counted once committed: a rolled-back batch is sent again
+        metrics.NOTICES_SENT.labels(channel).inc(sent)
     return sent
 
 
 def _give_up(n: Notice, now: datetime, channel: str, reason: str) -> None:
     """Never try this notice again, and say why (with the account id, never an address)."""
     n.failed_at, n.failure, n.channel = now, reason[:100], channel
+    metrics.NOTICES_FAILED.labels(channel, metrics.reason_kind(reason)).inc()
     log.warning("notice %s (%s) to %s given up on %s: %s", n.id, n.kind, n.recipient, channel,
                 reason)
