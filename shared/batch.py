@@ -154,7 +154,7 @@ def _fail(outcome: Outcome, exc: Exception) -> None:
 
 def _apply(uow, handler, consumer: str, message, item) -> bool:
     """Apply one message unless the inbox has it; True when it was a duplicate."""
-    props = message.properties or {}
+    props = _properties(message)
     with logs.bound(queue=handler.queue.name, message_id=props.get("message_id"),
                     correlation_id=props.get("correlation_id")):
         if uow.first_delivery(consumer, handler.key(message, item)):
@@ -169,8 +169,13 @@ def _apply(uow, handler, consumer: str, message, item) -> bool:
         return True
 
 
+def _properties(message) -> dict:
+    """A broker message's AMQP properties (an envelope handed over in process has none)."""
+    return getattr(message, "properties", None) or {}
+
+
 def _message_id(message) -> str:
-    return (message.properties or {}).get("message_id") or "?"
+    return _properties(message).get("message_id") or "?"
 
 
 def answer_poison(db, handler, consumer: str, outcome: Outcome) -> bool:

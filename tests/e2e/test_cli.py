@@ -21,7 +21,8 @@ from tests.helpers import PG_URL
 
 MICROWISH = ROOT / ".venv" / "bin" / "microwish"
 SAMPLE = ROOT / "docs" / "examples" / "import_sample.csv"
-SUBCOMMANDS = {"run", "stack", "worker", "migrate", "import", "registry", "systems", "communities"}
+SUBCOMMANDS = {"run", "stack", "worker", "migrate", "import", "registry", "systems", "communities",
+               "ops"}
 # Each old way in and the arguments its click usage line shows: the same command behind it.
 ALIASES = {
     "services.allinone": "",

@@ -38,10 +38,13 @@ def ops_page():
         rows = rules.queue_rows(api.queues(), utcnow())
     except Unreachable as exc:
         problems.append(exc.said)
-    try:
-        groups = rules.group(dead.copies(_dbs()))
-    except sa_exc.OperationalError:
-        problems.append("无法连接数据库 / cannot reach a service's database")
+    found = []
+    for service, db in _dbs().items():  # one service's database away hides no other's
+        try:
+            found += dead.copies({service: db})
+        except sa_exc.DBAPIError:
+            problems.append(f"无法读取 {service} 的数据库 / cannot read {service}'s database")
+    groups = rules.group(found)
     return render("ops.html", rows=rows, groups=groups, problems=problems, age=rules.age)
 
 
