@@ -15,6 +15,7 @@ from werkzeug.serving import run_simple
 from werkzeug.wrappers import Response
 
 from services import demo, demo_points, demo_story
+from services.intake.contracts.gateway import PEERS
 from services.matching import config as matching_config
 from services.worker import runtime, service_module
 from shared import logs
@@ -79,6 +80,7 @@ class AllInOne:
         self.settings = settings or from_env()
         self.dbs = {s: Database(self.settings, s, service_module(s).METADATA) for s in SERVICES}
         self.apps = {s: service_module(s).create_app(self.settings, self.dbs[s]) for s in SERVICES}
+        self.apps["intake"].extensions[PEERS] = self.apps  # the gateway's OpenAPI, merged in process
         self.bus = None
         if self.settings.broker_url.startswith("memory://"):
             self.bus = LocalBus(self.dbs, {s: service_module(s).handlers(self.settings)

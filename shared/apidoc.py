@@ -1,6 +1,8 @@
-"""OpenAPI documents for the services' Flask apps, one `Op` per route (schemas: json_schema.py)."""
+"""OpenAPI documents for the services' Flask apps, one `Op` per route (schemas: json_schema.py),
+each served at `GET /api/v1/openapi.json`, and the gateway's merge of them all."""
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 
@@ -8,7 +10,9 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema
 
-from shared.access import ANYONE, SYSTEM, allowed_roles
+from flask import Blueprint, current_app
+
+from shared.access import ANYONE, SYSTEM, allowed_roles, public
 from shared.json_schema import OPENAPI_VERSION, error_schema, json_schema, portable
 
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -53,10 +57,27 @@ def _name(schema) -> str:
     return cls.__name__.removesuffix("Schema") + ("Changes" if changes else "")
 
 
+def _area(schema) -> str:
+    """The sub-area a schema class lives in (`services.scoring.honours.schemas` → Honours)."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    parts = [p for p in cls.__module__.split(".") if p not in ("schemas", "http", "services")]
+    return "".join(p.title() for p in parts[-1:])
+
+
+def binary(*media_types: str) -> dict:
+    """A response `content` map of files (a PDF, a workbook, a photo)."""
+    return {t: {"schema": {"type": "string", "contentMediaType": t}} for t in media_types}
+
+
+OBJECT = {"application/json": {"schema": {"type": "object"}}}
+
+
 class Document:
     """An OpenAPI document for one Flask app: one `Op` per endpoint, everything else derived."""
 
-    def __init__(self, title: str, version: str, description: str = "", notes: dict | None = None):
+    def __init__(self, title: str, version: str, description: str = "", notes: dict | None = None,
+                 service: str | None = None):
+        self.service = service
         self.spec = APISpec(title, version, OPENAPI_VERSION, plugins=[MarshmallowPlugin()],
                             info={"description": description})
         self.notes = notes
@@ -81,6 +102,8 @@ class Document:
         shape = (schema, None, None) if isinstance(schema, type) else (
             type(schema), schema.partial, frozenset(schema.exclude))
         name = _name(schema)
+        if name in self._named and self._named[name][0] is not shape[0]:
+            name = _area(schema) + name  # two areas' StepSchema: each its own component
         if self._named.setdefault(name, shape) != shape:
             raise ValueError(f"two schemas would both be documented as {name!r}")
         if name not in self.spec.components.schemas:
@@ -117,6 +140,8 @@ class Document:
                      "tags": [rule.endpoint.split(".")[0]], "x-roles": sorted(roles),
                      "description": f"{op.description}\n\n允许：{who}".strip(),
                      "parameters": params, "security": security}
+        if self.service:
+            out["x-service"] = self.service
         errors = set(op.errors) | ({401, 403} if not public else set())
         if op.body is not None:
             media = {"schema": self._ref(op.body)}
@@ -138,3 +163,78 @@ class Document:
 
     def to_dict(self) -> dict:
         return self.spec.to_dict()
+
+
+def served(build) -> Blueprint:
+    """The blueprint serving `build(app)` at `GET /api/v1/openapi.json`, built once per process
+    (the routes and schemas cannot change while it runs)."""
+    bp = Blueprint("openapi", __name__)
+
+    @bp.get("/api/v1/openapi.json")
+    @public
+    def openapi_json():
+        if "microwish.openapi" not in current_app.extensions:
+            current_app.extensions["microwish.openapi"] = build(current_app)
+        return current_app.extensions["microwish.openapi"]
+
+    return bp
+
+
+SELF = "/api/v1/openapi.json"
+_REF = "#/components/schemas/"
+
+
+def _rename_refs(node, renames: dict[str, str]):
+    if isinstance(node, dict):
+        return {k: (_REF + renames.get(v[len(_REF):], v[len(_REF):])
+                    if k == "$ref" and isinstance(v, str) and v.startswith(_REF)
+                    else _rename_refs(v, renames)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_rename_refs(v, renames) for v in node]
+    return node
+
+
+def _refs(node) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"][len(_REF):]} if str(node.get("$ref", "")).startswith(_REF) else set()
+        return found.union(*(_refs(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(v) for v in node))
+    return set()
+
+
+def merge(info: dict, docs: dict[str, dict]) -> dict:
+    """One document of several services' (name → document, the first's own route kept): a
+    component two services define differently is kept twice, the later under its service's name."""
+    first = next(iter(docs.values()))
+    out = {"openapi": first["openapi"], "info": info, "paths": {},
+           "components": {kind: {} for kind in ("schemas", "responses", "parameters",
+                                                "securitySchemes")}}
+    ids: set[str] = set()
+    for service, doc in docs.items():
+        doc, have = copy.deepcopy(doc), out["components"]["schemas"]
+        mine = doc.get("components", {}).get("schemas", {})
+        renames = {n for n, s in mine.items() if n in have and have[n] != s}
+        while more := {n for n, s in mine.items()
+                       if n in have and n not in renames and _refs(s) & renames}:
+            renames |= more  # the same text that points at a renamed schema means another thing
+        renamed = {n: service.title() + n for n in renames}
+        doc = _rename_refs(doc, renamed)
+        for kind, table in doc.get("components", {}).items():
+            for name, value in table.items():
+                name = renamed.get(name, name) if kind == "schemas" else name
+                if out["components"].setdefault(kind, {}).setdefault(name, value) != value:
+                    raise ValueError(f"{service}: components.{kind}.{name} differs")
+        for path, operations in doc["paths"].items():
+            if path == SELF and path in out["paths"]:
+                continue  # every service documents its own document; the merged one is the first's
+            for method, op in operations.items():
+                if method in out["paths"].get(path, {}):
+                    raise ValueError(f"{method.upper()} {path} is documented by two services")
+                op = {**op, "x-service": service}
+                if op.get("operationId") in ids:
+                    op["operationId"] = f"{service}.{op['operationId']}"
+                ids.add(op.get("operationId"))
+                out["paths"].setdefault(path, {})[method] = op
+    out["paths"] = dict(sorted(out["paths"].items()))
+    return out

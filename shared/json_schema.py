@@ -3,6 +3,7 @@ every machine code (for the OpenAPI and AsyncAPI documents alike)."""
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 
 from apispec import APISpec
 from apispec.ext.marshmallow.openapi import OpenAPIConverter
@@ -54,6 +55,14 @@ def _unique(self, field_obj, **_kw) -> dict:
     return {}
 
 
+def _decimal(self, field_obj, ret, **_kw) -> dict:
+    """A Decimal's bounds and default as numbers (apispec copies them as Decimal's strings)."""
+    if not isinstance(field_obj, fields.Decimal):
+        return {}
+    return {k: float(ret[k]) for k in ("minimum", "maximum", "default")
+            if isinstance(ret.get(k), (str, Decimal))}
+
+
 def portable(node):
     """Python's \\A and \\Z anchors as ^ and $, which every JSON Schema validator reads."""
     if isinstance(node, dict):
@@ -74,6 +83,7 @@ def json_schema(schema: type[Schema] | Schema, notes: dict | None = None) -> dic
                                  APISpec("-", "-", OPENAPI_VERSION))
     converter.add_attribute_function(_partial_nested)
     converter.add_attribute_function(_unique)
+    converter.add_attribute_function(_decimal)
     if notes:
         def _notes(self, field_obj, **_kw) -> dict:
             return copy.deepcopy(notes.get((type(field_obj.parent), field_obj.name), {}))

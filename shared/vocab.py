@@ -51,6 +51,17 @@ CONSENT_METHODS = {"in_person": "当面", "phone": "电话", "signed_card_photo"
 ATTACHMENT_PURPOSES = {"wish_card": "心愿卡照片", "consent_card": "签字同意卡照片",
                        "other": "其他"}
 
+# Why the rules left a wish to a person (wish.pending_review): the words its submitter reads,
+# fixed, so nothing the rule read about the wisher travels with them.
+REVIEW_REASONS = {
+    "age_mismatch_partial": "年龄信息需社区核实", "registry_unavailable": "民政系统暂时无法查询，需社区核实",
+    "income_missing": "家庭收入信息不全，需社区核实", "no_threshold": "本区尚未设定收入标准，需社区核实",
+    "income_near_threshold": "家庭收入接近标准，需社区核实",
+    "similar_household_wish": "同一家庭已有相似心愿，需社区核实",
+    "category_unsure": "需社区联络员确定服务类别",
+}
+REVIEW_REASON_DEFAULT = "需社区联络员人工审核"
+
 # What verification may ask a submitter for: the names intake's answer accepts (dotted into wisher).
 INFO_FIELDS = {
     "wisher.id_number": "身份证号码", "wisher.target_groups": "帮扶对象类别",
@@ -94,7 +105,7 @@ WISH_STATUSES = (
     Status("confirmed", "已确认完成", 6, "心愿已圆满实现。"),
 )
 # Steps in a wish's history that send it back rather than forward (see the intake Submission).
-STEPS = {"resubmitted": "已补充信息", "reopened": "联络员重新审核", "released": "认领已取消",
+STEPS = {"pending_review": "等待社区人工审核", "resubmitted": "已补充信息", "reopened": "联络员重新审核", "released": "认领已取消",
          "opened_citywide": "全市可认领", "disputed": "未确认完成，退回认领人",
          "escalated": "已上报社区党组织"}
 STATUS_RANK = {s.code: s.rank for s in WISH_STATUSES}
@@ -105,6 +116,7 @@ CLOSED = ("confirmed", "rejected")
 # Each event of a wish's life that its submitter follows, and the status or step it reports.
 # Adding one: its contract (shared.contracts), its queue bindings (shared.topology), and here.
 OUTCOMES = {
+    "wish.pending_review": "pending_review",
     "wish.needs_info": "needs_info", "wish.verified": "verified", "wish.rejected": "rejected",
     "wish.reopened": "reopened", "wish.scheduled": "scheduled", "wish.published": "published",
     "wish.opened_citywide": "opened_citywide", "wish.escalated": "escalated",

@@ -1,7 +1,7 @@
 """Matching's composition root: the app and its blueprints, and what it consumes from the bus."""
 from __future__ import annotations
 
-from services.matching import communities, config as matching_config, errors, members
+from services.matching import communities, config as matching_config, errors, members, openapi
 from services.matching.channel import http as channel_http
 from services.matching.claims import http as claims_http, points, steps_http, team_http
 from services.matching.claims.alternatives import Alternatives
@@ -31,7 +31,7 @@ METADATA = Base.metadata
 BLUEPRINTS = (wall_http.bp, claims_http.bp, steps_http.bp, team_http.bp, handover_http.bp,
               publication_http.bp, escalation_http.bp, channel_http.bp, pages.bp, my_claims.bp,
               my_claims_forms.bp, tracking.bp, tracking_forms.bp, notices_http.bp, reveal_http.bp,
-              stories_http.bp)
+              stories_http.bp, openapi.bp)
 
 
 def create_app(settings=None, db=None, config=None):

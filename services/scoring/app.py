@@ -1,7 +1,7 @@
 """Scoring's composition root: the app and its blueprints, and what it consumes from the bus."""
 from __future__ import annotations
 
-from services.scoring import communities, members
+from services.scoring import communities, members, openapi
 from services.scoring.feedback import actions as feedback, http as feedback_http
 from services.scoring.feedback import pages as feedback_pages
 from services.scoring.card import pages as card_pages
@@ -40,6 +40,7 @@ def create_app(settings=None, db=None):
     app.register_blueprint(card_pages.bp)
     app.register_blueprint(boards_http.bp)
     app.register_blueprint(board_pages.bp)
+    app.register_blueprint(openapi.bp)
     return app
 
 

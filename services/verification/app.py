@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from services.verification import config as verification_config, errors, handlers as on, policy
+from services.verification import openapi
 from services.verification.desk import http as desk_http, pages as desk_pages
 from services.verification.models import Base
 from services.verification.registry import registry_from
@@ -22,6 +23,7 @@ def create_app(settings=None, db=None, config=None):
     app.extensions["microwish.sealer"] = Sealer(settings.pii_keys)
     app.register_blueprint(desk_http.bp)
     app.register_blueprint(desk_pages.bp)
+    app.register_blueprint(openapi.bp)
     return app
 
 

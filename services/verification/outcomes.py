@@ -6,6 +6,7 @@ from datetime import datetime
 from services.verification import decision as d
 from services.verification.models import Review
 from shared.pii import mask_address, mask_phone
+from shared.vocab import REVIEW_REASON_DEFAULT, REVIEW_REASONS
 
 # Passed on as sent: shown at the desk, carried to matching with the wish.
 _DETAILS = ("skills_other", "preferred_times", "preferred_times_note", "attachments")
@@ -57,7 +58,8 @@ def reopened(uow, review: Review, note: str) -> None:
 
 
 def announce(uow, review: Review, fields_needed: list[str] | None = None) -> None:
-    """Tell the other services what was decided; a wish waiting at the desk says nothing yet."""
+    """Tell the other services what was decided, or that the wish waits for a person (the rules'
+    codes only: their own words may quote the wisher's figures)."""
     source = {"wish_id": review.wish_id, "source": review.source, "source_ref": review.source_ref}
     if review.decision == d.VERIFIED:
         details = review.details or {}
@@ -78,6 +80,12 @@ def announce(uow, review: Review, fields_needed: list[str] | None = None) -> Non
     elif review.decision == d.REJECTED:
         uow.emit("wish.rejected", {**source, "reasons": review.reasons or []},
                  correlation_id=review.wish_id)
+    elif review.decision == d.PENDING:
+        codes = dict.fromkeys(r["code"] for r in review.reasons or []) or {"review": None}
+        uow.emit("wish.pending_review", {
+            **source, "community_code": review.community_code,
+            "reasons": [{"code": c, "message": REVIEW_REASONS.get(c, REVIEW_REASON_DEFAULT)}
+                        for c in codes]}, correlation_id=review.wish_id)
     elif review.decision == d.NEEDS_INFO:
         uow.emit("wish.needs_info", {**source, "reasons": review.reasons or [],
                                      "fields_needed": fields_needed or []},

@@ -11,14 +11,14 @@ from shared.contracts.honours import HonourGranted, HonourRevoked
 from shared.contracts.master_data import CommunityProfile, MeetingDay, MemberProfile
 from shared.contracts.receipts import SubmissionAccepted, SubmissionRejected, SubmissionStatus
 from shared.contracts.wishes import (WishDetails, WishErased, WishEscalated, WishNeedsInfo,
-                                     WishOpenedCitywide, WishPublished, WishRejected,
-                                     WishReopened, WishScheduled, WishSubmitted, WishVerified)
+                                     WishOpenedCitywide, WishPendingReview, WishPublished,
+                                     WishRejected, WishReopened, WishScheduled, WishSubmitted, WishVerified)
 
 __all__ = ["KINDS", "SCHEMAS", "schema_for", "AuditRecorded", "ClaimEvent", "PointsAwarded",
            "Share", "HonourGranted", "HonourRevoked", "FieldError", "Reason", "SourceRef",
            "CommunityProfile", "MeetingDay", "MemberProfile", "SubmissionAccepted",
            "SubmissionRejected", "SubmissionStatus",
-           "WishDetails", "WishErased", "WishNeedsInfo", "WishOpenedCitywide", "WishPublished",
+           "WishDetails", "WishErased", "WishNeedsInfo", "WishOpenedCitywide", "WishPendingReview", "WishPublished",
            "WishRejected", "WishReopened", "WishScheduled", "WishSubmitted", "WishVerified"]
 
 SCHEMAS: dict[str, type[Schema]] = {
@@ -26,6 +26,7 @@ SCHEMAS: dict[str, type[Schema]] = {
     "wish.verified": WishVerified,
     "wish.rejected": WishRejected,
     "wish.needs_info": WishNeedsInfo,
+    "wish.pending_review": WishPendingReview,
     "wish.reopened": WishReopened,
     "wish.scheduled": WishScheduled,
     "wish.published": WishPublished,

@@ -66,6 +66,15 @@ class WishNeedsInfo(SourceRef):
     fields_needed = fields.List(fields.String(), load_default=list)
 
 
+class WishPendingReview(SourceRef):
+    """The rules could not decide: the wish waits for a person at the review desk. Its reasons
+    are codes with fixed Chinese words, never what the rule read (an income, a name)."""
+
+    wish_id = fields.String(required=True)
+    community_code = fields.String(required=True)
+    reasons = fields.List(fields.Nested(Reason), required=True)
+
+
 class WishReopened(SourceRef):
     """A liaison put an automated rejection back on the review desk: it is undecided again."""
 

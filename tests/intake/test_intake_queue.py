@@ -42,14 +42,31 @@ def test_sent_twice_creates_one_wish_and_answers_each_with_the_original(intake, 
         assert s.get(Submission, payload["wish_id"]).source == APP
 
 
-def test_a_message_id_reused_for_another_body_is_refused_not_merged(intake, hotline, receipts):
+def test_a_message_id_reused_for_another_body_is_refused_not_merged_and_kept_dead(
+        settings, intake, hotline, receipts):
+    """Refused with idempotency_key_reused, and the refused body kept in the dead queue (with
+    the dead-letter headers, and our sealed copy) so ops can see what the system sent."""
+    dead = Capture(settings.broker_url, queue_name="intake.submissions.dead")
     hotline.publish(submission(), message_id="hotline-0002")
     hotline.publish({**submission(), "title": "别的心愿"}, message_id="hotline-0002")
     first, second = receipts.take(2)
     assert first.delivery_info["routing_key"] == f"submission.accepted.{APP}"
     assert second.delivery_info["routing_key"] == f"submission.rejected.{APP}"
     [error] = json.loads(second.body)["payload"]["errors"]
-    assert error["code"] == "idempotency_key_reused" and error["message"]
+    assert error == {"field": "properties.message_id", "code": "idempotency_key_reused",
+                     "message": "该 message_id 已用于另一份不同的提交，未作处理"}
+    [kept] = dead.take(1)
+    dead.close()
+    assert kept.properties["message_id"] == "hotline-0002"
+    assert kept.headers["x-reason"].startswith("idempotency_key_reused")
+    assert kept.headers["x-first-queue"] == "intake.submissions"
+    assert json.loads(kept.body)["title"] == "别的心愿"  # the refused one, as it was sent
+    assert "李景荣" not in kept.headers["x-reason"]
+    with intake.engine.connect() as conn:
+        table = intake.metadata.tables["dead_letter"]
+        [copy] = conn.execute(select(table.c.reason, table.c.app_id).where(
+            table.c.message_id == "hotline-0002")).all()
+    assert copy.reason.startswith("idempotency_key_reused") and copy.app_id == APP
     assert _count(intake) == 1
 
 

@@ -53,13 +53,20 @@ def test_a_clear_failure_is_rejected_with_reasons_a_resident_can_read(db, verify
     assert "“购物卡”" in event["reasons"][0]["message"]
 
 
-def test_doubtful_wishes_wait_at_the_desk_and_say_nothing_yet(db, verify, db_settings):
-    """Income just above the line: the wish is pending with the reason, and no outcome is sent."""
+def test_doubtful_wishes_wait_at_the_desk_and_say_so_by_reason_code_only(db, verify, db_settings):
+    """Income just above the line: the wish is pending with the reason; wish.pending_review tells
+    its submitter why in fixed words, never the income the rule read."""
     review = run(db, verify, wish_submitted(db_settings, wisher={"household_size": 2,
                                                          "household_monthly_income": 2600}))
     assert review.decision == "pending"
     assert [r["code"] for r in review.reasons] == ["income_near_threshold"]
     assert emitted(db, "wish.verified") == [] and emitted(db, "wish.rejected") == []
+    [waiting] = emitted(db, "wish.pending_review")
+    assert waiting["wish_id"] == review.wish_id and waiting["community_code"]
+    assert waiting["reasons"] == [{"code": "income_near_threshold",
+                                   "message": "家庭收入接近标准，需社区核实"}]
+    assert "2600" not in str(waiting) and "1300" not in str(waiting)
+    assert "李景荣" not in str(waiting) and "13803941234" not in str(waiting)
     assert review.wisher_sealed and "李景荣" not in review.wisher_sealed
 
 

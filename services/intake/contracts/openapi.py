@@ -1,7 +1,8 @@
 """Intake's OpenAPI document: one entry per route, served at `GET /api/v1/openapi.json`."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from marshmallow import Schema, fields
+from flask import Blueprint, current_app, request
 
 from services.intake.accounts import http as auth_api
 from services.intake.claimers.schemas import (AdminSchema, MemberListArgs, MemberRegistrationSchema,
@@ -18,9 +19,15 @@ from services.intake.contracts.answers import (AccountView, AuditPage, AuditQuer
 from services.intake.submissions.schemas import (AttachmentSchema, ConsentSchema, InfoAnswerSchema,
                                                  SubmissionSchema, WisherSchema)
 from shared.access import public
+from shared.errors import ApiError
 from shared.apidoc import Document, Op
 
 VERSION = "1.0.0"
+
+
+class OpenApiArgs(Schema):
+    service = fields.String(metadata={"description": "只看一个服务的接口：intake、verification、"
+                                                     "matching 或 scoring"})
 # {"nth": 1, "weekday": 6} is 每月第1个周六 (shared/meeting_day.py).
 _MEETING_DAY = {"type": "object", "required": ["nth", "weekday"], "additionalProperties": False,
                 "properties": {"nth": {"type": "integer", "minimum": 1, "maximum": 4},
@@ -110,15 +117,16 @@ OPERATIONS = {
     "communities.update_community": Op(
         "修改社区的名称、街道、区县名称或例会日（没有改动则不发布事件）", CommunityChangesSchema,
         CommunityView),
-    "openapi.openapi_json": Op("本文档 (this document)",
-                               response={"application/json": {"schema": {"type": "object"}}}),
+    "openapi.openapi_json": Op(
+        "本文档：全部服务的接口（?service=intake 等只看一个服务的）", query=OpenApiArgs,
+        response={"application/json": {"schema": {"type": "object"}}}, errors=(404,)),
 }
 
 bp = Blueprint("openapi", __name__)
 
 
 def document(app) -> dict:
-    doc = Document("微心愿 intake API", VERSION, notes=NOTES, description=(
+    doc = Document("微心愿 intake API", VERSION, notes=NOTES, service="intake", description=(
         "心愿受理服务的 HTTP 接口。对接系统（government systems）也可经 AMQP 队列提交，"
         "见 docs/asyncapi.json 和 docs/integration.md。所有错误均为 "
         '{"error": {"code", "message", "fields"}}。'))
@@ -131,7 +139,16 @@ def document(app) -> dict:
 @bp.get("/api/v1/openapi.json")
 @public
 def openapi_json():
-    """Generated once per process: the routes and schemas cannot change while it runs."""
+    """The gateway's document, every service's merged (?service= one of them); generated once
+    per process: the routes and schemas cannot change while it runs."""
+    from services.intake.contracts import gateway  # it imports this module
+
     if "microwish.openapi" not in current_app.extensions:
-        current_app.extensions["microwish.openapi"] = document(current_app)
-    return current_app.extensions["microwish.openapi"]
+        docs = gateway.documents(current_app)
+        current_app.extensions["microwish.openapi"] = {"": gateway.merge(gateway.INFO, docs),
+                                                       **docs}
+    docs = current_app.extensions["microwish.openapi"]
+    wanted = request.args.get("service", "")
+    if wanted not in docs:
+        raise ApiError(404, "not_found")
+    return docs[wanted]

@@ -21,6 +21,8 @@ from shared.errors import Poison, field_errors
 from shared.vocab import OUTCOMES
 
 SCHEMA_HEADER = "submission.v1"
+KEY_REUSED = [{"field": "properties.message_id", "code": "idempotency_key_reused",
+               "message": "该 message_id 已用于另一份不同的提交，未作处理"}]
 _SCHEMA = SubmissionSchema()  # reused: schemas hold no per-load state
 
 
@@ -119,9 +121,10 @@ def on_resend(uow, item: QueuedSubmission) -> None:
     try:
         actions.check_same(sub, item.digest)
     except KeyReused:
-        actions.reject(uow, item.app_id, item.message_id, [{
-            "field": "properties.message_id", "code": "idempotency_key_reused",
-            "message": "该 message_id 已用于另一份不同的提交，未作处理"}])
+        # Poison: on_poison sends the rejected receipt, and the consumer keeps the message in
+        # intake.submissions.dead with this reason (ops see who reused which key).
+        raise Poison("idempotency_key_reused: message_id sent before with another body",
+                     KEY_REUSED) from None
     else:
         uow.emit("submission.accepted", {"source": item.app_id, "source_ref": item.message_id,
                                          "wish_id": sub.id, "duplicate": True},

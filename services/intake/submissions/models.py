@@ -83,7 +83,7 @@ class Submission(Base):
             if self.status == "fulfilled":
                 self.status = "claimed"
             return
-        if status in ("opened_citywide", "escalated"):  # steps in its history, not statuses
+        if status in ("opened_citywide", "escalated", "pending_review"):  # steps, not statuses
             return
         if status not in STATUS_RANK:  # an outcome this intake does not know yet: history only
             log.warning("submission %s: unknown outcome %r kept in its history", self.id, status)

@@ -23,7 +23,7 @@ from shared.envelope import new_id, utcnow
 from shared.errors import MESSAGES_ZH, ApiError, field_errors
 from shared.pages import SUBMITTERS, render
 from shared.vocab import (ATTACHMENT_PURPOSES, CONSENT_METHODS, CONSENT_RELATIONS, KIND_LABELS,
-                          NEXT_STEPS, SKILLS, STATUS_LABELS, TARGET_GROUPS, TIMES, WISH_TYPES)
+                          INFO_FIELDS, NEXT_STEPS, SKILLS, STATUS_LABELS, TARGET_GROUPS, TIMES, WISH_TYPES)
 from shared.web import page_or_json, uow
 
 bp = Blueprint("submit_pages", __name__)
@@ -174,7 +174,8 @@ def _status_page(sub: Submission, form=None, errors: dict | None = None, status:
                               "estimated_value": sub.estimated_value or ""})
     shown = api.view(sub)
     return _page("wish_status.html", status, sub=shown, masked=shown["wisher_masked"], form=form,
-                 errors=errors or {}, error=error, next_step=NEXT_STEPS.get(sub.status))
+                 errors=errors or {}, error=error, next_step=NEXT_STEPS.get(sub.status),
+                 info_fields=INFO_FIELDS)
 
 
 def _page(template: str, status: int = 200, **context):
