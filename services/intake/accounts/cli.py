@@ -41,8 +41,8 @@ def open_intake() -> Database:
 
 
 def _refused(exc: IntakeError) -> click.ClickException:
-    said = "；".join(f"{f['field']}: {f['message']}" for f in exc.fields) or exc.code
-    return click.ClickException(f"{exc.code}: {said}")
+    said = "；".join(f"{f['field']} [{f['code']}] {f['message']}" for f in exc.fields)
+    return click.ClickException(said or exc.code)
 
 
 def _read_password(username: str, from_stdin: bool) -> str:
