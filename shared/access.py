@@ -21,6 +21,7 @@ CLAIMERS = (MEMBER, ORG_ADMIN)
 # Roles who oversee a list of communities; a district admin oversees the whole district.
 COMMUNITY_SCOPED = (LIAISON, STREET_ADMIN)
 ANYONE = "anyone"
+PASSWORD_CHANGE = "password_change"  # the kind of token a temporary password's login gives
 
 SESSION_COOKIE = "mw_session"
 CSRF_FIELD = "csrf_token"
@@ -123,9 +124,26 @@ def _authenticate() -> Principal | None:
     return None
 
 
+def _changes_password_only(tokens, token: str) -> bool:
+    """A temporary password's login: its token opens only POST /api/v1/auth/password."""
+    try:
+        tokens.verify(token, PASSWORD_CHANGE)
+    except TokenError:
+        return False
+    return True
+
+
 def _verified(tokens, token: str, via_cookie: bool) -> Principal:
     try:
         claims = tokens.verify(token, "session" if via_cookie else "access")
     except TokenError as exc:
+        if exc.code == "invalid_token" and _changes_password_only(tokens, token):
+            raise ApiError(403, "password_change_required") from exc
         raise ApiError(401, exc.code) from exc
-    return Principal.from_claims(claims, via_cookie=via_cookie)
+    who = Principal.from_claims(claims, via_cookie=via_cookie)
+    # Tokens are stateless; the service that keeps accounts (intake) also checks that the
+    # account is still enabled and the token not outdated (disabled, password reset).
+    current = current_app.extensions.get("microwish.token_current")
+    if current is not None and not current(who):
+        raise ApiError(401, "invalid_token")
+    return who

@@ -97,6 +97,17 @@ MESSAGES_ZH = {
     "none_selected": "请至少选择一个心愿",
     "invalid_characters": "含有不允许的控制字符",
     "not_ready": "服务暂不可用（所依赖的数据库未就绪），请稍后重试",
+    "role_not_staff": "只能设为社区联络员、街道管理员、单位管理员、组织管理员或运维",
+    "scope_required": "该角色须填写其负责范围",
+    "scope_not_allowed": "该角色不使用此项，请留空",
+    "unknown_organisation": "未找到该组织（组织编码未登记）",
+    "account_district_forbidden": "您只能管理本区县社区的工作人员账号",
+    "self_change_forbidden": "不能修改自己的角色、负责范围或停用自己：请另一位管理员办理",
+    "password_change_required": "请先修改临时密码",
+    "wrong_password": "当前密码不正确",
+    "required_current_password": "请填写当前密码",
+    "same_password": "新密码不能与当前密码相同",
+    "broker_unreachable": "无法连接消息服务器的管理接口，请按返回的命令在 RabbitMQ 节点上操作",
     "empty_idempotency_key": "Idempotency-Key 不能为空：不需要幂等时请不要发送该请求头",
 }
 

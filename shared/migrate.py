@@ -7,6 +7,7 @@ from __future__ import annotations
 import click
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.engine import make_url
 
 from shared.db import ensure_schema, make_engine
 from shared.settings import ROOT, SERVICES, Settings, from_env
@@ -31,6 +32,22 @@ def upgrade(settings: Settings, service: str, revision: str = "head") -> None:
         engine.dispose()
 
 
+def shown(settings: Settings, service: str) -> str:
+    """Where a service's data is, as an operator should see it: the URL with its password masked,
+    and the PostgreSQL schema."""
+    url = make_url(settings.database_url(service)).render_as_string(hide_password=True)
+    if url.startswith("sqlite"):
+        return f"{url} (SQLite: the all-in-one's file, not the stack's PostgreSQL)"
+    return f"{url} (schema {settings.database_schema(service)})"
+
+
+def prepared(settings: Settings, service: str) -> None:
+    """Before a command writes: say which database it writes to (on stderr, so the secrets a
+    command prints stay alone on stdout), then bring the schema up to date."""
+    click.echo(f"database: {shown(settings, service)}", err=True)
+    upgrade(settings, service)
+
+
 @click.command("migrate")
 @click.argument("services", nargs=-1, type=click.Choice(SERVICES), metavar="[SERVICE]...")
 def migrate(services: tuple[str, ...]) -> None:
@@ -40,6 +57,7 @@ def migrate(services: tuple[str, ...]) -> None:
     """
     settings = from_env()
     for service in services or SERVICES:
+        click.echo(f"database: {shown(settings, service)}", err=True)
         upgrade(settings, service)
         click.echo(f"migrated {service}")
 

@@ -36,18 +36,20 @@ class Principal:
     app_id: str | None = None
     jti: str = ""
     via_cookie: bool = field(default=False, compare=False)
+    # The account's token version when this was issued (intake refuses an outdated one).
+    version: int = field(default=0, compare=False)
 
     def claims(self) -> dict:
         return {"sub": self.id, "role": self.role, "name": self.name,
                 "communities": list(self.communities), "unit": self.unit, "org": self.org,
-                "app_id": self.app_id}
+                "app_id": self.app_id, "ver": self.version}
 
     @classmethod
     def from_claims(cls, claims: dict, via_cookie: bool = False) -> "Principal":
         return cls(id=claims["sub"], role=claims["role"], name=claims.get("name") or "",
                    communities=tuple(claims.get("communities") or ()), unit=claims.get("unit"),
                    org=claims.get("org"), app_id=claims.get("app_id"), jti=claims["jti"],
-                   via_cookie=via_cookie)
+                   via_cookie=via_cookie, version=int(claims.get("ver") or 0))
 
 
 class Tokens:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from services.intake import config as intake_config, errors
-from services.intake.accounts import http as accounts_http, pages as accounts_pages, systems
-from services.intake.accounts.actions import by_api_key, principal_of
+from services.intake.accounts import (http as accounts_http, pages as accounts_pages,
+                                      staff_http, staff_pages, systems, systems_http)
+from services.intake.accounts.actions import by_api_key, principal_of, token_current
 from services.intake.audit import handlers as audit_handlers, http as audit_http
 from services.intake.claimers import (http as claimers_http, organisations_http,
                                       pages as claimers_pages)
@@ -26,7 +27,8 @@ SERVICE = "intake"
 METADATA = Base.metadata  # every sub-area's models, imported above, have joined it
 BLUEPRINTS = (submissions_http.bp, submissions_pages.bp, accounts_http.bp, accounts_pages.bp,
               claimers_http.bp, organisations_http.bp, claimers_pages.bp, communities_http.bp,
-              audit_http.bp, openapi.bp, ops_pages.bp)
+              audit_http.bp, openapi.bp, ops_pages.bp, staff_http.bp, staff_pages.bp,
+              systems_http.bp)
 
 
 def _resolve_api_key(key: str):
@@ -40,6 +42,7 @@ def create_app(settings=None, db=None, config=None):
                    config or intake_config.from_env())
     app.extensions["microwish.sealer"] = Sealer(settings.pii_keys)
     app.extensions["microwish.api_keys"] = _resolve_api_key
+    app.extensions["microwish.token_current"] = lambda who: token_current(uow().session, who)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     return app

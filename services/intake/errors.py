@@ -71,6 +71,34 @@ class OutsideDistrict(RegistrationRefused):
     code = "district_forbidden"
 
 
-HTTP_STATUS = {ConsentMissing: 422, Inconsistent: 422, KeyReused: 409, UsernameTaken: 409,
+class StaffRefused(IntakeError):
+    """A staff account whose role and scope do not fit (unknown community, missing scope)."""
+
+    code = "validation_failed"
+
+    def __init__(self, fields: list[dict]):
+        super().__init__("staff account refused", fields)
+
+
+class AccountOutsideDistrict(RegistrationRefused):
+    """A district admin of some districts gives or changes only their communities' staff."""
+
+    code = "account_district_forbidden"
+
+
+class SelfChange(RegistrationRefused):
+    """Nobody changes their own role, scope or standing: another admin does."""
+
+    code = "self_change_forbidden"
+
+
+class AccountNotFound(RegistrationRefused):
+    """No staff account (or system) of that id within the caller's reach."""
+
+    code = "not_found"
+
+
+HTTP_STATUS = {StaffRefused: 422, AccountOutsideDistrict: 403, SelfChange: 403,
+               AccountNotFound: 404, ConsentMissing: 422, Inconsistent: 422, KeyReused: 409, UsernameTaken: 409,
                OrgCodeTaken: 409, UnknownUnit: 422, CommunityCodeTaken: 409,
                UnknownCommunity: 404, OutsideDistrict: 403}

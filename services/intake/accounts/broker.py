@@ -70,6 +70,24 @@ class ManagementApi:
             raise BrokerUnreachable(self.url) from exc
         answer.raise_for_status()
 
+    def _call(self, method: str, path: str, **kw):
+        try:
+            answer = requests.request(method, f"{self.url}/{path}", timeout=self.timeout,
+                                      auth=(self.user, self.password), **kw)
+        except requests.RequestException as exc:
+            raise BrokerUnreachable(self.url) from exc
+        if answer.status_code != 404:  # deleting what is already gone is done
+            answer.raise_for_status()
+        return answer
+
+    def remove(self, user: str) -> None:
+        """Delete the user and close its open connections: it can neither log in nor go on."""
+        self._call("DELETE", f"users/{quote(user, safe='')}")
+        for conn in self._call("GET", "connections", params={"columns": "name,user"}).json():
+            if conn.get("user") == user:
+                self._call("DELETE", f"connections/{quote(conn['name'], safe='')}",
+                           headers={"X-Reason": "revoked by the platform"})
+
     def apply(self, g: Grants, password: str) -> None:
         """Create (or reset) the user and give it exactly `g`; every call is idempotent."""
         vhost, user = quote(g.vhost, safe=""), quote(g.user, safe="")

@@ -5,10 +5,11 @@ from flask import Blueprint, current_app
 from marshmallow import RAISE, Schema, fields, validate
 
 from services.intake import config
-from services.intake.accounts import actions as accounts
+from services.intake.accounts import actions as accounts, passwords
 from services.intake.accounts.limits import count_failure, count_success, refuse_if_throttled
 from services.intake.accounts.models import Account
-from shared.access import ANYONE, ROLES, allow, public, require_principal
+from services.intake.accounts.schemas import PasswordChangeSchema
+from shared.access import ANYONE, ROLES, allow, principal, public, require_principal
 from shared.errors import ApiError
 from shared.fields import Flag
 from shared.tokens import TokenError
@@ -59,13 +60,34 @@ def login(username: str, password: str) -> Account:
 @bp.post("/login")
 @public
 def login_json():
+    """A token pair; an account on a temporary password gets only a token to change it with."""
     data = load_json(LoginSchema())
     account = login(data["username"], data["password"])
+    tokens = current_app.extensions["microwish.tokens"]
+    if account.must_change_password:
+        uow().commit()
+        return passwords.change_required(tokens, account)
     s = config.current()
-    pair = accounts.issue_pair(uow().session, current_app.extensions["microwish.tokens"], account,
-                               s.access_ttl_seconds, s.refresh_ttl_seconds)
+    pair = accounts.issue_pair(uow().session, tokens, account, s.access_ttl_seconds,
+                               s.refresh_ttl_seconds)
     uow().commit()
-    return pair
+    return {"status": "logged_in", **pair}
+
+
+@bp.post("/password")
+@allow(ANYONE)
+def change_password():
+    """Change one's password: with the current one (logged in), or with the token a temporary
+    password's login gave. Every other session ends; answers a fresh token pair."""
+    data = load_json(PasswordChangeSchema())
+    tokens = current_app.extensions["microwish.tokens"]
+    unit = uow()
+    account = passwords.change(unit, tokens, data, principal())
+    s = config.current()
+    pair = accounts.issue_pair(unit.session, tokens, account, s.access_ttl_seconds,
+                               s.refresh_ttl_seconds)
+    unit.commit()
+    return {"status": "password_changed", **pair}
 
 
 @bp.post("/refresh")

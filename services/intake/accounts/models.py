@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.intake.models import Base
@@ -29,6 +29,12 @@ class Account(Base):
     api_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(Instant)
+    # Every token carries the version it was issued at: disabling, a reset or a new password
+    # bumps it, so tokens issued before stop working at once (intake checks it each request).
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A temporary password (a reset, a new staff account): only changing it is allowed.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=false())
 
 
 class RefreshToken(Base):

@@ -16,14 +16,18 @@ from kombu import Connection
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from services.intake.accounts import system_keys
 from services.intake.accounts.actions import create_account
 from services.intake.accounts.broker import (BrokerUnreachable, Grants, ManagementApi, grants,
                                              management_api)
 from services.intake.accounts.models import Account
 from services.intake.accounts.rules import valid_app_id
+from services.intake.accounts.staff import CLI
+from services.intake.errors import AccountNotFound
 from services.worker import service_module
 from shared.access import SYSTEM
 from shared.db import Database
+from shared.migrate import prepared
 from shared.settings import from_env
 from shared.topology import declare, declare_queue, receipts_queue
 
@@ -109,6 +113,7 @@ def register_system(app_id: str, name: str | None) -> None:
     if not valid_app_id(app_id):  # said as click says any bad argument, before the database
         raise click.BadParameter("lower-case letters, digits, - and _ only", param_hint="APP_ID")
     settings = from_env()
+    prepared(settings, "intake")  # a fresh database gets intake's tables first
     db = Database(settings, "intake", service_module("intake").METADATA)
     try:
         done = register(db, app_id, name or app_id, settings.broker_url, management_api())
@@ -127,6 +132,63 @@ def register_system(app_id: str, name: str | None) -> None:
     click.echo("broker user (run on the RabbitMQ node; the password is printed only here):")
     for command in done.commands:
         click.echo("  " + _shell(command))
+
+
+def _changed(app_id: str, change) -> None:
+    """Rotate or revoke a system's secrets at the terminal, as `/api/v1/systems` does."""
+    settings = from_env()
+    prepared(settings, "intake")
+    db = Database(settings, "intake", service_module("intake").METADATA)
+    try:
+        with db.uow() as uow:
+            account = system_keys.find(uow.session, (), app_id)
+            shown = change(uow, account, settings.broker_url)
+            uow.commit()
+    except AccountNotFound:
+        raise click.ClickException(f"{app_id} is not a registered system") from None
+    finally:
+        db.dispose()
+    for line in shown:
+        click.echo(line)
+
+
+def _broker_lines(done) -> list[str]:
+    if done.applied:
+        return []
+    return ["broker (run on the RabbitMQ node):", *("  " + _shell(c) for c in done.commands)]
+
+
+@systems.command("rotate-key")
+@click.argument("app_id")
+def rotate_key(app_id: str) -> None:
+    """A new API key for APP_ID, printed once; the old one stops working at once."""
+    _changed(app_id, lambda uow, account, _url: [
+        f"new API key for {app_id} (shown once): {system_keys.rotate_api_key(uow, CLI, account)}"])
+
+
+@systems.command("rotate-broker-password")
+@click.argument("app_id")
+def rotate_broker_password(app_id: str) -> None:
+    """A new password on APP_ID's broker user (over the management API), printed once."""
+    def change(uow, account, url):
+        done = system_keys.rotate_broker_password(uow, CLI, account, url, management_api())
+        if done.applied:
+            return [f"broker user {done.user} in vhost {done.vhost} (password shown once): "
+                    f"{done.password}"]
+        return _broker_lines(done)
+    _changed(app_id, change)
+
+
+@systems.command("revoke")
+@click.argument("app_id")
+def revoke(app_id: str) -> None:
+    """APP_ID's API key and broker user both stop working (rotate both to restore it)."""
+    def change(uow, account, url):
+        done = system_keys.revoke(uow, CLI, account, url, management_api())
+        return [f"{app_id} revoked: its API key is refused"
+                + (f", broker user {done.user} deleted" if done.applied and done.user else ""),
+                *_broker_lines(done)]
+    _changed(app_id, change)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from services.intake.importer.rows import FileProblem, blank, err, read_table, t
 from shared.access import DISTRICT_ADMIN
 from shared.db import Database
 from shared.errors import field_errors
-from shared.migrate import upgrade
+from shared.migrate import prepared
 from shared.settings import Settings
 
 # field → the headers it may have besides its English name (compared as header_key compares).
@@ -142,7 +142,7 @@ def run(settings: Settings, path: str, username: str, report: str | None = None,
     if len(table) < 2:
         terminal.unusable("文件中只有表头，没有社区", err)
         return 2
-    upgrade(settings, "intake")
+    prepared(settings, "intake")
     db = Database(settings, "intake", METADATA)
     try:
         with db.uow() as uow:

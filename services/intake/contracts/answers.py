@@ -107,3 +107,24 @@ CommunityView = _shape(
     meeting_day=_req(fields.Nested, _shape("MeetingDayView", nth=_req(fields.Integer),
                                            weekday=_req(fields.Integer))))
 CommunityList = _shape("CommunityList", items=_req(fields.List, fields.Nested(CommunityView)))
+
+# Staff administration and systems' secrets (services/intake/accounts/staff_http.py, systems_http.py).
+StaffView = _shape("StaffView", "id username role name", "unit_code org_code app_id",
+                   communities=_req(fields.List, fields.String()),
+                   disabled=_req(fields.Boolean), must_change_password=_req(fields.Boolean))
+StaffMade = _shape("StaffMade", "id username role name temporary_password",
+                   "unit_code org_code app_id", communities=_req(fields.List, fields.String()),
+                   disabled=_req(fields.Boolean), must_change_password=_req(fields.Boolean))
+StaffList = _shape("StaffList", items=_req(fields.List, fields.Nested(StaffView)))
+SystemView = _shape("SystemView", "app_id name", "broker_user", disabled=_req(fields.Boolean),
+                    api_key_set=_req(fields.Boolean))
+SystemList = _shape("SystemList", items=_req(fields.List, fields.Nested(SystemView)))
+SystemKey = _shape("SystemKey", "app_id name api_key", "broker_user",
+                   disabled=_req(fields.Boolean), api_key_set=_req(fields.Boolean))
+SystemBroker = _shape("SystemBroker", "app_id name broker_user vhost", "broker_password",
+                      disabled=_req(fields.Boolean), api_key_set=_req(fields.Boolean),
+                      applied=_req(fields.Boolean),
+                      commands=_req(fields.List, fields.List(fields.String())))
+LoginAnswer = _shape("LoginAnswer", "status", "access_token token_type refresh_token "
+                     "password_change_token", expires_in=fields.Integer(),
+                     refresh_expires_in=fields.Integer(), account=_req(fields.Nested, AccountView))

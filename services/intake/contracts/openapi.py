@@ -5,6 +5,8 @@ from marshmallow import Schema, fields
 from flask import Blueprint, current_app, request
 
 from services.intake.accounts import http as auth_api
+from services.intake.accounts.schemas import (NoBody, PasswordChangeSchema, StaffChangesSchema,
+                                              StaffSchema)
 from services.intake.claimers.schemas import (AdminSchema, MemberListArgs, MemberRegistrationSchema,
                                               OrganisationListArgs, OrganisationRegistrationSchema,
                                               OrganisationSchema, ProfileSchema)
@@ -12,10 +14,12 @@ from services.intake.communities.schemas import (CommunityChangesSchema, Communi
                                                  CommunitySchema)
 from services.intake.contracts.answers import (AccountView, AuditPage, AuditQuerySchema, Choices,
                                                CommunityList, CommunityView, LoggedOut,
+                                               LoginAnswer,
                                                MemberPage, MemberView, OrganisationPage,
                                                OrganisationRegistered, OrganisationView,
-                                               PersonalData, SubmissionList, SubmissionView,
-                                               TokenPair)
+                                               PersonalData, StaffList, StaffMade, StaffView,
+                                               SubmissionList, SubmissionView, SystemBroker,
+                                               SystemKey, SystemList, TokenPair)
 from services.intake.submissions.schemas import (AttachmentSchema, ConsentSchema, InfoAnswerSchema,
                                                  SubmissionSchema, WisherSchema)
 from shared.access import public
@@ -79,8 +83,32 @@ OPERATIONS = {
     "intake.get_personal_data": Op("心愿人的个人信息（明文，仅本社区联络员，每次读取留痕）",
                                    response=PersonalData),
     "intake.get_attachment": Op("心愿的附件图片（仅本社区联络员，每次读取留痕）", response=_IMAGES),
-    "auth.login_json": Op("登录，得到访问令牌和刷新令牌", auth_api.LoginSchema, TokenPair,
-                          errors=(401, 429)),
+    "auth.login_json": Op(
+        "登录，得到访问令牌和刷新令牌", auth_api.LoginSchema, LoginAnswer, errors=(401, 429),
+        description="临时密码登录时 status 为 password_change_required，只给 "
+                    "password_change_token（只能用于 POST /api/v1/auth/password）。"),
+    "auth.change_password": Op(
+        "修改密码：已登录时凭当前密码，或凭临时密码登录得到的 password_change_token；其他会话全部失效",
+        PasswordChangeSchema, TokenPair, errors=(401,)),
+    "staff.list_accounts": Op("工作人员账号（本区县的）", response=StaffList, errors=(422,)),
+    "staff.create_account": Op(
+        "新建工作人员账号：社区联络员、街道管理员（社区）、单位管理员（unit_code）、组织管理员"
+        "（org_code）、运维；返回只显示一次的临时密码", StaffSchema, StaffMade, 201,
+        errors=(403, 409)),
+    "staff.get_account": Op("一个工作人员账号", response=StaffView),
+    "staff.change_account": Op(
+        "修改姓名、角色、负责范围或停用/启用（角色、范围变更或停用后原有登录立即失效）",
+        StaffChangesSchema, StaffView, errors=(403,)),
+    "staff.reset_password": Op("重置密码：返回只显示一次的临时密码，下次登录须修改", NoBody,
+                               StaffMade),
+    "systems.list_systems": Op("对接系统", response=SystemList),
+    "systems.rotate_api_key": Op("更换对接系统的接口密钥（只显示一次，旧密钥立即失效）", NoBody,
+                                 SystemKey),
+    "systems.rotate_broker_password": Op(
+        "更换对接系统消息账号的密码（经 RabbitMQ 管理接口；不可达时返回 rabbitmqctl 命令）",
+        NoBody, SystemBroker),
+    "systems.revoke_system": Op("吊销对接系统：接口密钥作废，消息账号删除", NoBody, SystemBroker),
+    "systems.delete_system": Op("同 POST …/revocation", response=SystemBroker),
     "auth.refresh": Op("用刷新令牌换一对新令牌（旧的作废）", auth_api.RefreshSchema, TokenPair),
     "auth.logout": Op("退出登录（everywhere=true 退出所有设备）", auth_api.LogoutSchema,
                       LoggedOut),

@@ -35,7 +35,7 @@ from shared.clock import today_in_china
 from shared.db import Database
 from shared.envelope import utcnow
 from shared.errors import field_errors
-from shared.migrate import upgrade
+from shared.migrate import prepared
 from shared.pii import Sealer
 from shared.settings import Settings
 
@@ -153,7 +153,7 @@ def run(settings: Settings, path: str, username: str, report: str | None = None,
     except (OSError, import_rows.FileProblem) as exc:
         terminal.unusable(exc, err)
         return 2
-    upgrade(settings, "intake")
+    prepared(settings, "intake")
     db = Database(settings, "intake", METADATA)
     try:
         with db.session() as session:
