@@ -22,7 +22,7 @@ from tests.helpers import PG_URL
 MICROWISH = ROOT / ".venv" / "bin" / "microwish"
 SAMPLE = ROOT / "docs" / "examples" / "import_sample.csv"
 SUBCOMMANDS = {"run", "stack", "worker", "migrate", "import", "registry", "systems", "communities",
-               "ops"}
+               "ops", "accounts"}
 # Each old way in and the arguments its click usage line shows: the same command behind it.
 ALIASES = {
     "services.allinone": "",
@@ -73,7 +73,7 @@ def test_help_lists_every_subcommand():
     assert done.stdout.startswith("Usage: microwish ")
     assert _commands(done.stdout) == SUBCOMMANDS
     assert _commands(_microwish("registry", "--help").stdout) == {"import"}
-    assert _commands(_microwish("systems", "--help").stdout) == {"register"}
+    assert _commands(_microwish("systems", "--help").stdout) == {"register", "rotate-key", "rotate-broker-password", "revoke"}
     assert "--as USERNAME" in _microwish("import", "--help").stdout
     assert _commands(_microwish("communities", "--help").stdout) == {"import"}
     assert "--as USERNAME" in _microwish("communities", "import", "--help").stdout
