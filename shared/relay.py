@@ -5,9 +5,9 @@ import logging
 import threading
 from datetime import timedelta
 
-from kombu import Connection
 from sqlalchemy import bindparam, select, update
 
+from shared.broker import connection
 from shared.envelope import utcnow
 from shared.failures import describe, is_unavailable
 from shared.publisher import ConfirmingPublisher, Outgoing
@@ -26,7 +26,7 @@ class Relay:
         self.db = db
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
-        self.publisher = ConfirmingPublisher(Connection(broker_url))
+        self.publisher = ConfirmingPublisher(connection(broker_url))
         self.stopping = threading.Event()
 
     def publish_batch(self) -> int:

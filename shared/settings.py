@@ -44,6 +44,11 @@ class Settings:
     cookie_secure: bool = False
     # How many reverse proxies in front of us set X-Forwarded-For; 0 trusts no header.
     trusted_proxy_hops: int = 0
+    # TLS to the broker (an amqps:// URL): the CA that signed its certificate (else the system's),
+    # and our client certificate and key when the broker asks for one (shared/broker.py).
+    broker_ca: str = ""
+    broker_cert: str = ""
+    broker_key: str = ""
 
     def database_url(self, service: str) -> str:
         return self.database_urls[service]
@@ -85,6 +90,9 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         token_keys=env.get("MICROWISH_TOKEN_KEYS", _DEV_TOKEN_KEY),
         cookie_secure=env.get("MICROWISH_COOKIE_SECURE", "0").lower() in ("1", "true", "yes"),
         trusted_proxy_hops=env_int(env, "MICROWISH_TRUSTED_PROXY_HOPS", Settings.trusted_proxy_hops),
+        broker_ca=env.get("MICROWISH_BROKER_CA", ""),
+        broker_cert=env.get("MICROWISH_BROKER_CERT", ""),
+        broker_key=env.get("MICROWISH_BROKER_KEY", ""),
     )
 
 

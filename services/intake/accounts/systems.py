@@ -23,6 +23,7 @@ from services.intake.accounts.models import Account
 from services.intake.accounts.rules import valid_app_id
 from services.worker import service_module
 from shared.access import SYSTEM
+from shared.broker import connection
 from shared.db import Database
 from shared.settings import from_env
 from shared.topology import declare, declare_queue, receipts_queue
@@ -72,7 +73,7 @@ def register(db, app_id: str, display_name: str, broker_url: str = "memory://",
         uow.session.flush()  # an existing system fails here, before its broker password changes
         password, applied = secrets.token_urlsafe(24), False
         if _on_rabbitmq(broker_url):
-            with Connection(broker_url) as conn:
+            with connection(broker_url) as conn:
                 declare(conn, [])
                 declare_queue(conn, receipts_queue(app_id))
                 vhost = conn.virtual_host
