@@ -13,7 +13,7 @@ from sqlalchemy import exc as sa_exc, select
 
 from services.ops import dead, definitions, outbox, rules
 from services.ops.broker import ManagementApi, Unreachable, vhost_of
-from services.ops.config import from_env as ops_config
+from services.ops.config import broker_url as ops_broker_url, from_env as ops_config
 from shared import dead_letters
 from shared.envelope import utcnow
 from shared.pii import Sealer
@@ -41,7 +41,11 @@ class Ops:
 
     @property
     def api(self) -> ManagementApi:
-        return ManagementApi(self.config, vhost_of(self.settings.broker_url))
+        return ManagementApi(self.config, vhost_of(self.broker_url))
+
+    @property
+    def broker_url(self) -> str:
+        return ops_broker_url(self.config, self.settings)
 
     @property
     def sealer(self) -> Sealer:
@@ -197,7 +201,7 @@ def _owned(queue: str) -> str:
 def dead_replay(ops: Ops, queue: str, reason, limit, dry_run: bool, as_user) -> None:
     """把死信送回原队列。Send dead letters back to the queue they failed on."""
     queue, who = _owned(queue), actor(ops, as_user)
-    results = dead.replay(ops.dbs, ops.sealer, ops.settings.broker_url, queue, who,
+    results = dead.replay(ops.dbs, ops.sealer, ops.broker_url, queue, who,
                           ops.config.replay_limit, reason, limit, dry_run)
     for r in results:
         click.echo(f"{r.id}  {r.message_id}  {r.outcome}")

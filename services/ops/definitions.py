@@ -24,6 +24,7 @@ from shared.topology import (DEAD, EVENTS, INTAKE, QUEUES, REQUEUE, RETRY_TIERS,
 VHOST = "microwish"
 ADMIN = "microwish"  # ops, `systems register` and the management UI: administrator of the vhost
 SCALER = "keda"  # KEDA reads queue depths over the management API, nothing else
+OPS = "ops"  # the ops tool and page: reads dead queues, replays through microwish.requeue
 NOTHING = system_broker.NOTHING
 # A system's receipts queue, declared and bound by intake (accounts/systems.py).
 RECEIPTS = r"receipts\.[a-z0-9_-]+"
@@ -54,6 +55,12 @@ def grants(service: str) -> dict[str, str]:
         configure, write = (p[:-2] + "|" + RECEIPTS + r"(\.dead)?)$" for p in (configure, write))
         read = read[:-2] + "|" + RECEIPTS + ")$"
     return {"configure": configure, "write": write, "read": read}
+
+
+def ops_grants() -> dict[str, str]:
+    """The ops user's: read every dead queue (absorb), publish replays, declare nothing."""
+    return {"configure": NOTHING, "write": _any([REQUEUE.name]),
+            "read": _any(dead_queue(q).name for qs in QUEUES.values() for q in qs)}
 
 
 def _queue(q: Queue, vhost: str) -> dict:
@@ -90,7 +97,8 @@ def definitions(vhost: str = VHOST, systems: tuple[str, ...] = ()) -> dict:
                                                    for t in range(1, RETRY_TIERS + 1)]
     permissions = [{"user": ADMIN, "vhost": vhost, "configure": ".*", "write": ".*", "read": ".*"},
                    {"user": SCALER, "vhost": vhost, "configure": NOTHING, "write": NOTHING,
-                    "read": NOTHING}]
+                    "read": NOTHING},
+                   {"user": OPS, "vhost": vhost, **ops_grants()}]
     permissions += [{"user": s, "vhost": vhost, **grants(s)} for s in QUEUES]
     topic_permissions = []
     for app_id in systems:
@@ -119,7 +127,7 @@ def password_hash(password: str, salt: bytes | None = None) -> str:
 
 
 def user_names(systems: tuple[str, ...] = ()) -> list[str]:
-    return [ADMIN, SCALER, *QUEUES, *systems]
+    return [ADMIN, SCALER, OPS, *QUEUES, *systems]
 
 
 def password_variable(user: str) -> str:

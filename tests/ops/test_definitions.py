@@ -18,6 +18,7 @@ from services.ops import definitions as defs
 from services.ops import rules
 from services.ops.cli import ops
 from services.ops.config import Config
+from shared.retries import ATTEMPTS, OPS_USERS, SENDER, restore_sender
 from shared.topology import (QUEUES, RETRY_TIERS, dead_queue, declare, declare_queue,
                              receipts_queue, retry_queue)
 from tests.conftest import AMQP_URL, MANAGEMENT_URL
@@ -106,7 +107,7 @@ def test_the_users_file_needs_every_password_and_hashes_them():
     made = CliRunner().invoke(ops, ["definitions", "--users"], env=env)
     assert made.exit_code == 0, made.output
     users = {u["name"]: u for u in json.loads(made.output)["users"]}
-    assert set(users) == {"microwish", "keda", *QUEUES}
+    assert set(users) == {"microwish", "keda", "ops", *QUEUES}
     assert "pw-" not in made.output
     assert users["microwish"]["tags"] == ["administrator"] and users["intake"]["tags"] == []
     salt = __import__("base64").b64decode(users["intake"]["password_hash"])[:4]
@@ -119,7 +120,7 @@ def imported(vhost):
     name = vhost.rsplit("/", 1)[1]
     suffix = uuid.uuid4().hex[:6]
     document = json.loads(json.dumps(defs.definitions(name)))
-    rename = {s: f"{s}-{suffix}" for s in QUEUES}
+    rename = {s: f"{s}-{suffix}" for s in (*QUEUES, defs.OPS)}
     for p in document["permissions"]:
         p["user"] = rename.get(p["user"], p["user"])
     document["permissions"] = [p for p in document["permissions"] if p["user"] in rename.values()]
@@ -129,14 +130,14 @@ def imported(vhost):
     api.auth = ("guest", "guest")
     api.post(f"{MANAGEMENT_URL}/definitions", json=document, timeout=60).raise_for_status()
     host = AMQP_URL.split("@", 1)[1]
-    yield {s: f"amqp://{rename[s]}:{passwords[rename[s]]}@{host}/{name}" for s in QUEUES}
+    yield {s: f"amqp://{rename[s]}:{passwords[rename[s]]}@{host}/{name}" for s in rename}
     for user in rename.values():
         api.delete(f"{MANAGEMENT_URL}/users/{user}", timeout=30)
 
 
 def test_on_the_broker_each_service_declares_its_own_and_is_refused_another_s(imported):
-    for service, url in imported.items():
-        with Connection(url) as conn:  # exactly what its worker does when it starts
+    for service in QUEUES:
+        with Connection(imported[service]) as conn:  # exactly what its worker does when it starts
             declare(conn, [service])
             if service == "intake":
                 declare_queue(conn, receipts_queue("gov-hotline"))
@@ -156,3 +157,34 @@ def test_on_the_broker_each_service_declares_its_own_and_is_refused_another_s(im
         channel.basic_publish("microwish.intake", "submission", b"{}")
     assert refused.value.reply_code == 403
     conn.close()
+
+
+def test_ops_reads_dead_queues_and_replays_but_reads_no_work_queue(imported):
+    with Connection(imported["scoring"]) as conn:
+        declare(conn, ["scoring"])
+    conn = pika.BlockingConnection(pika.URLParameters(imported["ops"]))
+    channel = conn.channel()
+    channel.confirm_delivery()
+    assert channel.basic_get("scoring.members.dead") == (None, None, None)  # absorb's read
+    channel.basic_publish("microwish.requeue", "scoring.members", b"{}", mandatory=True)
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
+        channel.basic_get("scoring.members")
+    assert refused.value.reply_code == 403
+    conn.close()
+
+
+class _Message:
+    def __init__(self, user_id):
+        self.headers = {ATTEMPTS: 0, SENDER: "gov-hotline"}
+        self.properties = {"user_id": user_id}
+
+
+def test_a_replay_by_ops_reads_as_its_sender_s_and_nobody_else_may_say_so():
+    assert {defs.ADMIN, defs.OPS} <= set(OPS_USERS)
+    for user in (defs.OPS, defs.ADMIN, "intake"):
+        message = _Message(user)
+        restore_sender(message, "intake")
+        assert message.properties["user_id"] == "gov-hotline", user
+    message = _Message("gov-other")  # a system's own message: the broker vouched for gov-other
+    restore_sender(message, "intake")
+    assert message.properties["user_id"] == "gov-other"
