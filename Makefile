@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MICROWISH := $(VENV)/bin/microwish
 
-.PHONY: run test stack migrate install clean
+.PHONY: run test stack migrate install clean deploy-files
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,9 @@ migrate: install
 
 clean:
 	rm -rf $(VENV) var
+
+## deploy-files: regenerate the broker's definitions and the Kubernetes base from the code
+deploy-files: install
+	$(PY) -m services.ops.definitions > deploy/rabbitmq/definitions.json
+	cp deploy/rabbitmq/definitions.json deploy/prometheus/alerts.yml deploy/k8s/base/files/
+	$(PY) deploy/k8s/generate.py

@@ -5,10 +5,10 @@ import logging
 import threading
 from datetime import timedelta
 
-from kombu import Connection
 from sqlalchemy import bindparam, select, update
 
 from shared import metrics
+from shared.broker import connection
 from shared.envelope import utcnow
 from shared.failures import describe, is_unavailable
 from shared.publisher import ConfirmingPublisher, Outgoing
@@ -27,7 +27,7 @@ class Relay:
         self.db = db
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
-        self.publisher = ConfirmingPublisher(Connection(broker_url))
+        self.publisher = ConfirmingPublisher(connection(broker_url))
         self.stopping = threading.Event()
         service = db.service
         self.counts = {name: metric.labels(service) for name, metric in (

@@ -12,6 +12,7 @@ from typing import Callable
 from kombu import Connection
 
 from shared import dead_letters, logs, metrics
+from shared.broker import connection
 from shared.consumer import QueueConsumer
 from shared.probe import Probe
 from shared.relay import Relay
@@ -44,7 +45,7 @@ class ServiceRuntime:
         self._stopping = threading.Event()
         chosen = [h for h in handlers if queues is None or h.queue.name in queues]
         self.consumers = [
-            QueueConsumer(Connection(settings.broker_url), db, handler,
+            QueueConsumer(connection(settings.broker_url, settings), db, handler,
                           batch_size=settings.batch_size, batch_wait=settings.batch_wait_seconds,
                           retry_backoff=settings.retry_backoff_seconds)
             for handler in chosen]
@@ -53,7 +54,7 @@ class ServiceRuntime:
         self.threads: list[threading.Thread] = []
 
     def declare(self) -> None:
-        with Connection(self.settings.broker_url) as conn:
+        with connection(self.settings.broker_url, self.settings) as conn:
             declare(conn, [self.db.service])
             if self.on_declare is not None:
                 self.on_declare(conn)

@@ -47,6 +47,11 @@ class Settings:
     # A worker serves /metrics, /healthz and /readyz on this port (0: none); see shared/probe.py.
     metrics_port: int = 0
     log_format: str = "json"  # json | text (shared/logs.py)
+    # TLS to the broker (an amqps:// URL): the CA that signed its certificate (else the system's),
+    # and our client certificate and key when the broker asks for one (shared/broker.py).
+    broker_ca: str = ""
+    broker_cert: str = ""
+    broker_key: str = ""
 
     def database_url(self, service: str) -> str:
         return self.database_urls[service]
@@ -90,6 +95,9 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         trusted_proxy_hops=env_int(env, "MICROWISH_TRUSTED_PROXY_HOPS", Settings.trusted_proxy_hops),
         metrics_port=env_int(env, "MICROWISH_METRICS_PORT", Settings.metrics_port),
         log_format=env.get("MICROWISH_LOG_FORMAT", Settings.log_format),
+        broker_ca=env.get("MICROWISH_BROKER_CA", ""),
+        broker_cert=env.get("MICROWISH_BROKER_CERT", ""),
+        broker_key=env.get("MICROWISH_BROKER_KEY", ""),
     )
 
 

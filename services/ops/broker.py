@@ -10,6 +10,7 @@ from kombu import Connection
 
 from services.ops import rules
 from services.ops.config import Config
+from shared.broker import connection
 from shared.publisher import ConfirmingPublisher, Outgoing
 
 
@@ -70,7 +71,7 @@ class ManagementApi:
 
 def publisher(broker_url: str) -> ConfirmingPublisher:
     """A confirming publisher on its own connection; Unreachable at once when the broker is away."""
-    conn = Connection(broker_url, connect_timeout=5)
+    conn = connection(broker_url, connect_timeout=5)
     try:
         conn.connect()
     except Exception:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import functools
 import getpass
 import json
+import os
 import time
 
 import click
 from sqlalchemy import exc as sa_exc, select
 
-from services.ops import dead, outbox, rules
+from services.ops import dead, definitions, outbox, rules
 from services.ops.broker import ManagementApi, Unreachable, vhost_of
-from services.ops.config import from_env as ops_config
+from services.ops.config import broker_url as ops_broker_url, from_env as ops_config
 from shared import dead_letters
 from shared.envelope import utcnow
 from shared.pii import Sealer
@@ -40,7 +41,11 @@ class Ops:
 
     @property
     def api(self) -> ManagementApi:
-        return ManagementApi(self.config, vhost_of(self.settings.broker_url))
+        return ManagementApi(self.config, vhost_of(self.broker_url))
+
+    @property
+    def broker_url(self) -> str:
+        return ops_broker_url(self.config, self.settings)
 
     @property
     def sealer(self) -> Sealer:
@@ -196,7 +201,7 @@ def _owned(queue: str) -> str:
 def dead_replay(ops: Ops, queue: str, reason, limit, dry_run: bool, as_user) -> None:
     """把死信送回原队列。Send dead letters back to the queue they failed on."""
     queue, who = _owned(queue), actor(ops, as_user)
-    results = dead.replay(ops.dbs, ops.sealer, ops.settings.broker_url, queue, who,
+    results = dead.replay(ops.dbs, ops.sealer, ops.broker_url, queue, who,
                           ops.config.replay_limit, reason, limit, dry_run)
     for r in results:
         click.echo(f"{r.id}  {r.message_id}  {r.outcome}")
@@ -265,3 +270,22 @@ def outbox_retry(ops: Ops, service, row_id, as_user) -> None:
         raise click.UsageError("--id 需要 SERVICE / --id needs SERVICE")
     count = outbox.retry(ops.dbs, actor(ops, as_user), service, row_id)
     click.echo(f"unparked {count} outbox rows")
+
+
+@ops.command("definitions")
+@click.option("--users", "with_users", is_flag=True,
+              help="Print the users file instead (password hashes from "
+                   "MICROWISH_BROKER_PASSWORD_<USER>): a secret, never committed.")
+@click.option("--system", "systems", multiple=True, metavar="APP_ID",
+              help="Include a registered government system's user and grants.")
+@click.option("--vhost", default=definitions.VHOST, show_default=True)
+def definitions_command(with_users: bool, systems: tuple[str, ...], vhost: str) -> None:
+    """RabbitMQ 定义文件。The broker's definitions from the topology (deploy/rabbitmq)."""
+    if with_users:
+        try:
+            click.echo(definitions.render(definitions.users_from_env(dict(os.environ), systems)),
+                       nl=False)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        return
+    click.echo(definitions.render(definitions.definitions(vhost, systems)), nl=False)

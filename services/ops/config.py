@@ -16,6 +16,8 @@ class Config:
     dead_ttl_days: int = 7  # the broker's copy in <queue>.dead
     dead_max_length: int = 10_000  # per dead queue; the oldest goes first past it
     dead_copy_days: int = 14  # our sealed copy, after its last death
+    # Who reads the dead queues and replays (the `ops` broker user); unset: MICROWISH_BROKER_URL.
+    broker_url: str = ""
 
 
 def from_env(env: dict[str, str] | None = None) -> Config:
@@ -28,4 +30,10 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         replay_limit=env_int(env, "MICROWISH_REPLAY_LIMIT", d.replay_limit),
         dead_ttl_days=env_int(env, "MICROWISH_DEAD_TTL_DAYS", d.dead_ttl_days),
         dead_max_length=env_int(env, "MICROWISH_DEAD_MAX_LENGTH", d.dead_max_length),
-        dead_copy_days=copy_days(env))
+        dead_copy_days=copy_days(env),
+        broker_url=env.get("MICROWISH_OPS_BROKER_URL", d.broker_url))
+
+
+def broker_url(config: Config, settings) -> str:
+    """The broker URL ops work with: their own user's, else the process's."""
+    return config.broker_url or settings.broker_url

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 from services.ops import rules
 from services.ops.broker import Unreachable, publish
 from shared import audit
+from shared.broker import connection
 from shared.dead_letters import REPLAYS, TRIP_HEADERS, body_bytes, keep
 from shared.envelope import utcnow
 from shared.pii import Sealer
@@ -97,7 +98,7 @@ def absorb(dbs: dict, broker_url: str, queue: str) -> int:
         raise ValueError(f"{queue} is none of our services' queues")
     taken = []
     try:
-        with Connection(broker_url, connect_timeout=5) as conn:
+        with connection(broker_url, connect_timeout=5) as conn:
             conn.connect()
             channel = conn.channel()
             bound = dead_queue(declared_queue(queue))(channel)

@@ -10,10 +10,13 @@ from pathlib import Path
 import yaml
 
 from services import allinone, stack
+from services.ops import definitions
 from shared.settings import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
+COMPOSE_TLS = ROOT / "docker-compose.tls.yml"
+RABBITMQ = ROOT / "deploy" / "rabbitmq"
 NGINX_CONF = ROOT / "deploy" / "nginx" / "nginx.conf"
 INTERPOLATION = re.compile(r"^\$\{[A-Z][A-Z0-9_]*:\?[^}]*\}$")
 PER_SERVICE = re.compile(rf"^MICROWISH_({'|'.join(s.upper() for s in SERVICES)})_DATABASE_(URL|SCHEMA)$")
@@ -165,11 +168,14 @@ def test_settings_only_through_known_microwish_variables():
         ROOT / "shared" / "settings.py", *sorted((ROOT / "services").glob("*/config.py"))))
     for name, svc in _app_services().items():
         env = _environment(svc)
-        assert "MICROWISH_BROKER_URL" in env and "MICROWISH_DATABASE_URL" in env, name
+        assert "MICROWISH_DATABASE_URL" in env, name
         assert "MICROWISH_SECRET_KEY" in env and "MICROWISH_PII_KEYS" in env, name
         for key in env:
             if key.startswith("MICROWISH_"):
                 assert f'"{key}"' in settings_source or PER_SERVICE.match(key), (name, key)
+        if name == "migrate":  # the schemas only: no broker
+            assert "MICROWISH_BROKER_URL" not in env
+            continue
         assert env["MICROWISH_BROKER_URL"].startswith("amqp://") and "@rabbitmq:" in env["MICROWISH_BROKER_URL"]
         assert env["MICROWISH_DATABASE_URL"].startswith("postgresql") and "@postgres:" in env[
             "MICROWISH_DATABASE_URL"]
@@ -196,3 +202,68 @@ def test_nginx_routes_every_prefix_like_the_allinone():
     for upstream in set(allinone.ROUTES.values()) | {allinone.DEFAULT}:
         assert re.search(rf"upstream {upstream}\s*\{{\s*server {upstream}-http:8000;", conf), upstream
         assert f"{upstream}-http" in _services()
+
+
+def _url_user(url: str) -> tuple[str, str]:
+    """(user, the variable its password is interpolated from) of a broker URL."""
+    user, password = re.match(r"^amqp://([^:]+):\$\{(\w+):\?[^}]*\}@", url).groups()
+    return user, password
+
+
+def _users_sh() -> dict[str, tuple[str, str]]:
+    """users.sh's users: name -> (tag, the variable holding its password)."""
+    text = (RABBITMQ / "users.sh").read_text(encoding="utf-8")
+    return {user: (tag, var) for user, tag, var in re.findall(r'"([\w-]+):(\w*):(\w+)"', text)}
+
+
+def test_each_service_logs_in_as_its_own_broker_user():
+    users = _users_sh()
+    for name, svc in _app_services().items():
+        if name == "migrate":
+            continue
+        service = name.split("-", 1)[0]
+        user, variable = _url_user(_environment(svc)["MICROWISH_BROKER_URL"])
+        assert user == service, name
+        assert users[user][1] == variable, name  # the password the broker was given for it
+        assert _environment(_services()["rabbitmq"])[variable] == f"${{{variable}:?set {variable}}}"
+    intake = _environment(_services()["intake-http"])
+    assert _url_user(intake["MICROWISH_OPS_BROKER_URL"])[0] == definitions.OPS
+    assert intake["MICROWISH_RABBITMQ_API_USER"] == definitions.ADMIN
+    for name in ("verification-worker", "matching-http", "scoring-worker"):
+        env = _environment(_services()[name])
+        assert "MICROWISH_RABBITMQ_API_PASSWORD" not in env and "MICROWISH_OPS_BROKER_URL" not in env
+
+
+def test_the_broker_loads_the_users_then_the_generated_definitions():
+    rabbitmq = _services()["rabbitmq"]
+    mounts = {str(v).split(":")[1]: str(v).split(":")[0] for v in rabbitmq["volumes"]}
+    assert mounts["/etc/rabbitmq/rabbitmq.conf"] == "./deploy/rabbitmq/rabbitmq.conf"
+    conf = (RABBITMQ / "rabbitmq.conf").read_text(encoding="utf-8")
+    folder = re.search(r"^load_definitions = (\S+)$", conf, re.M).group(1)
+    assert mounts[f"{folder}/02-definitions.json"] == "./deploy/rabbitmq/definitions.json"
+    script = (RABBITMQ / "users.sh").read_text(encoding="utf-8")
+    assert f"dir={folder}\n" in script and '> "$dir/01-users.json"' in script
+    assert rabbitmq["entrypoint"] == ["sh", mounts_target(rabbitmq, "./deploy/rabbitmq/users.sh")]
+    users = _users_sh()
+    assert set(users) == set(definitions.user_names())  # every user the permissions name
+    assert users[definitions.ADMIN][0] == "administrator" and users[definitions.SCALER][0] == \
+        "management"
+    assert "RABBITMQ_DEFAULT_PASS" not in _environment(rabbitmq)  # definitions make the users
+
+
+def mounts_target(svc: dict, source: str) -> str:
+    return next(str(v).split(":")[1] for v in svc["volumes"] if str(v).startswith(source + ":"))
+
+
+def test_the_tls_overlay_mounts_the_gateway_certificate():
+    overlay = yaml.safe_load(COMPOSE_TLS.read_text(encoding="utf-8"))["services"]["nginx"]
+    conf = NGINX_CONF.read_text(encoding="utf-8")
+    folder = re.search(r"include (/etc/nginx/tls\.d)/\*\.conf;", conf).group(1)
+    assert mounts_target(overlay, "./deploy/nginx/tls.conf") == f"{folder}/tls.conf"
+    tls = (ROOT / "deploy" / "nginx" / "tls.conf").read_text(encoding="utf-8")
+    assert "listen 443 ssl;" in tls
+    for directive, target in re.findall(r"^(ssl_certificate(?:_key)?)\s+(\S+);", tls, re.M):
+        source = next(str(v).rsplit(":", 2)[0] for v in overlay["volumes"]
+                      if str(v).endswith(f":{target}:ro"))
+        assert INTERPOLATION.match(source), (directive, source)  # a host path from the environment
+    assert "443:443" in overlay["ports"]

@@ -26,6 +26,7 @@ from services.intake.accounts.staff import CLI
 from services.intake.errors import AccountNotFound
 from services.worker import service_module
 from shared.access import SYSTEM
+from shared.broker import connection
 from shared.db import Database
 from shared.migrate import prepared
 from shared.settings import from_env
@@ -76,7 +77,7 @@ def register(db, app_id: str, display_name: str, broker_url: str = "memory://",
         uow.session.flush()  # an existing system fails here, before its broker password changes
         password, applied = secrets.token_urlsafe(24), False
         if _on_rabbitmq(broker_url):
-            with Connection(broker_url) as conn:
+            with connection(broker_url) as conn:
                 declare(conn, [])
                 declare_queue(conn, receipts_queue(app_id))
                 vhost = conn.virtual_host

@@ -7,7 +7,7 @@ from sqlalchemy import exc as sa_exc
 
 from services.ops import dead, rules
 from services.ops.broker import ManagementApi, Unreachable, vhost_of
-from services.ops.config import from_env as ops_config
+from services.ops.config import broker_url as ops_broker_url, from_env as ops_config
 from shared.access import OPS, allow, require_principal
 from shared.envelope import utcnow
 from shared.pages import render
@@ -34,7 +34,8 @@ def _dbs() -> dict:
 def ops_page():
     problems, rows, groups = [], [], []
     try:
-        api = ManagementApi(ops_config(), vhost_of(settings().broker_url), timeout=5)
+        api = ManagementApi(ops_config(), vhost_of(ops_broker_url(ops_config(), settings())),
+                            timeout=5)
         rows = rules.queue_rows(api.queues(), utcnow())
     except Unreachable as exc:
         problems.append(exc.said)
@@ -56,7 +57,7 @@ def replay_submit():
         return redirect("/ops?m=不是本平台消费的队列", 303)
     try:
         results = dead.replay(_dbs(), current_app.extensions["microwish.sealer"],
-                              settings().broker_url, queue, require_principal(),
+                              ops_broker_url(ops_config(), settings()), queue, require_principal(),
                               ops_config().replay_limit, reason or None)
     except Unreachable as exc:
         return redirect(f"/ops?m={exc.said}", 303)
