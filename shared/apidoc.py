@@ -180,6 +180,21 @@ def served(build) -> Blueprint:
     return bp
 
 
+def service_api(service: str, about: str, operations: dict, version: str = "1.0.0"):
+    """A service's own OpenAPI: `document(app)` (what the gateway merges) and the blueprint
+    serving it; `about` says what the service's routes are for, in Chinese."""
+    operations = {**operations,
+                  "openapi.openapi_json": Op("本服务的 OpenAPI 文档", response=OBJECT)}
+
+    def document(app) -> dict:
+        doc = Document(f"微心愿 {service} API", version, service=service, description=(
+            about + '所有错误均为 {"error": {"code", "message", "fields"}}。'))
+        doc.add_app(app, operations)
+        return doc.to_dict()
+
+    return document, served(document)
+
+
 SELF = "/api/v1/openapi.json"
 _REF = "#/components/schemas/"
 

@@ -7,9 +7,8 @@ from services.matching.claims.steps_http import DisputeSchema, FulfilmentSchema,
 from services.matching.claims.team_http import CapacitySchema
 from services.matching.handover.http import HandToSchema
 from services.matching.notices.http import SmsReceiptSchema
-from shared.apidoc import OBJECT, Document, Op, binary, served
+from shared.apidoc import OBJECT, Op, binary, service_api
 
-VERSION = "1.0.0"
 _PHOTO = binary("image/jpeg", "image/png", "image/webp")
 _STEP = (409,)  # a step out of order (invalid_state)
 # Endpoint → its documentation. A new /api/ route needs one entry here (tests/shared/test_openapi.py).
@@ -59,16 +58,7 @@ OPERATIONS = {
     "stories.story_photo": Op("心愿故事的照片（公开）", response=_PHOTO),
     "notices.sms_receipts": Op("短信网关的送达回执（X-Receipt-Token 鉴权）", SmsReceiptSchema,
                                OBJECT),
-    "openapi.openapi_json": Op("本服务的 OpenAPI 文档", response=OBJECT),
 }
 
 
-def document(app) -> dict:
-    doc = Document("微心愿 matching API", VERSION, service="matching", description=(
-        "心愿墙、认领、转交、指派和通知的 HTTP 接口。所有错误均为 "
-        '{"error": {"code", "message", "fields"}}。'))
-    doc.add_app(app, OPERATIONS)
-    return doc.to_dict()
-
-
-bp = served(document)
+document, bp = service_api("matching", "心愿墙、认领、转交、指派和通知的 HTTP 接口。", OPERATIONS)

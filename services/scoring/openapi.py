@@ -9,9 +9,8 @@ from services.scoring.ledger.schemas import PointRuleSchema, ReversalSchema
 from services.scoring.notices.schemas import (DraftSchema, NoticeQuery, StepSchema as NoticeStep,
                                               WordingSchema)
 from services.scoring.stats.schemas import StatsQuery
-from shared.apidoc import OBJECT, Document, Op, binary, served
+from shared.apidoc import OBJECT, Op, binary, service_api
 
-VERSION = "1.0.0"
 _PDF = binary("application/pdf")
 _XLSX = binary("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 _STEP = (409,)  # a step out of order (invalid_state)
@@ -53,16 +52,7 @@ OPERATIONS = {
                                     errors=(422,)),
     "leaderboards.get_preference": Op("我是否上成员排行榜", response=OBJECT),
     "leaderboards.put_preference": Op("上（打码）或不上成员排行榜", PreferenceSchema, OBJECT),
-    "openapi.openapi_json": Op("本服务的 OpenAPI 文档", response=OBJECT),
 }
 
 
-def document(app) -> dict:
-    doc = Document("微心愿 scoring API", VERSION, service="scoring", description=(
-        "积分、表彰、通知书、统计和反馈报告的 HTTP 接口。所有错误均为 "
-        '{"error": {"code", "message", "fields"}}。'))
-    doc.add_app(app, OPERATIONS)
-    return doc.to_dict()
-
-
-bp = served(document)
+document, bp = service_api("scoring", "积分、表彰、通知书、统计和反馈报告的 HTTP 接口。", OPERATIONS)

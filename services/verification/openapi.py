@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from services.verification.desk.schemas import (AskSchema, BulkApproveSchema, EditSchema,
                                                 NoteSchema, RejectSchema, ReopenSchema)
-from shared.apidoc import OBJECT, Document, Op, served
+from shared.apidoc import OBJECT, Op, service_api
 
-VERSION = "1.0.0"
 _REVIEW = "审核记录：规则结果、理由、类别和期限（许愿人信息已打码）"
 # Endpoint → its documentation. A new /api/ route needs one entry here (tests/shared/test_openapi.py).
 OPERATIONS = {
@@ -26,16 +25,7 @@ OPERATIONS = {
     "reviews.reopen": Op("重新审核一个被规则自动拒绝的心愿", ReopenSchema, OBJECT, errors=(409,)),
     "reviews.approve_many": Op("批量通过（全部通过，或有一个不能通过时都不通过）",
                                BulkApproveSchema, OBJECT, errors=(409,)),
-    "openapi.openapi_json": Op("本服务的 OpenAPI 文档", response=OBJECT),
 }
 
 
-def document(app) -> dict:
-    doc = Document("微心愿 verification API", VERSION, service="verification", description=(
-        "审核服务（审核台）的 HTTP 接口。所有错误均为 "
-        '{"error": {"code", "message", "fields"}}。'))
-    doc.add_app(app, OPERATIONS)
-    return doc.to_dict()
-
-
-bp = served(document)
+document, bp = service_api("verification", "审核服务（审核台）的 HTTP 接口。", OPERATIONS)

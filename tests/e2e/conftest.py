@@ -1,4 +1,5 @@
-"""Fixtures of the whole platform: the all-in-one as its own process, and headless Chromium."""
+"""Fixtures of the whole platform: the all-in-one in this process or as its own, and headless
+Chromium."""
 from __future__ import annotations
 
 import os
@@ -11,12 +12,37 @@ import pytest
 import requests
 from playwright.sync_api import sync_playwright
 
-from shared.settings import ROOT
+from services import demo
+from services.allinone import AllInOne
+from shared.settings import ROOT, from_env
 from tests.helpers import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _running(tmp_path):
+    p = AllInOne(from_env({"MICROWISH_VAR_DIR": str(tmp_path)}).with_overrides(
+        relay_idle_seconds=0.05))
+    p.migrate()
+    p.start()
+    yield p
+    p.stop()
+
+
+@pytest.fixture
+def platform(tmp_path):
+    """The all-in-one in this process, its files in the test's own folder."""
+    yield from _running(tmp_path)
+
+
+@pytest.fixture
+def demo_platform(tmp_path, monkeypatch):
+    """The platform as `microwish run` starts it: 浦东's wall open to the whole city at once."""
+    for name, value in demo.SETTINGS.items():
+        monkeypatch.setenv(name, value)
+    yield from _running(tmp_path)
 
 
 def _log_tail(path: Path) -> str:

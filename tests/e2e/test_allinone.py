@@ -7,36 +7,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from werkzeug.test import Client
 
 from services import demo
-from services.allinone import AllInOne
-from shared.settings import from_env
 from tests.actors import Actor, Claimer, DistrictAdmin, Liaison
 from tests.helpers import wait_for
-
-
-def _running(tmp_path):
-    p = AllInOne(from_env({"MICROWISH_VAR_DIR": str(tmp_path)}).with_overrides(
-        relay_idle_seconds=0.05))
-    p.migrate()
-    p.start()
-    yield p
-    p.stop()
-
-
-@pytest.fixture
-def platform(tmp_path):
-    yield from _running(tmp_path)
-
-
-@pytest.fixture
-def demo_platform(tmp_path, monkeypatch):
-    """The platform as `microwish run` starts it: 浦东's wall open to the whole city at once."""
-    for name, value in demo.SETTINGS.items():
-        monkeypatch.setenv(name, value)
-    yield from _running(tmp_path)
 
 
 def test_demo_wish_goes_from_seed_to_points_in_one_process(platform):

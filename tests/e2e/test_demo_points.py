@@ -7,27 +7,14 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import func, select
 from werkzeug.test import Client
 
 from services import demo, demo_points
-from services.allinone import AllInOne
 from services.scoring.models import Honour, LedgerEntry, Member
 from services.scoring.stats.models import WishFact
 from shared.clock import today_in_china
-from shared.settings import from_env
 from tests.actors import Actor
-
-
-@pytest.fixture
-def platform(tmp_path):
-    p = AllInOne(from_env({"MICROWISH_VAR_DIR": str(tmp_path)}).with_overrides(
-        relay_idle_seconds=0.05))
-    p.migrate()
-    p.start()
-    yield p
-    p.stop()
 
 
 def test_the_demo_fills_the_points_cards_up_to_the_honours_once(platform, caplog):

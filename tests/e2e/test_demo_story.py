@@ -9,10 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from services import demo, demo_story
-from services.allinone import AllInOne
 from services.matching import config as matching_config
 from services.matching.models import Assignment, Claim, Handover, Wish
-from shared.settings import from_env
 from tests.helpers import wait_for
 
 NOTICES = ("claim.reminder", "liaison.fulfilled", "claim.confirmed", "claim.overdue_released",
@@ -21,15 +19,8 @@ NOTICES = ("claim.reminder", "liaison.fulfilled", "claim.confirmed", "claim.over
 
 
 @pytest.fixture
-def platform(tmp_path, monkeypatch):
-    for name, value in demo.SETTINGS.items():
-        monkeypatch.setenv(name, value)
-    p = AllInOne(from_env({"MICROWISH_VAR_DIR": str(tmp_path)}).with_overrides(
-        relay_idle_seconds=0.05))
-    p.migrate()
-    p.start()
-    yield p
-    p.stop()
+def platform(demo_platform):
+    return demo_platform
 
 
 def test_the_demo_story_plays_once_through_matching_s_actions_and_jobs(platform, caplog):
