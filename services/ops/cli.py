@@ -14,7 +14,6 @@ from sqlalchemy import exc as sa_exc, select
 from services.ops import dead, definitions, outbox, rules
 from services.ops.broker import ManagementApi, Unreachable, vhost_of
 from services.ops.config import broker_url as ops_broker_url, from_env as ops_config
-from shared import dead_letters
 from shared.envelope import utcnow
 from shared.pii import Sealer
 from shared.settings import SERVICES, from_env
@@ -101,7 +100,7 @@ def actor(ops: Ops, username: str | None) -> Principal:
     return principal_of(account)
 
 
-_AS = click.option("--as", "as_user", metavar="USERNAME",
+AS_OPTION = click.option("--as", "as_user", metavar="USERNAME",
                    help="Record as this ops account (default: the OS user).")
 
 
@@ -110,7 +109,7 @@ def ops() -> None:
     """运维：队列、死信、发件箱。Queues, dead letters, parked outbox rows (docs/ops.md)."""
 
 
-def _ts(value) -> str:
+def stamp(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
@@ -141,7 +140,7 @@ def queues(ops: Ops, watch: float | None) -> None:
         text = queue_table(ops)
         if watch:
             click.clear()
-            click.echo(f"{_ts(utcnow())} UTC  (Ctrl-C 退出 / to stop)")
+            click.echo(f"{stamp(utcnow())} UTC  (Ctrl-C 退出 / to stop)")
         click.echo(text)
         if not watch:
             return
@@ -149,85 +148,6 @@ def queues(ops: Ops, watch: float | None) -> None:
             time.sleep(watch)
         except KeyboardInterrupt:
             return
-
-
-@ops.group("dead")
-def dead_group() -> None:
-    """死信：查看、重放、清除。Dead letters: list, show, replay, purge."""
-
-
-@command(dead_group, "list")
-@click.argument("queue", required=False)
-@click.option("--each", is_flag=True, help="One line per message (with its ID), not per reason.")
-def dead_list(ops: Ops, queue: str | None, each: bool) -> None:
-    """按队列和原因分组的死信。Dead letters grouped by queue and reason."""
-    kept = dead.copies(ops.dbs, queue)
-    if each:
-        click.echo(rules.table(["id", "queue", "message_id", "reason", "replays", "last seen"], [
-            [c["id"], c["queue"], c["message_id"], c["reason"][:60], c["replays"],
-             _ts(c["last_seen"])] for c in kept]))
-        return
-    click.echo(rules.table(["queue", "reason", "count", "first seen", "last seen"], [
-        [g.queue, g.reason[:80], g.count, _ts(g.first_seen), _ts(g.last_seen)]
-        for g in rules.group(kept)]))
-
-
-@command(dead_group, "show")
-@click.argument("copy_id", metavar="ID")
-def dead_show(ops: Ops, copy_id: str) -> None:
-    """一条死信（个人信息已遮盖）。One dead letter, personal fields masked or sealed."""
-    try:
-        shown = dead.show(ops.dbs, ops.sealer, copy_id)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="ID") from None
-    if shown is None:
-        raise click.ClickException(f"没有这条死信 / no dead letter {copy_id}")
-    click.echo(json.dumps(shown, ensure_ascii=False, indent=2, default=str))
-
-
-def _owned(queue: str) -> str:
-    if rules.owner(queue) is None:
-        raise click.BadParameter("不是本平台消费的队列 / none of our services' queues",
-                                 param_hint="QUEUE")
-    return queue.removesuffix(rules.DEAD_SUFFIX)
-
-
-@command(dead_group, "replay")
-@click.argument("queue")
-@click.option("--reason", help="Only the dead letters with exactly this reason.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many, oldest first.")
-@click.option("--dry-run", is_flag=True, help="Say what would be replayed; send nothing.")
-@_AS
-def dead_replay(ops: Ops, queue: str, reason, limit, dry_run: bool, as_user) -> None:
-    """把死信送回原队列。Send dead letters back to the queue they failed on."""
-    queue, who = _owned(queue), actor(ops, as_user)
-    results = dead.replay(ops.dbs, ops.sealer, ops.broker_url, queue, who,
-                          ops.config.replay_limit, reason, limit, dry_run)
-    for r in results:
-        click.echo(f"{r.id}  {r.message_id}  {r.outcome}")
-    sent = sum(r.outcome == "replayed" for r in results)
-    click.echo(f"{'(dry run) ' if dry_run else ''}replayed {sent} of {len(results)}")
-
-
-@command(dead_group, "purge")
-@click.argument("queue")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@_AS
-def dead_purge(ops: Ops, queue: str, yes: bool, as_user) -> None:
-    """清空死信队列及我们的副本。Empty the dead queue and drop our copies of it."""
-    queue, who = _owned(queue), actor(ops, as_user)
-    if not yes:
-        click.confirm(f"清除 {queue}.dead 的全部死信？/ purge every dead letter of {queue}?",
-                      abort=True)
-    gone = dead.purge(ops.dbs, ops.api, queue, who)
-    click.echo(f"purged {queue}.dead and {gone} kept copies")
-
-
-@command(dead_group, "expire")
-def dead_expire(ops: Ops) -> None:
-    """删除超过保留期的死信副本。Drop copies past MICROWISH_DEAD_COPY_DAYS (workers do it hourly)."""
-    gone = sum(dead_letters.expire(db, ops.config.dead_copy_days) for db in ops.dbs.values())
-    click.echo(f"expired {gone} copies older than {ops.config.dead_copy_days} days")
 
 
 @command(ops, "policies")
@@ -256,14 +176,14 @@ def outbox_show(ops: Ops) -> None:
     if rows:
         click.echo("")
         click.echo(rules.table(["service", "id", "type", "attempts", "parked", "error"], [
-            [r["service"], r["id"], r["type"], r["attempts"], _ts(r["parked_at"]),
+            [r["service"], r["id"], r["type"], r["attempts"], stamp(r["parked_at"]),
              (r["last_error"] or "")[:80]] for r in rows]))
 
 
 @command(outbox_group, "retry")
 @click.argument("service", required=False, type=click.Choice(SERVICES))
 @click.option("--id", "row_id", type=int, help="Only this outbox row (needs SERVICE).")
-@_AS
+@AS_OPTION
 def outbox_retry(ops: Ops, service, row_id, as_user) -> None:
     """重发搁置的消息。Send parked rows again (the relay picks them up at once)."""
     if row_id is not None and service is None:
@@ -289,3 +209,7 @@ def definitions_command(with_users: bool, systems: tuple[str, ...], vhost: str) 
             raise click.UsageError(str(exc)) from None
         return
     click.echo(definitions.render(definitions.definitions(vhost, systems)), nl=False)
+
+
+# The dead letters' commands live in their own module; importing it adds them to the group.
+from services.ops import dead_cli  # noqa: E402,F401
